@@ -1,0 +1,1 @@
+"""Project bootstrap: find the project, read its metadata, configure settings and pipelines."""

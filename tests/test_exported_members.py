@@ -1,0 +1,33 @@
+"""Pin each subpackage's public names: a name added or removed is a deliberate decision."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.resources
+
+import pytest
+
+# Each layer's owner keeps its own line here in step with its ``__all__``.
+PUBLIC_NAMES: dict[str, set[str]] = {
+    "kedro_ipy": {"__version__", "load_ipython_extension", "unload_ipython_extension"},
+}
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC_NAMES))
+def test_all_is_pinned(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    assert set(module.__all__) == PUBLIC_NAMES[module_name]
+
+
+@pytest.mark.parametrize("module_name", sorted(PUBLIC_NAMES))
+def test_every_public_name_exists(module_name: str) -> None:
+    module = importlib.import_module(module_name)
+    missing = [name for name in module.__all__ if not hasattr(module, name)]
+    assert missing == []
+
+
+def test_package_has_version_and_type_marker() -> None:
+    import kedro_ipy
+
+    assert kedro_ipy.__version__.count(".") == 2
+    assert (importlib.resources.files("kedro_ipy") / "py.typed").is_file()
