@@ -1,1 +1,1 @@
-"""(being built)"""
+"""The project framework: hooks, project settings and bootstrap, context and session."""

@@ -1,1 +1,23 @@
-"""(being built)"""
+"""Runners: execute a pipeline's nodes against a data catalog, in order, in threads or in
+processes."""
+
+from __future__ import annotations
+
+from kedro_ipy.runner.parallel_runner import ParallelRunner, UnpicklableError
+from kedro_ipy.runner.resume import find_nodes_to_resume_from
+from kedro_ipy.runner.runner import AbstractRunner, MissingInputsError, RunnerError
+from kedro_ipy.runner.sequential_runner import SequentialRunner
+from kedro_ipy.runner.task import Task
+from kedro_ipy.runner.thread_runner import ThreadRunner
+
+__all__ = [
+    "AbstractRunner",
+    "MissingInputsError",
+    "ParallelRunner",
+    "RunnerError",
+    "SequentialRunner",
+    "Task",
+    "ThreadRunner",
+    "UnpicklableError",
+    "find_nodes_to_resume_from",
+]

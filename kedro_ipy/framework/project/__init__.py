@@ -1,1 +1,109 @@
-"""(being built)"""
+"""The configured project: its settings, its pipelines and the package they come from."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kedro_ipy.framework.project._pipelines import _ProjectPipelines, discover_pipelines
+from kedro_ipy.framework.project._settings import SettingsError, _ProjectSettings
+
+if TYPE_CHECKING:
+    from kedro_ipy.pipeline import Pipeline
+
+__all__ = [
+    "PACKAGE_NAME",
+    "SettingsError",
+    "configure_project",
+    "find_pipelines",
+    "pipelines",
+    "settings",
+    "validate_settings",
+]
+
+#: The configured project's package name; ``None`` until :func:`configure_project` runs.
+#: Read it as ``kedro_ipy.framework.project.PACKAGE_NAME`` (an imported copy goes stale).
+PACKAGE_NAME: str | None = None
+
+#: Settings of the configured project (defaults until a project is configured).
+settings = _ProjectSettings()
+
+#: ``{name: Pipeline}`` from the configured project's ``register_pipelines()``, built lazily.
+pipelines = _ProjectPipelines()
+
+
+def configure_project(package_name: str, preserve_logging: bool = False) -> None:
+    """Make ``package_name`` the current project: load its settings and point ``pipelines`` at
+    its ``pipeline_registry`` module.
+
+    Settings are imported and checked here, so a bad value fails at bootstrap; pipelines are
+    only built when first read.
+
+    Args:
+        package_name: The project's Python package (already importable).
+        preserve_logging: Accepted for compatibility with Kedro; kedro_ipy leaves logging
+            configuration to the application.
+
+    Raises:
+        SettingsError: a value in ``<package_name>/settings.py`` is not usable.
+    """
+    global PACKAGE_NAME
+    settings.configure(f"{package_name}.settings")
+    try:
+        settings.load()
+    except BaseException:
+        # Leave no half-configured project behind: defaults until a good configure.
+        settings.configure(None)
+        raise
+    pipelines.configure(f"{package_name}.pipeline_registry")
+    PACKAGE_NAME = package_name
+
+
+def validate_settings() -> None:
+    """Import and check the configured project's ``settings.py`` now.
+
+    Raises:
+        ValueError: no project has been configured.
+        SettingsError: a setting has an unusable value.
+    """
+    if PACKAGE_NAME is None:
+        raise ValueError(
+            "No project is configured, so there are no settings to validate. Call "
+            "bootstrap_project(path) or configure_project(package_name) first."
+        )
+    settings.load()
+
+
+def find_pipelines(
+    raise_errors: bool = False, pipelines_to_find: list[str] | None = None
+) -> dict[str, Pipeline]:
+    """Build the pipelines of the configured project's ``pipelines/<name>/`` folders.
+
+    Each folder's package (or its ``pipeline.py``) must define ``create_pipeline()``.
+    ``"__default__"`` is the ``create_pipeline()`` of ``<package>/pipeline.py`` when there is
+    one, else an empty pipeline; a registry usually replaces it with the sum of the others::
+
+        def register_pipelines():
+            pipelines = find_pipelines()
+            pipelines["__default__"] = sum(pipelines.values())
+            return pipelines
+
+    Args:
+        raise_errors: Raise on a folder that cannot be imported or has no usable
+            ``create_pipeline``; by default such a folder is skipped with a warning, so that
+            one broken pipeline does not hide the others.
+        pipelines_to_find: Only build these (``None``, or a list containing ``"__default__"``,
+            builds all). A selection made with ``pipelines.set_requested`` takes precedence.
+
+    Returns:
+        ``{name: Pipeline}`` in folder-name order, ``"__default__"`` first when built.
+
+    Raises:
+        RuntimeError: no project is configured.
+    """
+    if PACKAGE_NAME is None:
+        raise RuntimeError(
+            "find_pipelines() needs a configured project: call bootstrap_project(path) or "
+            "configure_project(package_name) first."
+        )
+    requested = pipelines._requested if pipelines._requested is not None else pipelines_to_find
+    return discover_pipelines(PACKAGE_NAME, raise_errors, requested)

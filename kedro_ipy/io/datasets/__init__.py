@@ -1,1 +1,12 @@
-"""(being built)"""
+"""File datasets, named as kedro-datasets names them (``pickle.PickleDataset``, ...).
+
+Each kind lives in its own submodule (``pickle``, ``json``, ``yaml``, ``text``, ``pandas``,
+``partitions``), imported only when a catalog entry or your code asks for it. Subclass
+``AbstractFileDataset`` to get paths, fsspec, versions and atomic saves for a format of your own.
+"""
+
+from __future__ import annotations
+
+from kedro_ipy.io.datasets._file import AbstractFileDataset
+
+__all__ = ["AbstractFileDataset"]

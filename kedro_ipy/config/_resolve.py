@@ -1,0 +1,361 @@
+"""``${...}`` interpolation for config values, the subset of OmegaConf syntax Kedro projects use.
+
+Supported:
+    ``${a.b.c}`` (another value of the same key and environment; ``${.sibling}`` relative),
+    ``${globals:key}`` / ``${globals:key, default}``,
+    ``${runtime_params:key}`` / ``${runtime_params:key, default}``,
+    ``${oc.env:VAR}`` / ``${oc.env:VAR, default}`` in credentials only,
+    ``${name:arg, ...}`` for resolvers given as ``custom_resolvers``,
+    and ``\\${...}`` for a literal ``${...}``.
+
+A value that is a single interpolation keeps the type of what it points to; an interpolation
+inside a longer string is formatted with ``str``.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from kedro_ipy.config.abstract_config import BadConfigException
+from kedro_ipy.utils import did_you_mean
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+__all__ = ["MISSING", "ResolveContext", "lookup", "resolve_tree"]
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+#: Marks "no value" where ``None`` is a legitimate config value.
+MISSING: Any = _Missing()
+
+_RESOLVER_CALL = re.compile(r"\s*([A-Za-z_][\w.\-]*)\s*:(.*)\Z", re.DOTALL)
+_INT = re.compile(r"[+-]?\d[\d_]*\Z")
+_FLOAT = re.compile(r"[+-]?(\d[\d_]*)?\.?\d[\d_]*([eE][+-]?\d+)?\Z|[+-]?(inf|nan)\Z", re.I)
+
+
+class ResolveContext:
+    """What one resolution pass needs to know (a plain class: ``dataclasses`` costs import time).
+
+    Args:
+        key: The config key being resolved (``"catalog"``...), for messages and rules.
+        env: The environment being resolved, for messages.
+        root: What ``${a.b}`` references look up (the environment's merged config).
+        globals_getter: Returns the globals mapping; called only when ``${globals:...}`` is used.
+        runtime_params: Nested runtime parameters for ``${runtime_params:...}``.
+        custom_resolvers: User resolvers by name.
+        origins: Top-level key -> the file it came from, to name the file in errors.
+    """
+
+    __slots__ = (
+        "_in_progress",
+        "custom_resolvers",
+        "env",
+        "globals_getter",
+        "key",
+        "origins",
+        "root",
+        "runtime_hits",
+        "runtime_params",
+    )
+
+    def __init__(
+        self,
+        *,
+        key: str,
+        env: str,
+        root: Mapping[str, Any],
+        globals_getter: Callable[[], Mapping[str, Any]],
+        runtime_params: Mapping[str, Any],
+        custom_resolvers: Mapping[str, Callable[..., Any]] | None = None,
+        origins: Mapping[str, Path] | None = None,
+    ) -> None:
+        self.key = key
+        self.env = env
+        self.root = root
+        self.globals_getter = globals_getter
+        self.runtime_params = runtime_params
+        self.custom_resolvers = custom_resolvers or {}
+        self.origins = origins or {}
+        #: Paths whose value came from a runtime parameter (for the catalog ``type`` guard).
+        self.runtime_hits: list[tuple[str, ...]] = []
+        self._in_progress: set[tuple[str, ...]] = set()
+
+    def where(self, path: tuple[str, ...]) -> str:
+        dotted = ".".join(path) or "<root>"
+        origin = self.origins.get(path[0]) if path else None
+        source = str(origin) if origin is not None else f"{self.key} of environment '{self.env}'"
+        return f"{source} at '{dotted}'"
+
+    def fail(self, path: tuple[str, ...], message: str) -> BadConfigException:
+        return BadConfigException(f"{message} (in {self.where(path)})")
+
+
+def lookup(tree: Any, dotted: str) -> Any:
+    """The value at ``a.b.0`` in nested dicts/lists, or ``MISSING``."""
+    node = tree
+    for part in dotted.split("."):
+        if isinstance(node, Mapping):
+            if part not in node:
+                return MISSING
+            node = node[part]
+        elif isinstance(node, list) and part.lstrip("-").isdigit():
+            index = int(part)
+            if not -len(node) <= index < len(node):
+                return MISSING
+            node = node[index]
+        else:
+            return MISSING
+    return node
+
+
+def resolve_tree(tree: Any, ctx: ResolveContext, path: tuple[str, ...] = ()) -> Any:
+    """A fresh copy of ``tree`` with every interpolation resolved (inputs are never mutated)."""
+    if isinstance(tree, dict):
+        return {k: resolve_tree(v, ctx, (*path, str(k))) for k, v in tree.items()}
+    if isinstance(tree, list):
+        return [resolve_tree(v, ctx, (*path, str(i))) for i, v in enumerate(tree)]
+    if isinstance(tree, str) and ("${" in tree or "\\$" in tree):
+        return _resolve_string(tree, ctx, path)
+    return tree
+
+
+def _resolve_string(text: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    pieces: list[Any] = []
+    i = 0
+    literal: list[str] = []
+    only_interpolation = True
+    while i < len(text):
+        if text.startswith("\\${", i):
+            literal.append("${")
+            i += 3
+            only_interpolation = False
+            continue
+        if text.startswith("${", i):
+            end = _closing_brace(text, i + 2)
+            if end < 0:
+                shown = "" if ctx.key == "credentials" else f" in {text!r}"
+                raise ctx.fail(path, f"Unclosed interpolation{shown}")
+            if literal:
+                pieces.append("".join(literal))
+                literal = []
+            pieces.append(_evaluate(text[i + 2 : end], ctx, path))
+            i = end + 1
+            continue
+        literal.append(text[i])
+        only_interpolation = False
+        i += 1
+    if literal:
+        pieces.append("".join(literal))
+    if only_interpolation and len(pieces) == 1:
+        return pieces[0]
+    return "".join(str(p) for p in pieces)
+
+
+def _closing_brace(text: str, start: int) -> int:
+    """Index of the ``}`` that closes the interpolation whose body starts at ``start``."""
+    depth = 1
+    i = start
+    while i < len(text):
+        char = text[i]
+        if text.startswith("${", i):
+            depth += 1
+            i += 2
+            continue
+        if char in "'\"":
+            close = _closing_quote(text, i)
+            if close < 0:
+                return -1
+            i = close + 1
+            continue
+        if char == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    return -1
+
+
+def _closing_quote(text: str, start: int) -> int:
+    quote = text[start]
+    i = start + 1
+    while i < len(text):
+        if text[i] == "\\":
+            i += 2
+            continue
+        if text[i] == quote:
+            return i
+        i += 1
+    return -1
+
+
+def _evaluate(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    call = _RESOLVER_CALL.match(body)
+    if call is None:
+        return _reference(body.strip(), ctx, path)
+    name, raw_args = call.group(1), call.group(2)
+    args = [_argument(a, ctx, path) for a in _split_args(raw_args)]
+    if name == "globals":
+        return _from_globals(args, ctx, path)
+    if name == "runtime_params":
+        return _from_runtime_params(args, ctx, path)
+    if name == "oc.env":
+        return _from_environment(args, ctx, path)
+    if name in ctx.custom_resolvers:
+        try:
+            return ctx.custom_resolvers[name](*args)
+        except Exception as exc:
+            # The exception text may quote a secret when resolving credentials.
+            detail = "" if ctx.key == "credentials" else f": {exc}"
+            raise ctx.fail(
+                path, f"Resolver '{name}' failed with {type(exc).__name__}{detail}"
+            ) from exc
+    known = ["globals", "runtime_params", *ctx.custom_resolvers]
+    if ctx.key == "credentials":
+        known.append("oc.env")
+    raise ctx.fail(
+        path,
+        f"Unsupported interpolation type '{name}'. Available: {', '.join(known)}."
+        + did_you_mean(name, known),
+    )
+
+
+def _reference(target: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if not target:
+        raise ctx.fail(path, "Empty interpolation '${}'")
+    if target.startswith("."):
+        ups = len(target) - len(target.lstrip("."))
+        base = path[: max(len(path) - ups, 0)]
+        parts = (*base, *target.lstrip(".").split("."))
+    else:
+        parts = tuple(target.split("."))
+    value = lookup(ctx.root, ".".join(parts))
+    if value is MISSING:
+        raise ctx.fail(path, f"Interpolation key '{target}' not found")
+    if parts in ctx._in_progress:
+        raise ctx.fail(path, f"Circular interpolation through '{'.'.join(parts)}'")
+    ctx._in_progress.add(parts)
+    try:
+        return resolve_tree(value, ctx, parts)
+    finally:
+        ctx._in_progress.discard(parts)
+
+
+def _split_args(raw: str) -> list[str]:
+    """Split resolver arguments at top-level commas (not inside quotes, ``${}`` or brackets)."""
+    args: list[str] = []
+    depth = 0
+    current: list[str] = []
+    i = 0
+    while i < len(raw):
+        char = raw[i]
+        if char in "'\"":
+            close = _closing_quote(raw, i)
+            close = len(raw) - 1 if close < 0 else close
+            current.append(raw[i : close + 1])
+            i = close + 1
+            continue
+        if raw.startswith("${", i):
+            depth += 1
+            current.append("${")
+            i += 2
+            continue
+        if char in "[{(":
+            depth += 1
+        elif char in "]})":
+            depth -= 1
+        elif char == "," and depth == 0:
+            args.append("".join(current))
+            current = []
+            i += 1
+            continue
+        current.append(char)
+        i += 1
+    args.append("".join(current))
+    if len(args) == 1 and not args[0].strip():
+        return []
+    return args
+
+
+def _argument(raw: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """One resolver argument, typed as OmegaConf types it (int, float, bool, null, string)."""
+    text = raw.strip()
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        inner = text[1:-1].replace("\\" + text[0], text[0])
+        return _resolve_string(inner, ctx, path) if "${" in inner else inner
+    if "${" in text:
+        return _resolve_string(text, ctx, path)
+    lowered = text.lower()
+    if lowered == "null":
+        return None
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if _INT.match(text):
+        return int(text.replace("_", ""))
+    if _FLOAT.match(text):
+        return float(text.replace("_", ""))
+    if text[:1] in "[{":
+        import yaml
+
+        try:
+            return yaml.safe_load(text)
+        except yaml.YAMLError:
+            return text
+    return text
+
+
+def _one_or_two(name: str, args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+        raise ctx.fail(
+            path, f"'{name}' takes a key and an optional default, got {len(args)} argument(s)"
+        )
+    return args[1] if len(args) == 2 else MISSING
+
+
+def _from_globals(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    default = _one_or_two("globals", args, ctx, path)
+    name = args[0]
+    if name.startswith("_"):
+        raise ctx.fail(path, f"Globals key '{name}' starts with '_'; such keys are private")
+    value = lookup(ctx.globals_getter(), name)
+    if value is not MISSING:
+        return value
+    if default is not MISSING:
+        return default
+    raise ctx.fail(path, f"Globals key '{name}' not found and no default value provided")
+
+
+def _from_runtime_params(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if ctx.key == "globals":
+        raise ctx.fail(path, "The 'runtime_params' resolver cannot be used in globals")
+    default = _one_or_two("runtime_params", args, ctx, path)
+    value = lookup(ctx.runtime_params, args[0])
+    if value is not MISSING:
+        ctx.runtime_hits.append(path)
+        return value
+    if default is not MISSING:
+        return default
+    raise ctx.fail(
+        path, f"Runtime parameter '{args[0]}' not found and no default value provided"
+    )
+
+
+def _from_environment(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if ctx.key != "credentials":
+        raise ctx.fail(
+            path, "The 'oc.env' resolver reads environment variables in credentials only"
+        )
+    default = _one_or_two("oc.env", args, ctx, path)
+    value = os.environ.get(args[0])
+    if value is not None:
+        return value
+    if default is not MISSING:
+        return default
+    raise ctx.fail(path, f"Environment variable '{args[0]}' is not set and has no default")

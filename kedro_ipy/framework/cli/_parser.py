@@ -1,0 +1,182 @@
+"""The command line's grammar: argparse parsers and the converters for list-like options.
+
+Kept apart from the commands so that parsing can be tested without a project, and so that
+``kedro-ipy --help`` imports nothing but argparse.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+__all__ = ["CommandLineError", "build_parser", "parse_load_versions", "parse_params",
+           "split_list"]
+
+PROG = "kedro-ipy"
+
+RUNNER_ALIASES = {
+    "sequential": "SequentialRunner",
+    "thread": "ThreadRunner",
+    "parallel": "ParallelRunner",
+}
+
+
+class CommandLineError(Exception):
+    """Bad input on the command line; printed as one line, without a traceback."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argparse parser that raises instead of printing and exiting.
+
+    ``main`` prints the one-line message with the command's usage, so every bad input, whether
+    argparse or our converters catch it, looks the same.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # "--tag" must not silently mean "--tags": abbreviations hide typos.
+        kwargs.setdefault("allow_abbrev", False)
+        super().__init__(*args, **kwargs)
+
+    def error(self, message: str) -> NoReturn:
+        message = _suggest_option(message, self)
+        raise CommandLineError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _suggest_option(message: str, parser: argparse.ArgumentParser) -> str:
+    """Add "did you mean --tags?" to argparse's "unrecognized arguments: --tag"."""
+    prefix = "unrecognized arguments: "
+    if not message.startswith(prefix):
+        return message
+    from kedro_ipy.utils import close_matches
+
+    options = [opt for action in parser._actions for opt in action.option_strings]
+    for word in message[len(prefix):].split():
+        if word.startswith("--"):
+            matches = close_matches(word.split("=")[0], options, n=1)
+            if matches:
+                return f"{message} (did you mean {matches[0]}?)"
+    return message
+
+
+def split_list(values: Sequence[str] | None) -> list[str] | None:
+    """``["a,b", "c"]`` (repeated or comma-separated options) -> ``["a", "b", "c"]``."""
+    if not values:
+        return None
+    items = [item.strip() for value in values for item in value.split(",")]
+    return [item for item in items if item] or None
+
+
+def _parse_value(text: str) -> Any:
+    """Numbers, booleans, null and lists as YAML reads them; anything else stays a string."""
+    import yaml
+
+    try:
+        return yaml.safe_load(text) if text.strip() else ""
+    except yaml.YAMLError:
+        return text
+
+
+def parse_params(values: Sequence[str] | None) -> dict[str, Any]:
+    """``["a=1,b.c=x"]`` -> ``{"a": 1, "b.c": "x"}``; dotted keys are resolved by the config.
+
+    Raises:
+        CommandLineError: an item has no ``=`` or an empty key.
+    """
+    params: dict[str, Any] = {}
+    for item in split_list(values) or []:
+        key, equals, value = item.partition("=")
+        key = key.strip()
+        if not equals:
+            raise CommandLineError(
+                f"Invalid --params item '{item}': expected key=value, e.g. model.alpha=0.1."
+            )
+        if not key:
+            raise CommandLineError(f"Invalid --params item '{item}': the key is empty.")
+        params[key] = _parse_value(value.strip())
+    return params
+
+
+def parse_load_versions(values: Sequence[str] | None) -> dict[str, str] | None:
+    """``["model:2026-01-01T00.00.00.000Z"]`` -> ``{"model": "2026-01-01T00.00.00.000Z"}``.
+
+    Raises:
+        CommandLineError: an item is not ``dataset:version``.
+    """
+    versions: dict[str, str] = {}
+    for item in split_list(values) or []:
+        name, colon, version = item.partition(":")
+        if not colon or not name.strip() or not version.strip():
+            raise CommandLineError(
+                f"Invalid --load-versions item '{item}': expected dataset:version."
+            )
+        versions[name.strip()] = version.strip()
+    return versions or None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``kedro-ipy`` parser with its ``run`` and ``new`` sub-commands."""
+    parser = _Parser(
+        prog=PROG,
+        description="Run kedro_ipy projects outside a notebook, or start a new one.",
+    )
+    from kedro_ipy import __version__
+
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    commands.required = True
+
+    run = commands.add_parser(
+        "run", help="run a pipeline of the project in a new session",
+        description="Run a pipeline in a new session (recorded in the project's session store). "
+        "List options take comma-separated values and may be repeated.",
+    )
+    run.add_argument("--pipeline", "-p", help="registered pipeline to run (default __default__)")
+    multi = {"action": "append", "metavar": "A,B"}
+    run.add_argument("--tags", "-t", **multi, help="run only nodes with any of these tags")
+    run.add_argument("--nodes", "-n", dest="node_names", **multi, help="run only these nodes")
+    run.add_argument("--from-nodes", **multi, help="start from these nodes")
+    run.add_argument("--to-nodes", **multi, help="stop at these nodes")
+    run.add_argument("--from-inputs", **multi, help="start from nodes consuming these datasets")
+    run.add_argument("--to-outputs", **multi, help="stop at nodes producing these datasets")
+    run.add_argument("--runner", "-r",
+                     help="Sequential (default), Thread, Parallel, or a dotted path to a class")
+    run.add_argument("--load-versions", "-lv", action="append", metavar="DATASET:VERSION",
+                     help="load these versions of versioned datasets")
+    run.add_argument("--env", "-e", help="configuration environment (default local)")
+    run.add_argument("--params", action="append", metavar="KEY=VALUE",
+                     help="override parameters, e.g. model.alpha=0.1,report.top_n=5")
+    run.add_argument("--project-path", help="project folder (default: found from the current "
+                     "folder upwards)")
+    run.add_argument("--traceback", action="store_true",
+                     help="show the full traceback when the run fails")
+
+    new = commands.add_parser(
+        "new", help="create a new project from the starter template",
+        description="Create a new project folder from the starter template shipped with "
+        "kedro_ipy; it runs straight away with `kedro-ipy run`.",
+    )
+    new.add_argument("name", help="project name; also the folder's and (normalised) the "
+                     "package's name")
+    new.add_argument("--directory", default=".", help="where to create the project folder")
+    new.add_argument("--package-name", help="Python package name (default: derived from NAME)")
+    parser.set_defaults(_commands={"run": run, "new": new})
+    return parser
+
+
+def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Parse ``argv`` (default ``sys.argv[1:]``) into a namespace with list options split."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    commands = args.__dict__.pop("_commands")
+    if extra:
+        # Report unknown options against the sub-command, whose options they resemble.
+        commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
+    if args.command == "run":
+        for name in ("tags", "node_names", "from_nodes", "to_nodes", "from_inputs",
+                     "to_outputs"):
+            setattr(args, name, split_list(getattr(args, name)))
+        args.params = parse_params(args.params)
+        args.load_versions = parse_load_versions(args.load_versions)
+    return args

@@ -1,0 +1,114 @@
+"""``kedro-ipy run``: one session, one run, the outputs printed, the record saved."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import pprint
+import sys
+from pathlib import Path
+from typing import Any
+
+from kedro_ipy.framework.cli._parser import PROG, CommandLineError
+
+_MAX_LINES = 25
+
+
+def _project_path(given: str | None) -> Path:
+    from kedro_ipy.framework.startup import find_project_root
+
+    start = Path(given).expanduser() if given else Path.cwd()
+    if given and not start.is_dir():
+        raise CommandLineError(f"--project-path '{given}' is not a folder.")
+    root = find_project_root(start.resolve())
+    if root is None:
+        where = f"'{given}'" if given else "the current folder"
+        raise CommandLineError(
+            f"No kedro_ipy project found in {where} or above it (looked for a pyproject.toml "
+            f"with a [tool.kedro] section). Use --project-path or `{PROG} new NAME`."
+        )
+    return root
+
+
+def format_output(name: str, value: Any) -> str:
+    """``name = value``, pretty-printed and cut after a screenful."""
+    text = pprint.pformat(value, width=96, compact=True, sort_dicts=False)
+    lines = text.splitlines()
+    if len(lines) > _MAX_LINES:
+        lines = [*lines[:_MAX_LINES], f"... ({len(lines) - _MAX_LINES} more lines)"]
+    return f"{name} = " + "\n    ".join(lines)
+
+
+def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
+    """The command that resumes a failed run from ``nodes``, keeping the other choices."""
+    parts = [PROG, "run"]
+    if args.pipeline:
+        parts += ["--pipeline", args.pipeline]
+    if args.env:
+        parts += ["--env", args.env]
+    if args.params:
+        parts += ["--params", ",".join(f"{k}={v}" for k, v in args.params.items())]
+    parts += ["--from-nodes", ",".join(nodes)]
+    return " ".join(parts)
+
+
+def run_command(args: argparse.Namespace) -> int:
+    """Create a session on the project, run once, print the free outputs and the record."""
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    project_path = _project_path(args.project_path)
+
+    from kedro_ipy.framework.session import KedroSession
+    from kedro_ipy.framework.session._runners import runner_from_name
+
+    runner = runner_from_name(args.runner) if args.runner else None
+    session = KedroSession.create(
+        project_path=project_path, env=args.env, extra_params=args.params or None
+    )
+    with session:
+        try:
+            outputs = session.run(
+                pipeline_name=args.pipeline, tags=args.tags, runner=runner,
+                node_names=args.node_names, from_nodes=args.from_nodes, to_nodes=args.to_nodes,
+                from_inputs=args.from_inputs, to_outputs=args.to_outputs,
+                load_versions=args.load_versions,
+            )
+        except Exception as exc:
+            records = session.store.get("runs") or []
+            if not records or records[-1]["status"] != "failed":
+                raise  # failed before running: bad input, reported by main()
+            if args.traceback:
+                import traceback
+
+                traceback.print_exc()
+            _report_failure(args, records[-1], exc)
+            _print_store_location(session)
+            return 1
+    record = session.store["runs"][-1]
+    for name, value in outputs.items():
+        print(format_output(name, value))
+    print(
+        f"Run {record['run_id']} of pipeline '{record['pipeline_name']}': "
+        f"{len(record['nodes_done'])}/{record['nodes_total']} nodes in "
+        f"{record['duration_s']:.2f} s."
+    )
+    _print_store_location(session)
+    return 0
+
+
+def _report_failure(args: argparse.Namespace, record: dict[str, Any], exc: Exception) -> None:
+    error = record["error"] or {}
+    where = f"node '{error['node']}' failed" if error.get("node") else "the run failed"
+    print(f"{PROG}: {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
+    print(f"  {len(record['nodes_done'])} of {record['nodes_total']} nodes finished.",
+          file=sys.stderr)
+    if record.get("resume_from_nodes"):
+        print("  Resume without recomputing persisted data:\n    "
+              + resume_command(args, record["resume_from_nodes"]), file=sys.stderr)
+
+
+def _print_store_location(session: Any) -> None:
+    location = getattr(session._store, "location", None)
+    if location is not None and Path(location).is_file():
+        print(f"Session {session.session_id} recorded in {location}")
+    else:
+        print(f"Session {session.session_id} (store kept in memory only)")

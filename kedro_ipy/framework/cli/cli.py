@@ -1,0 +1,68 @@
+"""``kedro-ipy``'s entry point: parse, dispatch, and turn errors into one line and an exit code.
+
+Exit codes: 0 success; 1 the pipeline ran and a node failed; 2 bad input (unknown option,
+pipeline, node, parameter syntax, not a project, ...).
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+
+from kedro_ipy.framework.cli._parser import PROG, CommandLineError, parse
+
+__all__ = ["main"]
+
+EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def _user_errors() -> tuple[type[BaseException], ...]:
+    """Errors that mean "your input is wrong", printed without a traceback."""
+    from kedro_ipy.config import BadConfigException, MissingConfigException
+    from kedro_ipy.framework.context import KedroContextError
+    from kedro_ipy.framework.session import KedroSessionError
+
+    errors: list[type[BaseException]] = [
+        CommandLineError, KedroContextError, KedroSessionError, MissingConfigException,
+        BadConfigException,
+    ]
+    from kedro_ipy.framework import startup
+
+    errors += [obj for name in dir(startup) if name.endswith(("Error", "Exception"))
+               for obj in [getattr(startup, name)]
+               if isinstance(obj, type) and issubclass(obj, Exception)]
+    return tuple(errors)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``kedro-ipy`` with ``argv`` (default: the process arguments); returns the exit code.
+
+    The console script calls it through ``sys.exit(main())``.
+    """
+    try:
+        args = parse(argv)
+    except CommandLineError as exc:
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except SystemExit as exc:  # --help and --version exit through argparse
+        return int(exc.code or 0)
+    try:
+        if args.command == "new":
+            from kedro_ipy.framework.cli._new import new_project
+
+            return new_project(args)
+        from kedro_ipy.framework.cli._run import run_command
+
+        return run_command(args)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if isinstance(exc, _user_errors()):
+            print(f"{PROG}: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,8 @@
+"""The session's own error: misuse of its lifecycle or of ``run``'s arguments."""
+
+from __future__ import annotations
+
+
+class KedroSessionError(Exception):
+    """Raised by ``KedroSession`` when it is used after ``close()``, when a run is started while
+    another is in progress, or when ``runner`` is not a runner instance."""

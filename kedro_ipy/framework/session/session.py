@@ -1,0 +1,509 @@
+"""``KedroSession``: one project, one configuration environment, many runs.
+
+Unlike Kedro (one run per session), a session here serves every run a notebook asks for. Each
+run gets its own run id (also its save version, so versioned datasets never clash) and a record
+in ``store["runs"]``, updated live as nodes finish.
+
+Module imports are kept to the standard library: the framework below is imported when a session
+is created, so ``import kedro_ipy.framework.session`` stays cheap.
+"""
+
+from __future__ import annotations
+
+import enum
+import os
+import threading
+import time
+from typing import TYPE_CHECKING, Any
+
+from kedro_ipy.framework.session._errors import KedroSessionError
+from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
+
+if TYPE_CHECKING:
+    import logging
+    from collections.abc import Iterable
+    from pathlib import Path
+
+    from kedro_ipy.framework.context import KedroContext
+    from kedro_ipy.framework.session.store import BaseSessionStore
+
+__all__ = ["KedroSession", "KedroSessionError", "SessionState"]
+
+
+
+def _logger() -> logging.Logger:
+    # logging (with re and traceback) is imported on first use, not with the module.
+    import logging
+
+    return logging.getLogger(__name__)
+
+#: How long ``close()`` waits for the background ``git status`` before saving without it.
+_GIT_WAIT_S = 2.0
+
+
+class SessionState(enum.Enum):
+    """Where a session is in its life: it can run while ``OPEN``; ``CLOSED`` is final."""
+
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+def _listify(values: Iterable[str] | None) -> list[str] | None:
+    """Filters as JSON-friendly lists; a lone string counts as one name, not as characters."""
+    if values is None:
+        return None
+    if isinstance(values, str):
+        return [values]
+    return list(values)
+
+
+class KedroSession:
+    """A project's working session: configuration, hooks, a store, and any number of runs.
+
+    Use ``KedroSession.create(...)`` for a new session; ``KedroSession(session_id=...)`` reopens
+    one saved by a persistent store (``settings.SESSION_STORE_CLASS``).
+
+    Args:
+        session_id: the session's id (``generate_timestamp()`` for a new one).
+        package_name: the project's package; defaults to the package of the bootstrapped
+            project, or the one read from ``project_path``'s ``pyproject.toml``.
+        project_path: the project root; defaults to the project found from the current folder
+            upwards, or the current folder.
+        save_on_close: persist the store when the session closes (and after every run).
+        conf_source: configuration folder, overriding ``settings.CONF_SOURCE``.
+
+    Example:
+        >>> with KedroSession.create(project_path="examples/coffee_shop") as session:
+        ...     outputs = session.run("forecasting")
+    """
+
+    def __init__(
+        self,
+        session_id: str,
+        package_name: str | None = None,
+        project_path: Path | str | None = None,
+        save_on_close: bool = False,
+        conf_source: str | None = None,
+    ) -> None:
+        self.session_id = session_id
+        self.save_on_close = save_on_close
+        self._project_path = _resolve_project_path(project_path)
+        self._package_name = _ensure_project(self._project_path, package_name)
+        self._conf_source = conf_source
+        self._state = SessionState.OPEN
+        self._lock = threading.RLock()
+        self._run_lock = threading.Lock()
+        self._git_thread: threading.Thread | None = None
+        self._hook_manager = _make_hook_manager()
+        self._store = self._init_store()
+
+    # -- construction --------------------------------------------------------------------
+    @classmethod
+    def create(
+        cls,
+        package_name: str | None = None,
+        project_path: Path | str | None = None,
+        save_on_close: bool = True,
+        env: str | None = None,
+        extra_params: dict[str, Any] | None = None,
+        *,
+        runtime_params: dict[str, Any] | None = None,
+        conf_source: str | None = None,
+    ) -> KedroSession:
+        """A new session with a fresh id, recording who, where and on which commit.
+
+        Args:
+            package_name: the project's package (see the class docstring).
+            project_path: the project root (see the class docstring).
+            save_on_close: persist the store on ``close()`` and after each run.
+            env: configuration environment layered over ``base`` (default: ``$KEDRO_ENV``,
+                then the config loader's default run environment, ``local``).
+            extra_params: parameters overriding the configured ones; nested keys may be
+                written ``"model.alpha"``.
+            runtime_params: Kedro 1.x's name for ``extra_params``; both are merged.
+            conf_source: configuration folder, overriding ``settings.CONF_SOURCE``.
+        """
+        params = {**(runtime_params or {}), **(extra_params or {})}
+        for _ in range(5):
+            session = cls(
+                session_id=generate_timestamp(),
+                package_name=package_name,
+                project_path=project_path,
+                save_on_close=save_on_close,
+                conf_source=conf_source,
+            )
+            if not session._store:
+                break
+            # Another process saved a session with this very id: take the next millisecond.
+        env = env or os.getenv("KEDRO_ENV") or None
+        data: dict[str, Any] = {
+            "session_id": session.session_id,
+            "project_path": session._project_path.as_posix(),
+            "package_name": session._package_name,
+            "created_at": utc_now_iso(),
+            "env": env,
+            "runtime_params": params,
+            "runs": [],
+        }
+        username = _username()
+        if username:
+            data["username"] = username
+        session._store.update(data)
+        session._start_git_description()
+        return session
+
+    def _init_store(self) -> BaseSessionStore:
+        from pathlib import Path
+
+        from kedro_ipy.framework.project import settings
+        from kedro_ipy.utils import load_obj
+
+        store_class = settings.SESSION_STORE_CLASS
+        if isinstance(store_class, str):
+            store_class = load_obj(store_class)
+        store_args = dict(getattr(settings, "SESSION_STORE_ARGS", None) or {})
+        path = store_args.pop("path", None) or self._project_path / "sessions"
+        path = Path(path)
+        if not path.is_absolute():
+            path = self._project_path / path
+        return store_class(path=path.as_posix(), session_id=self.session_id, **store_args)
+
+    def _start_git_description(self) -> None:
+        from kedro_ipy.framework.session._git import describe_git
+
+        def on_dirty(dirty: bool | None) -> None:
+            with self._lock:
+                git = self._store.get("git")
+                if isinstance(git, dict):
+                    git["dirty"] = dirty
+
+        info, self._git_thread = describe_git(self._project_path, on_dirty)
+        if info is not None:
+            with self._lock:
+                self._store.setdefault("git", info)
+
+    # -- state -----------------------------------------------------------------------------
+    @property
+    def state(self) -> SessionState:
+        """``SessionState.OPEN`` until ``close()``."""
+        return self._state
+
+    def _check_open(self, action: str) -> None:
+        if self._state is SessionState.CLOSED:
+            raise KedroSessionError(
+                f"Cannot {action}: session {self.session_id} has been closed. "
+                f"Start a new one with KedroSession.create()."
+            )
+
+    @property
+    def store(self) -> dict[str, Any]:
+        """A deep copy of the session's store: changing it does not change the session."""
+        import copy
+
+        with self._lock:
+            return copy.deepcopy(dict(self._store))
+
+    def _save_store(self) -> None:
+        """Persist the store, logging (not raising) a failure: results matter more."""
+        with self._lock:
+            try:
+                self._store.save()
+            except Exception as exc:
+                _logger().warning("Could not save session %s: %s", self.session_id, exc)
+
+    def close(self) -> None:
+        """Close the session, saving its store first when ``save_on_close`` is set.
+
+        Closing twice is harmless; anything but reading ``store`` afterwards is an error.
+        """
+        if self._state is SessionState.CLOSED:
+            return
+        if self.save_on_close:
+            if self._git_thread is not None:
+                self._git_thread.join(_GIT_WAIT_S)
+            self._save_store()
+        self._state = SessionState.CLOSED
+
+    def __enter__(self) -> KedroSession:
+        return self
+
+    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return (
+            f"<KedroSession {self.session_id} of '{self._package_name}' at "
+            f"{self._project_path} ({self._state.value})>"
+        )
+
+    # -- context ---------------------------------------------------------------------------
+    def load_context(self) -> KedroContext:
+        """A fresh ``KedroContext`` for the session's environment and runtime parameters.
+
+        Each call reads the configuration again, so edits to ``conf/`` are picked up; the
+        ``after_context_created`` hook fires every time.
+        """
+        self._check_open("load a context")
+        from kedro_ipy.framework.project import settings
+
+        env = self._store.get("env")
+        runtime_params = self._store.get("runtime_params") or {}
+        context = settings.CONTEXT_CLASS(
+            package_name=self._package_name,
+            project_path=self._project_path,
+            config_loader=self._get_config_loader(env, runtime_params),
+            env=env,
+            hook_manager=self._hook_manager,
+            runtime_params=runtime_params,
+        )
+        self._hook_manager.hook.after_context_created(context=context)
+        return context
+
+    def _get_config_loader(self, env: str | None, runtime_params: dict[str, Any]) -> Any:
+        from kedro_ipy.framework.project import settings
+
+        conf_source = self._conf_source or self._project_path / settings.CONF_SOURCE
+        return settings.CONFIG_LOADER_CLASS(
+            conf_source=str(conf_source),
+            env=env,
+            runtime_params=runtime_params,
+            **(settings.CONFIG_LOADER_ARGS or {}),
+        )
+
+    # -- running ---------------------------------------------------------------------------
+    def run(
+        self,
+        pipeline_name: str | None = None,
+        tags: Iterable[str] | None = None,
+        runner: Any = None,
+        node_names: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        load_versions: dict[str, str] | None = None,
+    ) -> dict[str, Any]:
+        """Run a registered pipeline, filtered, and return its free outputs.
+
+        Args:
+            pipeline_name: registered pipeline (default ``__default__``).
+            tags: run only nodes with any of these tags.
+            runner: a runner instance (default ``SequentialRunner()``); a name such as
+                ``"Thread"`` is accepted too.
+            node_names: run only these nodes.
+            from_nodes: run these nodes and everything downstream of them.
+            to_nodes: run these nodes and everything upstream of them.
+            from_inputs: run from the nodes consuming these datasets.
+            to_outputs: run up to the nodes producing these datasets.
+            load_versions: ``{dataset: version}`` to load instead of the latest.
+
+        Returns:
+            The outputs no catalog entry handles (e.g. ``metrics``), by dataset name.
+
+        Raises:
+            KedroContextError: unknown pipeline, invalid filter, or nothing left to run.
+            KedroSessionError: the session is closed, another run is in progress, or
+                ``runner`` is not a runner instance.
+            Exception: whatever a node raised, after ``on_pipeline_error``; the failure, the
+                finished nodes and the nodes to resume from are in ``store["runs"][-1]``.
+        """
+        self._check_open("run a pipeline")
+        if not self._run_lock.acquire(blocking=False):
+            raise KedroSessionError(
+                f"Cannot start a run: session {self.session_id} is already running one. "
+                f"Wait for it to finish."
+            )
+        try:
+            return self._run(
+                pipeline_name=pipeline_name, tags=_listify(tags), runner=runner,
+                node_names=_listify(node_names), from_nodes=_listify(from_nodes),
+                to_nodes=_listify(to_nodes), from_inputs=_listify(from_inputs),
+                to_outputs=_listify(to_outputs), load_versions=dict(load_versions or {}),
+            )
+        finally:
+            self._run_lock.release()
+
+    def _run(self, pipeline_name: str | None, runner: Any, load_versions: dict[str, str],
+             **filters: Any) -> dict[str, Any]:
+        from kedro_ipy.framework.project import pipelines
+        from kedro_ipy.framework.session._filtering import filter_pipeline, select_pipeline
+        from kedro_ipy.framework.session._runners import check_runner
+
+        name = pipeline_name or "__default__"
+        pipeline = filter_pipeline(select_pipeline(pipelines, name), name, **filters)
+        if runner is None:
+            from kedro_ipy.runner import SequentialRunner
+
+            runner = SequentialRunner()
+        runner = check_runner(runner)
+
+        context = self.load_context()
+        run_id = generate_timestamp()
+        catalog = context._get_catalog(save_version=run_id, load_versions=load_versions or None)
+        record = self._new_record(run_id, name, pipeline, runner, load_versions, filters)
+        run_params = self._run_params(record, context, filters)
+        return self._execute(record, run_params, pipeline, catalog, runner)
+
+    def _new_record(self, run_id: str, name: str, pipeline: Any, runner: Any,
+                    load_versions: dict[str, str], filters: dict[str, Any]) -> dict[str, Any]:
+        record: dict[str, Any] = {
+            "run_id": run_id,
+            "pipeline_name": name,
+            **filters,
+            "load_versions": load_versions or None,
+            "runner": type(runner).__name__,
+            "status": "running",
+            "started_at": utc_now_iso(),
+            "finished_at": None,
+            "duration_s": None,
+            "nodes_total": len(pipeline.nodes),
+            "nodes_done": [],
+            "error": None,
+            "resume_from_nodes": None,
+        }
+        with self._lock:
+            self._store.setdefault("runs", []).append(record)
+        return record
+
+    def _run_params(self, record: dict[str, Any], context: Any,
+                    filters: dict[str, Any]) -> dict[str, Any]:
+        """What hooks receive as ``run_params`` (Kedro's keys)."""
+        from kedro_ipy import __version__
+
+        return {
+            "session_id": self.session_id,
+            "run_id": record["run_id"],
+            "project_path": self._project_path.as_posix(),
+            "env": context.env,
+            "kedro_ipy_version": __version__,
+            **filters,
+            "load_versions": record["load_versions"],
+            "runtime_params": self._store.get("runtime_params") or {},
+            "pipeline_name": record["pipeline_name"],
+            "pipeline_names": [record["pipeline_name"]],
+            "runner": record["runner"],
+        }
+
+    def _execute(self, record: dict[str, Any], run_params: dict[str, Any], pipeline: Any,
+                 catalog: Any, runner: Any) -> dict[str, Any]:
+        from kedro_ipy.framework.session._recorder import RunRecorder
+
+        hook = self._hook_manager.hook
+        recorder = RunRecorder(record, self._lock)
+        self._hook_manager.register(recorder)
+        started = time.perf_counter()
+        try:
+            hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
+            outputs = runner.run(pipeline, catalog, self._hook_manager, run_id=record["run_id"])
+        except BaseException as error:
+            self._finish(record, started, "failed", error, recorder, pipeline, catalog)
+            if isinstance(error, Exception):
+                hook.on_pipeline_error(
+                    error=error, run_params=run_params, pipeline=pipeline, catalog=catalog
+                )
+            raise
+        finally:
+            self._hook_manager.unregister(recorder)
+        self._finish(record, started, "success", None, recorder, pipeline, catalog)
+        hook.after_pipeline_run(
+            run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
+        )
+        return outputs
+
+    def _finish(self, record: dict[str, Any], started: float, status: str,
+                error: BaseException | None, recorder: Any, pipeline: Any, catalog: Any) -> None:
+        resume = None
+        if error is not None:
+            resume = _resume_suggestion(pipeline, recorder.done, catalog)
+        with self._lock:
+            record["status"] = status
+            record["finished_at"] = utc_now_iso()
+            record["duration_s"] = round(time.perf_counter() - started, 6)
+            if error is not None:
+                record["error"] = {
+                    "type": type(error).__name__,
+                    "message": str(error),
+                    "node": recorder.failed_node,
+                }
+                record["resume_from_nodes"] = resume
+        if self.save_on_close:
+            self._save_store()
+
+
+def _resume_suggestion(pipeline: Any, done: list[str], catalog: Any) -> list[str] | None:
+    """The nodes to restart from without recomputing persisted data (``None`` if unknown)."""
+    try:
+        from kedro_ipy.runner import find_nodes_to_resume_from
+
+        return sorted(find_nodes_to_resume_from(pipeline, done, catalog))
+    except Exception as exc:  # a suggestion must never hide the run's own error
+        _logger().debug("Could not compute the nodes to resume from: %s", exc)
+        return None
+
+
+def _username() -> str | None:
+    """The user's login name; the environment first, as ``getpass`` does, but without
+    importing it (and its terminal machinery) when the answer is already there."""
+    for variable in ("LOGNAME", "USER", "LNAME", "USERNAME"):
+        if os.environ.get(variable):
+            return os.environ[variable]
+    try:
+        import getpass
+
+        return getpass.getuser()
+    except Exception as exc:  # getuser raises various errors when no user is set up
+        _logger().debug("Unable to get the user name: %s", exc)
+        return None
+
+
+def _resolve_project_path(project_path: Path | str | None) -> Path:
+    from pathlib import Path
+    if project_path is not None:
+        return Path(project_path).expanduser().resolve()
+    from kedro_ipy.framework.startup import find_project_root
+
+    cwd = Path.cwd()
+    return (find_project_root(cwd) or cwd).resolve()
+
+
+def _ensure_project(project_path: Path, package_name: str | None) -> str | None:
+    """Bootstrap the project at ``project_path`` unless it is the one already configured.
+
+    Kedro asks users to call ``bootstrap_project`` first; doing it here when needed lets
+    ``KedroSession.create(project_path=...)`` work on its own, and lets one process (a
+    notebook, a test suite) move between projects.
+    """
+    import sys
+    from pathlib import Path
+
+    from kedro_ipy.framework import project
+
+    configured = project.PACKAGE_NAME
+    if configured and package_name in (None, configured):
+        module = sys.modules.get(configured)
+        location = getattr(module, "__file__", None)
+        if location and Path(location).resolve().is_relative_to(project_path):
+            return configured
+    if not (project_path / "pyproject.toml").is_file():
+        # Not a project folder: a package installed elsewhere, configured by name.
+        if package_name and package_name != configured:
+            project.configure_project(package_name)
+        return package_name or configured
+    from kedro_ipy.framework.startup import bootstrap_project
+
+    metadata = bootstrap_project(project_path)
+    return package_name or metadata.package_name
+
+
+def _make_hook_manager() -> Any:
+    from kedro_ipy.framework.hooks import (
+        _create_hook_manager,
+        _register_hooks,
+        _register_hooks_entry_points,
+    )
+    from kedro_ipy.framework.project import settings
+
+    manager = _create_hook_manager()
+    _register_hooks(manager, settings.HOOKS)
+    _register_hooks_entry_points(manager, settings.DISABLE_HOOKS_FOR_PLUGINS)
+    return manager

@@ -1,0 +1,543 @@
+"""``DataCatalog``: the named datasets of a project, and the one door nodes' data goes through.
+
+Runners call ``load``/``save`` once per node input/output, so those two stay a dictionary
+lookup plus the dataset call. Everything else (factories, parameters, error messages) happens
+off that path: a dataset created from a factory pattern is registered on first use, and
+``params:<key>`` entries are made from the fed ``parameters`` only when asked for.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from kedro_ipy.io._types import build_dataset, check_entry
+from kedro_ipy.io.catalog_config_resolver import CatalogConfigResolver, collect_secrets, redact
+from kedro_ipy.io.core import (
+    AbstractDataset,
+    AbstractVersionedDataset,
+    DatasetAlreadyExistsError,
+    DatasetError,
+    DatasetNotFoundError,
+    Version,
+    generate_timestamp,
+)
+from kedro_ipy.io.memory_dataset import MemoryDataset
+from kedro_ipy.utils import did_you_mean
+
+__all__ = ["DataCatalog"]
+
+logger = logging.getLogger(__name__)
+
+PARAMETERS = "parameters"
+PARAMS_PREFIX = "params:"
+
+
+def _flatten_params(params: dict[str, Any], prefix: str = "") -> Iterator[str]:
+    for key, value in params.items():
+        name = f"{prefix}{key}"
+        yield name
+        if isinstance(value, dict):
+            yield from _flatten_params(value, f"{name}.")
+
+
+_MISSING = object()
+
+
+def _lookup_param(params: Any, key: str) -> Any:
+    """``params["a"]["b"]`` for ``"a.b"``; a literal top-level ``"a.b"`` key also works."""
+    if not isinstance(params, dict):
+        return _MISSING
+    if key in params:
+        return params[key]
+    start = 0
+    while True:
+        dot = key.find(".", start)
+        if dot < 0:
+            return _MISSING
+        head = key[:dot]
+        if head in params:
+            found = _lookup_param(params[head], key[dot + 1 :])
+            if found is not _MISSING:
+                return found
+        start = dot + 1
+
+
+class _LazyDataset:
+    """A checked catalog entry, built into its dataset on first use.
+
+    Building 1,000 datasets nobody touches would dominate start-up; checking the entry
+    (mapping, type, credentials, versioning) up front keeps config errors early. The built
+    dataset is kept here, so catalogs sharing the placeholder (``shallow_copy``) share it too.
+    """
+
+    __slots__ = ("dataset", "load_version", "name", "save_version", "config", "versioned")
+
+    def __init__(self, name: str, config: dict[str, Any], versioned: bool,
+                 load_version: str | None, save_version: str | None) -> None:
+        self.name = name
+        self.config = config
+        self.versioned = versioned
+        self.load_version = load_version
+        self.save_version = save_version
+        self.dataset: AbstractDataset | None = None
+
+    def materialise(self) -> AbstractDataset:
+        if self.dataset is None:
+            self.dataset = build_dataset(
+                self.name, self.config, self.load_version, self.save_version
+            )
+        return self.dataset
+
+
+class DataCatalog:
+    """Maps dataset names to datasets; loads and saves by name.
+
+    Args:
+        datasets: Name -> dataset.
+        raw_data: Name -> data, each wrapped in a ``MemoryDataset``.
+        config_resolver: Dataset factory patterns (``from_config`` builds one).
+        load_versions: Name -> version to load, for versioned datasets made from patterns.
+        save_version: The version every versioned dataset made from patterns saves under.
+
+    Example:
+        >>> catalog = DataCatalog.from_config({"raw": {"type": "MemoryDataset", "data": 1}})
+        >>> catalog.add_feed_dict({"parameters": {"model": {"alpha": 0.1}}})
+        >>> catalog.load("params:model.alpha")
+        0.1
+    """
+
+    def __init__(
+        self,
+        datasets: dict[str, AbstractDataset] | None = None,
+        raw_data: dict[str, Any] | None = None,
+        config_resolver: CatalogConfigResolver | None = None,
+        load_versions: dict[str, str] | None = None,
+        save_version: str | None = None,
+    ) -> None:
+        self._datasets: dict[str, AbstractDataset] = {}
+        self._resolver = config_resolver or CatalogConfigResolver()
+        self._load_versions = dict(load_versions or {})
+        self._save_version = save_version
+        self._params: Any = _MISSING
+        self._lazy_params: set[str] = set()
+        self._secrets = self._resolver.secrets
+        for name, dataset in (datasets or {}).items():
+            self.add(name, dataset)
+        for name, data in (raw_data or {}).items():
+            self[name] = data
+
+    # -- construction ---------------------------------------------------------------------
+    @classmethod
+    def from_config(
+        cls,
+        catalog: dict[str, Any] | None,
+        credentials: dict[str, Any] | None = None,
+        load_versions: dict[str, str] | None = None,
+        save_version: str | None = None,
+    ) -> DataCatalog:
+        """Build a catalog from ``catalog.yml``-shaped config.
+
+        Args:
+            catalog: Entry name -> ``{type: ..., <constructor arguments>}``; names with
+                ``{placeholders}`` are dataset factory patterns.
+            credentials: Credential sets, referred to by name from ``credentials:`` keys.
+            load_versions: Name -> version to load (versioned datasets only).
+            save_version: Version for every save in this run; a fresh timestamp if omitted.
+
+        Raises:
+            DatasetError: a malformed entry, unknown type, missing credential or bad load
+                version; the message names the entry and never shows credential values.
+        """
+        if catalog is not None and not isinstance(catalog, dict):
+            raise DatasetError(
+                f"The catalog config must be a mapping of entry names to entries, "
+                f"not {type(catalog).__name__}."
+            )
+        secrets = collect_secrets(credentials) if credentials else frozenset()
+        save_version = save_version or generate_timestamp()
+        load_versions = dict(load_versions or {})
+        try:
+            resolver = CatalogConfigResolver(catalog, credentials)
+            datasets: dict[str, Any] = {}
+            for name, entry in resolver.config.items():
+                versioned = check_entry(name, entry)[2]
+                datasets[name] = _LazyDataset(
+                    name, entry, versioned, load_versions.get(name), save_version
+                )
+        except DatasetError as exc:
+            if _leaks(exc, secrets):
+                raise _scrubbed(exc, secrets) from None
+            raise
+        self = cls(
+            config_resolver=resolver, load_versions=load_versions, save_version=save_version
+        )
+        self._datasets.update(datasets)
+        self._check_load_versions(load_versions)
+        return self
+
+    def _check_load_versions(self, load_versions: dict[str, str]) -> None:
+        for name, version in load_versions.items():
+            dataset = self._datasets.get(name)
+            if dataset is None:
+                if self._resolver.match_dataset_pattern(name) is not None:
+                    continue
+                raise DatasetNotFoundError(
+                    f"load_versions names dataset '{name}' (version '{version}'), which is not "
+                    f"in the catalog.{did_you_mean(name, self._datasets)}"
+                )
+            if not _is_versioned(dataset):
+                versioned = sorted(n for n, d in self._datasets.items() if _is_versioned(d))
+                raise DatasetError(
+                    f"load_versions pins version '{version}' of dataset '{name}', which is not "
+                    f"versioned. Versioned datasets: {', '.join(versioned) or 'none'}."
+                )
+
+    # -- lookup ---------------------------------------------------------------------------
+    def _materialise(self, name: str) -> AbstractDataset | None:
+        """Create ``name`` from the parameters or a factory pattern, or ``None``."""
+        if name.startswith(PARAMS_PREFIX) and self._params is not _MISSING:
+            value = _lookup_param(self._params, name[len(PARAMS_PREFIX) :])
+            if value is not _MISSING:
+                dataset = MemoryDataset(data=value)
+                self._lazy_params.add(name)
+                return self._datasets.setdefault(name, dataset)
+        config = self._resolver.resolve_pattern(name)
+        if config is None:
+            return None
+        try:
+            dataset = build_dataset(
+                name, config, self._load_versions.get(name), self._save_version
+            )
+        except DatasetError as exc:
+            pattern = self._resolver.match_dataset_pattern(name)
+            raise DatasetError(
+                self._redact(f"Dataset '{name}' (from pattern '{pattern}'): {exc}")
+            ) from self._cause(exc)
+        return self._datasets.setdefault(name, dataset)
+
+    def _get_dataset(self, name: str) -> AbstractDataset:
+        dataset = self._datasets.get(name)
+        if dataset is None:
+            dataset = self._materialise(name)
+            if dataset is None:
+                raise DatasetNotFoundError(self._not_found_message(name))
+        elif type(dataset) is _LazyDataset:
+            try:
+                built = dataset.materialise()
+            except DatasetError as exc:
+                raise DatasetError(self._redact(str(exc))) from self._cause(exc)
+            if self._datasets.get(name) is dataset:
+                self._datasets[name] = built
+            return built
+        return dataset
+
+    def _peek(self, name: str) -> AbstractDataset | None:
+        """The dataset ``name`` if it is known or can be made, else ``None``."""
+        if name in self._datasets or self._materialise(name) is not None:
+            return self._get_dataset(name)
+        return None
+
+    def _not_found_message(self, name: str) -> str:
+        message = f"Dataset '{name}' not found in the catalog."
+        if name.startswith(PARAMS_PREFIX) and self._params is _MISSING:
+            return message + " No parameters have been added (add_feed_dict({'parameters': ...}))."
+        return message + did_you_mean(name, self.keys())
+
+    def __contains__(self, name: object) -> bool:
+        if not isinstance(name, str):
+            return False
+        if name in self._datasets:
+            return True
+        if name.startswith(PARAMS_PREFIX) and self._params is not _MISSING:
+            if _lookup_param(self._params, name[len(PARAMS_PREFIX) :]) is not _MISSING:
+                return True
+        return self._resolver.match_dataset_pattern(name) is not None
+
+    def __getitem__(self, name: str) -> AbstractDataset:
+        return self._get_dataset(name)
+
+    def get(
+        self,
+        name: str,
+        fallback_to_runtime_pattern: bool = False,
+        version: Version | None = None,
+    ) -> AbstractDataset | None:
+        """The dataset called ``name``, or ``None`` (or a new ``MemoryDataset`` on fallback).
+
+        Args:
+            name: Dataset name.
+            fallback_to_runtime_pattern: Register and return a ``MemoryDataset`` for unknown
+                names, as runners do for intermediate data.
+            version: Return a copy of a versioned dataset pinned to this version.
+        """
+        dataset = self._peek(name)
+        if dataset is None:
+            if not fallback_to_runtime_pattern:
+                return None
+            dataset = self._datasets.setdefault(name, MemoryDataset())
+        if version is not None:
+            dataset = self._at_version(name, dataset, version.load)
+        return dataset
+
+    def _at_version(self, name: str, dataset: AbstractDataset, version: str) -> AbstractDataset:
+        if not _is_versioned(dataset):
+            raise DatasetError(
+                f"Dataset '{name}' is not versioned, so version '{version}' cannot be loaded."
+            )
+        import copy
+
+        pinned = copy.copy(dataset)
+        pinned._version = Version(version, dataset._version.save)
+        return pinned
+
+    # -- the hot path ---------------------------------------------------------------------
+    def load(self, name: str, version: str | None = None) -> Any:
+        """Load the data of dataset ``name`` (optionally a given version).
+
+        Raises:
+            DatasetNotFoundError: no such dataset (the message suggests close names).
+            DatasetError: loading failed; the message names the dataset.
+        """
+        dataset = self._datasets.get(name)
+        if dataset is None or type(dataset) is _LazyDataset:
+            dataset = self._get_dataset(name)
+        if version is not None:
+            dataset = self._at_version(name, dataset, version)
+        logger.debug("Loading data from '%s' (%s)...", name, type(dataset).__name__)
+        try:
+            return dataset.load()
+        except DatasetError as exc:
+            raise self._named(exc, name) from self._cause(exc)
+
+    def save(self, name: str, data: Any) -> None:
+        """Save ``data`` to dataset ``name``.
+
+        Raises:
+            DatasetNotFoundError: no such dataset (the message suggests close names).
+            DatasetError: saving failed; the message names the dataset.
+        """
+        dataset = self._datasets.get(name)
+        if dataset is None or type(dataset) is _LazyDataset:
+            dataset = self._get_dataset(name)
+        logger.debug("Saving data to '%s' (%s)...", name, type(dataset).__name__)
+        try:
+            dataset.save(data)
+        except DatasetError as exc:
+            raise self._named(exc, name) from self._cause(exc)
+
+    def _named(self, exc: DatasetError, name: str) -> DatasetError:
+        message = self._redact(f"Dataset '{name}': {exc}")
+        try:
+            error = type(exc)(message)
+        except Exception:  # a foreign subclass with its own constructor
+            error = DatasetError(message)
+        return error
+
+    def _cause(self, exc: DatasetError) -> DatasetError | None:
+        # A cause whose text holds a credential would print it in the traceback: cut it.
+        return None if _leaks(exc, self._secrets) else exc
+
+    def _redact(self, text: str) -> str:
+        return redact(text, self._secrets) if self._secrets else text
+
+    # -- the rest of the dataset API ------------------------------------------------------
+    def exists(self, name: str) -> bool:
+        """Whether ``name`` has data to load; ``False`` for names the catalog does not know."""
+        dataset = self._peek(name)
+        if dataset is None:
+            return False
+        try:
+            return bool(dataset.exists())
+        except DatasetError as exc:
+            raise self._named(exc, name) from self._cause(exc)
+
+    def release(self, name: str) -> None:
+        """Let dataset ``name`` drop data it holds in memory."""
+        dataset = self._get_dataset(name)
+        try:
+            dataset.release()
+        except DatasetError as exc:
+            raise self._named(exc, name) from self._cause(exc)
+
+    def confirm(self, name: str) -> None:
+        """Call the dataset's ``confirm()`` (e.g. to mark incremental data as processed).
+
+        Raises:
+            DatasetError: the dataset has no ``confirm`` method.
+        """
+        dataset = self._get_dataset(name)
+        confirm = getattr(dataset, "confirm", None)
+        if not callable(confirm):
+            raise DatasetError(
+                f"Dataset '{name}' ({type(dataset).__name__}) has no 'confirm' method."
+            )
+        logger.debug("Confirming dataset '%s'", name)
+        confirm()
+
+    def add(self, name: str, dataset: AbstractDataset, replace: bool = False) -> None:
+        """Register ``dataset`` as ``name``.
+
+        Raises:
+            DatasetAlreadyExistsError: ``name`` is registered and ``replace`` is false.
+        """
+        if name in self._datasets and not replace:
+            raise DatasetAlreadyExistsError(
+                f"Dataset '{name}' has already been registered; pass replace=True to replace it."
+            )
+        self._register(name, dataset)
+
+    def _register(self, name: str, dataset: AbstractDataset) -> None:
+        if name in self._datasets:
+            logger.debug("Replacing dataset '%s'", name)
+        self._datasets[name] = dataset
+        if name == PARAMETERS:
+            self._params = getattr(dataset, "_data", _MISSING)
+            for stale in self._lazy_params:
+                self._datasets.pop(stale, None)
+            self._lazy_params.clear()
+        elif name in self._lazy_params:
+            self._lazy_params.discard(name)
+
+    def add_feed_dict(self, feed_dict: dict[str, Any], replace: bool = False) -> None:
+        """Add many entries: datasets as they are, any other value inside a ``MemoryDataset``.
+
+        Feeding ``{"parameters": params}`` also makes ``params:<key>`` and nested
+        ``params:<key>.<sub>`` answer from ``params``.
+        """
+        for name, value in feed_dict.items():
+            dataset = value if isinstance(value, AbstractDataset) else MemoryDataset(data=value)
+            self.add(name, dataset, replace=replace)
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        dataset = value if isinstance(value, AbstractDataset) else MemoryDataset(data=value)
+        self._register(name, dataset)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return len(self.keys())
+
+    def keys(self) -> list[str]:
+        """Registered dataset names, then the ``params:`` names of the fed parameters."""
+        names = list(self._datasets)
+        if isinstance(self._params, dict):
+            present = set(names)
+            names += [
+                n
+                for n in (PARAMS_PREFIX + key for key in _flatten_params(self._params))
+                if n not in present
+            ]
+        return names
+
+    def values(self) -> list[AbstractDataset]:
+        """The datasets of ``keys()``."""
+        return [self._get_dataset(name) for name in self.keys()]
+
+    def items(self) -> list[tuple[str, AbstractDataset]]:
+        """``(name, dataset)`` pairs for ``keys()``."""
+        return [(name, self._get_dataset(name)) for name in self.keys()]
+
+    def list(self, regex_search: str | None = None) -> list[str]:
+        """Dataset names, optionally only those where ``re.search(regex_search, name)`` hits.
+
+        Raises:
+            SyntaxError: ``regex_search`` is not a valid regular expression (as in Kedro).
+        """
+        names = self.keys()
+        if not regex_search:
+            return names
+        try:
+            pattern = re.compile(regex_search, flags=re.IGNORECASE)
+        except re.error as exc:
+            raise SyntaxError(
+                f"Invalid regular expression provided: '{regex_search}' ({exc})."
+            ) from exc
+        return [name for name in names if pattern.search(name)]
+
+    def filter(
+        self,
+        name_regex: re.Pattern[str] | str | None = None,
+        type_regex: re.Pattern[str] | str | None = None,
+        by_type: type | list[type] | None = None,
+    ) -> list[str]:
+        """Names whose name and dataset type match every filter given (Kedro 1.x API)."""
+        names = self.list(name_regex) if isinstance(name_regex, str) else self.keys()
+        if isinstance(name_regex, re.Pattern):
+            names = [n for n in names if name_regex.search(n)]
+        if type_regex is not None:
+            regex = re.compile(type_regex) if isinstance(type_regex, str) else type_regex
+            names = [n for n in names if regex.search(self.get_type(n) or "")]
+        if by_type is not None:
+            types = tuple(by_type) if isinstance(by_type, list) else (by_type,)
+            names = [n for n in names if isinstance(self._get_dataset(n), types)]
+        return names
+
+    def get_type(self, name: str) -> str | None:
+        """``module.Class`` of dataset ``name``, or ``None`` if unknown."""
+        dataset = self.get(name)
+        if dataset is None:
+            return None
+        return f"{type(dataset).__module__}.{type(dataset).__qualname__}"
+
+    def describe(self, name: str | None = None) -> dict[str, Any]:
+        """What a dataset is (type and arguments, never credentials); all of them without name."""
+        if name is not None:
+            dataset = self._get_dataset(name)
+            return {"type": self.get_type(name), **dataset.describe()}
+        return {n: self.describe(n) for n in self._datasets}
+
+    def shallow_copy(self) -> DataCatalog:
+        """A new catalog sharing the dataset objects, with its own name -> dataset map.
+
+        Runners copy the session's catalog before adding their intermediate
+        ``MemoryDataset`` entries, so a run never changes the session's catalog.
+        """
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
+        new._datasets = dict(self._datasets)
+        new._lazy_params = set(self._lazy_params)
+        new._load_versions = dict(self._load_versions)
+        return new
+
+    @property
+    def config_resolver(self) -> CatalogConfigResolver:
+        """The dataset factory patterns of this catalog."""
+        return self._resolver
+
+    def _ipython_key_completions_(self) -> list[str]:
+        return self.keys()
+
+    def __repr__(self) -> str:
+        lines = []
+        for name in list(self._datasets):
+            try:
+                shown = repr(self._get_dataset(name))
+            except DatasetError as exc:
+                shown = f"<invalid: {exc}>"
+            lines.append(f"'{name}': {shown}")
+        return self._redact("\n".join(lines))
+
+
+def _is_versioned(dataset: Any) -> bool:
+    if type(dataset) is _LazyDataset:
+        return dataset.versioned
+    return isinstance(dataset, AbstractVersionedDataset) and dataset._version is not None
+
+
+def _leaks(exc: BaseException, secrets: frozenset[str]) -> bool:
+    if not secrets:
+        return False
+    text = str(exc)
+    return any(secret in text for secret in secrets)
+
+
+def _scrubbed(exc: DatasetError, secrets: frozenset[str]) -> DatasetError:
+    message = redact(str(exc), secrets)
+    try:
+        return type(exc)(message)
+    except Exception:
+        return DatasetError(message)

@@ -1,0 +1,243 @@
+"""What every file dataset shares: paths, fsspec, versions and atomic saves.
+
+Local paths use the standard library directly (no fsspec import, and a save is a write to a
+temporary file in the same folder followed by an atomic rename). Any other protocol
+(``s3://``, ``gs://``, ``memory://``, ...) goes through fsspec, imported on first use; there a
+save is serialised completely in memory first and written in one call, so a serialiser that
+fails half-way writes nothing, and object stores publish an object only once it is complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+from typing import IO, Any
+from urllib.parse import urlsplit, urlunsplit
+
+from kedro_ipy.io.core import AbstractVersionedDataset, DatasetError, Version
+
+__all__ = ["AbstractFileDataset", "split_protocol"]
+
+# Argument names that can carry secrets: never shown by describe()/repr.
+_SECRET_ARGS = frozenset({
+    "credentials", "storage_options", "password", "passwd", "token", "secret", "key",
+    "aws_secret_access_key", "aws_session_token", "account_key", "sas_token", "client_kwargs",
+})
+
+
+def split_protocol(filepath: str) -> tuple[str, str]:
+    """``("s3", "bucket/a.csv")`` for ``s3://bucket/a.csv``; ``("file", path)`` for local ones."""
+    filepath = str(filepath)
+    protocol, sep, rest = filepath.partition("://")
+    if not sep or len(protocol) < 2:  # no protocol, or a Windows drive letter
+        return "file", filepath
+    if protocol in ("file", "local"):
+        return "file", rest
+    return protocol, rest
+
+
+def safe_url(url: str) -> str:
+    """``url`` without any ``user:password@`` part, for display."""
+    if "@" not in url or "://" not in url:
+        return url
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    if parts.port:
+        host += f":{parts.port}"
+    return urlunsplit((parts.scheme, "***@" + host, parts.path, parts.query, parts.fragment))
+
+
+def public_args(args: dict[str, Any]) -> dict[str, Any]:
+    """``args`` without the ones that may hold secrets."""
+    return {k: v for k, v in args.items() if k.lower() not in _SECRET_ARGS}
+
+
+_UMASK: int | None = None
+
+
+def _file_mode() -> int:
+    """Permission bits a normal ``open(..., "w")`` would give (temp files start at 0600)."""
+    global _UMASK
+    if _UMASK is None:
+        _UMASK = os.umask(0)
+        os.umask(_UMASK)
+    return 0o666 & ~_UMASK
+
+
+class AbstractFileDataset(AbstractVersionedDataset):
+    """A dataset stored as one file, local or behind any fsspec protocol, maybe versioned.
+
+    Subclasses set ``_binary`` and implement ``_read(handle)`` and ``_write(handle, data)``;
+    ``DEFAULT_LOAD_ARGS``/``DEFAULT_SAVE_ARGS`` are merged under the user's ones.
+
+    Args:
+        filepath: Local path or URL (``s3://bucket/file.pkl``).
+        load_args: Passed to the reader.
+        save_args: Passed to the writer.
+        version: ``Version(load, save)`` to version the file; ``None`` for a plain file.
+        credentials: Passed to the fsspec filesystem (ignored for local files).
+        fs_args: Passed to the fsspec filesystem; ``open_args_load``/``open_args_save`` go to
+            ``open()``.
+        metadata: Free-form information for plugins; ignored here.
+    """
+
+    DEFAULT_LOAD_ARGS: dict[str, Any] = {}
+    DEFAULT_SAVE_ARGS: dict[str, Any] = {}
+    _binary = True
+    _encoding = "utf-8"
+    _newline: str | None = None
+
+    def __init__(
+        self,
+        *,
+        filepath: str,
+        load_args: dict[str, Any] | None = None,
+        save_args: dict[str, Any] | None = None,
+        version: Version | None = None,
+        credentials: dict[str, Any] | None = None,
+        fs_args: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if not isinstance(filepath, (str, os.PathLike)) or not str(filepath):
+            raise DatasetError(
+                f"{type(self).__name__} needs a 'filepath' (a path or URL), got {filepath!r}."
+            )
+        self._protocol, path = split_protocol(os.fspath(filepath))
+        self._credentials = dict(credentials or {})
+        fs_args = dict(fs_args or {})
+        self._open_args_load = dict(fs_args.pop("open_args_load", {}) or {})
+        self._open_args_save = dict(fs_args.pop("open_args_save", {}) or {})
+        self._fs_args = fs_args
+        self._fs_obj: Any = None
+        self._load_args = {**self.DEFAULT_LOAD_ARGS, **(load_args or {})}
+        self._save_args = {**self.DEFAULT_SAVE_ARGS, **(save_args or {})}
+        self.metadata = metadata
+        if self._local:
+            super().__init__(PurePosixPath(path), version)
+        else:
+            super().__init__(
+                PurePosixPath(path), version, exists_function=self._remote_exists,
+                glob_function=self._remote_glob,
+            )
+
+    # -- filesystem ---------------------------------------------------------------------------
+    @property
+    def _local(self) -> bool:
+        return self._protocol == "file"
+
+    @property
+    def _fs(self) -> Any:
+        """The fsspec filesystem (created on first use; local files never need it)."""
+        if self._fs_obj is None:
+            import fsspec
+
+            self._fs_obj = fsspec.filesystem(
+                self._protocol, **self._credentials, **self._fs_args
+            )
+        return self._fs_obj
+
+    def _remote_exists(self, path: str) -> bool:
+        return bool(self._fs.exists(path))
+
+    def _remote_glob(self, pattern: str) -> list[str]:
+        return [str(p) for p in self._fs.glob(pattern)]
+
+    def _display(self, path: PurePosixPath | str) -> str:
+        path = str(path)
+        return path if self._local else safe_url(f"{self._protocol}://{path}")
+
+    @contextlib.contextmanager
+    def _open_for_read(self, path: str) -> Iterator[IO[Any]]:
+        mode = "rb" if self._binary else "r"
+        if self._local:
+            kwargs: dict[str, Any] = {} if self._binary else {"encoding": self._encoding}
+            kwargs.update(self._open_args_load)
+            with open(path, mode, **kwargs) as handle:
+                yield handle
+        else:
+            kwargs = {} if self._binary else {"encoding": self._encoding}
+            kwargs.update(self._open_args_load)
+            with self._fs.open(path, mode, **kwargs) as handle:
+                yield handle
+
+    @contextlib.contextmanager
+    def _atomic_write(self, path: str) -> Iterator[IO[Any]]:
+        """A handle whose content replaces ``path`` only if the ``with`` block succeeds."""
+        if self._local:
+            yield from self._atomic_local(path)
+            return
+        buffer: IO[Any] = io.BytesIO() if self._binary else io.StringIO(newline=self._newline)
+        yield buffer
+        payload = buffer.getvalue()
+        if not self._binary:
+            payload = payload.encode(self._encoding)
+        parent = str(PurePosixPath(path).parent)
+        with contextlib.suppress(Exception):  # object stores have no folders to make
+            self._fs.mkdirs(parent, exist_ok=True)
+        with self._fs.open(path, "wb", **self._open_args_save) as handle:
+            handle.write(payload)
+
+    def _atomic_local(self, path: str) -> Iterator[IO[Any]]:
+        parent = os.path.dirname(path) or "."
+        os.makedirs(parent, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(
+            dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
+        )
+        try:
+            if self._binary:
+                handle = os.fdopen(fd, "wb")
+            else:
+                handle = os.fdopen(fd, "w", encoding=self._encoding, newline=self._newline)
+            with handle:
+                yield handle
+            os.chmod(tmp, _file_mode())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+
+    # -- load / save --------------------------------------------------------------------------
+    def _load(self) -> Any:
+        path = str(self._get_load_path())
+        try:
+            return self._load_path(path)
+        except FileNotFoundError as exc:
+            raise DatasetError(
+                f"Failed while loading data from {self}: no file at '{self._display(path)}'."
+            ) from exc
+
+    def _load_path(self, path: str) -> Any:
+        with self._open_for_read(path) as handle:
+            return self._read(handle)
+
+    def _save(self, data: Any) -> None:
+        path = str(self._get_save_path())
+        with self._atomic_write(path) as handle:
+            self._write(handle, data)
+
+    def _read(self, handle: IO[Any]) -> Any:  # pragma: no cover - abstract in spirit
+        raise NotImplementedError
+
+    def _write(self, handle: IO[Any], data: Any) -> None:  # pragma: no cover
+        raise NotImplementedError
+
+    def _describe(self) -> dict[str, Any]:
+        return {
+            "filepath": self._display(self._filepath),
+            "protocol": self._protocol,
+            "load_args": public_args(self._load_args) or None,
+            "save_args": public_args(self._save_args) or None,
+            "version": self._version,
+        }
+
+    def _release(self) -> None:
+        if not self._local and self._fs_obj is not None:
+            with contextlib.suppress(Exception):
+                self._fs.invalidate_cache(str(self._filepath))

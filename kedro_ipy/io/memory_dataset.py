@@ -1,0 +1,106 @@
+"""``MemoryDataset``: data kept in the process, copied so that nodes cannot alias each other."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+from kedro_ipy.io.core import AbstractDataset, DatasetError
+
+__all__ = ["MemoryDataset"]
+
+TCopyMode = Literal["deepcopy", "copy", "assign"]
+_COPY_MODES = ("deepcopy", "copy", "assign")
+_EMPTY = object()
+
+# Frames and arrays: a shallow ``.copy()`` is their own full copy and far cheaper than deepcopy.
+_COPY_TYPES = {("pandas", "DataFrame"), ("numpy", "ndarray")}
+
+
+def _infer_copy_mode(data: Any) -> TCopyMode:
+    """The copy mode Kedro would pick for ``data``, decided without importing pandas/numpy."""
+    cls = type(data)
+    root = cls.__module__.partition(".")[0]
+    if (root, cls.__name__) in _COPY_TYPES:
+        return "copy"
+    # Other data frames (Spark, Polars lazy frames, Ibis tables) are handles: share them.
+    if cls.__name__ in ("DataFrame", "Table", "LazyFrame"):
+        return "assign"
+    return "deepcopy"
+
+
+def _copy_with_mode(data: Any, copy_mode: str) -> Any:
+    if copy_mode == "deepcopy":
+        return copy.deepcopy(data)
+    if copy_mode == "copy":
+        return data.copy()
+    return data
+
+
+class MemoryDataset(AbstractDataset):
+    """Holds one Python object in memory: the default for node outputs nobody persists.
+
+    Args:
+        data: Initial data (optional); loading before any data raises ``DatasetError``.
+        copy_mode: ``"deepcopy"`` (default), ``"copy"`` (calls ``data.copy()``) or
+            ``"assign"`` (no copy). Left unset, pandas frames and numpy arrays are copied with
+            ``.copy()`` and other data frames assigned, as in Kedro.
+        metadata: Free-form information for plugins; ignored here.
+
+    Example:
+        >>> ds = MemoryDataset(data=[1, 2])
+        >>> ds.load()
+        [1, 2]
+    """
+
+    def __init__(
+        self,
+        data: Any = _EMPTY,
+        copy_mode: TCopyMode | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        if copy_mode is not None and copy_mode not in _COPY_MODES:
+            raise DatasetError(
+                f"Invalid copy_mode {copy_mode!r} for MemoryDataset; "
+                f"valid modes: {', '.join(_COPY_MODES)}."
+            )
+        self._copy_mode = copy_mode
+        self.metadata = metadata
+        self._data: Any = _EMPTY
+        if data is not _EMPTY:
+            self._save(data)
+
+    # load/save are defined directly (not through _load/_save) because they are the runner's
+    # hot path; __init_subclass__ of the base still wraps them with the error handling.
+    def load(self) -> Any:
+        """The stored data (copied according to ``copy_mode``)."""
+        data = self._data
+        if data is _EMPTY:
+            raise DatasetError("Data for MemoryDataset has not been saved yet.")
+        mode = self._copy_mode or _infer_copy_mode(data)
+        if mode == "assign":
+            return data
+        return _copy_with_mode(data, mode)
+
+    def save(self, data: Any) -> None:
+        """Store ``data`` (copied according to ``copy_mode``)."""
+        mode = self._copy_mode or _infer_copy_mode(data)
+        self._data = data if mode == "assign" else _copy_with_mode(data, mode)
+
+    def _load(self) -> Any:
+        return MemoryDataset.load(self)
+
+    def _save(self, data: Any) -> None:
+        mode = self._copy_mode or _infer_copy_mode(data)
+        self._data = data if mode == "assign" else _copy_with_mode(data, mode)
+
+    def _exists(self) -> bool:
+        return self._data is not _EMPTY
+
+    def _release(self) -> None:
+        self._data = _EMPTY
+
+    def _describe(self) -> dict[str, Any]:
+        if self._data is _EMPTY:
+            return {"data": None}
+        return {"data": f"<{type(self._data).__name__}>"}

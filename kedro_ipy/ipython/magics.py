@@ -1,0 +1,485 @@
+"""The session magics: ``%session_create``, ``%session_run``, ``%session_info``,
+``%session_close``, ``%load_node`` and ``%session_panel``.
+
+The methods stay thin: parsing lives in ``_arguments``, wording in ``_display``, namespace
+publishing in ``_namespace``, source reloading in ``_reload``. The framework raises its own
+domain errors; this module is the one place that turns them into IPython's plain
+``UsageError`` (a subclass would print a traceback), so bad input shows one line, not a wall
+of traceback. A failing node is different: the cell fails with ``NodeRunError``, which renders
+itself compactly and carries the node's traceback for ``%debug``.
+
+The framework (session, project bootstrap) is imported inside the magics, so that
+``%load_ext kedro_ipy`` stays instant.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import time
+from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from IPython.core.error import UsageError
+from IPython.core.magic import Magics, line_magic, magics_class
+
+from kedro_ipy.ipython import _display
+from kedro_ipy.ipython._arguments import (
+    CreateArguments,
+    LoadNodeArguments,
+    MagicArgumentError,
+    RunArguments,
+    _HelpRequested,
+    magic_help,
+    parse_no_arguments,
+)
+from kedro_ipy.ipython._namespace import (
+    SESSION_VARIABLES,
+    dataset_variable_names,
+    push_run_outputs,
+    push_session_variables,
+)
+from kedro_ipy.utils import did_you_mean
+
+if TYPE_CHECKING:
+    from kedro_ipy.ipython._reload import ProjectReloader
+
+__all__ = ["NodeRunError", "SessionMagics"]
+
+_T = TypeVar("_T")
+
+
+class NodeRunError(Exception):
+    """A node failed during ``%session_run``; the cell fails, showing a compact report.
+
+    IPython prints ``_render_traceback_()`` instead of a traceback. The exception carries the
+    node's own traceback (``__traceback__``), so ``%debug`` opens the debugger in the node's
+    frame, and the original exception as ``__cause__``.
+    """
+
+    def __init__(self, lines: list[str], original: BaseException) -> None:
+        super().__init__(lines[0] if lines else str(original))
+        self.lines = lines
+        self.original = original
+
+    def _render_traceback_(self) -> list[str]:
+        return list(self.lines)
+
+
+def _is_domain_error(exc: BaseException) -> bool:
+    """Errors the framework raises about bad input (unknown names, missing config, ...)."""
+    return type(exc).__module__.startswith("kedro_ipy.")
+
+
+def _parse(parse: Callable[[str], _T], line: str) -> _T | None:
+    """Parse a line; ``None`` means help was printed. Bad input becomes a plain UsageError."""
+    try:
+        return parse(line)
+    except _HelpRequested as help_text:
+        print(help_text)
+        return None
+    except MagicArgumentError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _with_help(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Make ``%magic?`` show the parser's help, so it never drifts from what is parsed.
+
+    IPython's inspector asks an object for ``getdoc()`` before reading ``__doc__``. The help is
+    built on demand because building parsers at import would slow down ``%load_ext``; the
+    method's own docstring stays as the one-line summary ``%lsmagic`` and ``%magic`` show.
+    """
+
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
+        method.getdoc = lambda: magic_help(name)  # type: ignore[attr-defined]
+        return method
+
+    return decorate
+
+
+def _closest(kind: str, names: Iterable[str], valid: Iterable[str], where: str) -> str | None:
+    """An error message for the first unknown name, or ``None`` when all are known."""
+    valid = list(valid)
+    for name in names:
+        if name not in valid:
+            listing = ", ".join(sorted(valid)) if len(valid) <= 12 else f"{len(valid)} names"
+            return (f"{kind} '{name}' not found in {where}. Valid: {listing or '(none)'}."
+                    f"{did_you_mean(name, valid)}")
+    return None
+
+
+@magics_class
+class SessionMagics(Magics):
+    """Magics over one long-lived ``KedroSession`` per shell.
+
+    Attributes:
+        session: the session created by ``%session_create`` (``None`` before, or after
+            ``%session_close``).
+        context: the context loaded from it, refreshed after every run.
+    """
+
+    def __init__(self, shell: Any) -> None:
+        super().__init__(shell)
+        self.session: Any = None
+        self.context: Any = None
+        self.metadata: Any = None
+        self.reloader: ProjectReloader | None = None
+        self.panel: Any = None
+        self.matcher: Any = None  # set by load_ipython_extension
+
+    # ---------------------------------------------------------------- helpers
+
+    def _require_session(self, magic: str) -> Any:
+        if self.session is None:
+            raise UsageError(
+                f"Cannot run %{magic} because no session is open. Create one with "
+                "%session_create (or %session_create path/to/project) and try again."
+            )
+        return self.session
+
+    @staticmethod
+    def _pipelines() -> Any:
+        from kedro_ipy.framework.project import pipelines
+
+        return pipelines
+
+    def _project_path(self) -> Path | None:
+        path = getattr(self.session, "_project_path", None)
+        return Path(path) if path is not None else None
+
+    def _refresh_context(self) -> None:
+        """Reload the context so that edited config shows in ``catalog`` and ``params``."""
+        self.context = self.session.load_context()
+        push_session_variables(self.shell, self.session, self.context)
+
+    def _runs(self) -> list[Mapping[str, Any]]:
+        try:
+            return list(self.session.store.get("runs") or [])
+        except AttributeError:
+            return []
+
+    def close_session(self) -> Any:
+        """Close the session this extension created, if any; returns it."""
+        session, self.session, self.context = self.session, None, None
+        self.reloader = None
+        if session is not None:
+            session.close()
+        return session
+
+    # ---------------------------------------------------------------- %session_create
+
+    @line_magic
+    @_with_help("session_create")
+    def session_create(self, line: str = "") -> None:
+        """Open a session on a project and put session, context, catalog, params, pipelines
+        into the namespace (see %session_create? for the options)."""
+        args = _parse(CreateArguments.parse, line)
+        if args is None:
+            return
+        from kedro_ipy.framework.session import KedroSession
+        from kedro_ipy.framework.startup import bootstrap_project, find_project_root
+
+        if args.project_path:
+            project_path = Path(args.project_path).expanduser().resolve()
+            if not project_path.is_dir():
+                raise UsageError(f"Project folder '{args.project_path}' does not exist "
+                                 f"(resolved to {project_path}).")
+        else:
+            found = find_project_root(Path.cwd())
+            if found is None:
+                raise UsageError(
+                    f"No project found in {Path.cwd()} or its parents (a folder with a "
+                    "pyproject.toml declaring [tool.kedro]). Give the path: "
+                    "%session_create path/to/project"
+                )
+            project_path = Path(found)
+
+        self.close_session()
+        try:
+            self.metadata = bootstrap_project(project_path)
+            package_name = args.package_name or self.metadata.package_name
+            self.session = KedroSession.create(
+                package_name=package_name,
+                project_path=project_path,
+                save_on_close=args.save_on_close,
+                env=args.env,
+                extra_params=dict(args.params) or None,
+            )
+            self._refresh_context()
+            counts = {name: len(pipe.nodes) for name, pipe in self._pipelines().items()}
+        except Exception as exc:
+            if self.session is not None:
+                self.close_session()
+            if _is_domain_error(exc):
+                raise UsageError(f"{type(exc).__name__}: {exc}") from None
+            raise
+
+        from kedro_ipy.ipython._reload import ProjectReloader
+
+        self.reloader = ProjectReloader(package_name, self._reset_pipelines)
+        print(self._summary(counts))
+        if args.panel:
+            self.session_panel("")
+
+    def _summary(self, counts: Mapping[str, int]) -> str:
+        project = getattr(self.metadata, "project_name", None) or self._project_path().name
+        catalog = self.context.catalog
+        datasets = [n for n in _keys(catalog) if n != "parameters" and not n.startswith("params:")]
+        return "\n".join([
+            f"Session {self.session.session_id} on '{project}' (env: {self._env()})",
+            f"pipelines: {_display.format_pipelines(counts)}",
+            f"datasets: {len(datasets)} in catalog · variables: {', '.join(SESSION_VARIABLES)}",
+        ])
+
+    def _env(self) -> str:
+        env = getattr(self.context, "env", None)
+        if env:
+            return env
+        loader = getattr(self.context, "config_loader", None)
+        return getattr(loader, "default_run_env", None) or "local"
+
+    def _reset_pipelines(self) -> None:
+        pipelines = self._pipelines()
+        for name in ("reset", "_reset", "_clear", "clear"):
+            method = getattr(pipelines, name, None)
+            if callable(method):
+                method()
+                return
+        from kedro_ipy.framework.project import configure_project
+
+        configure_project(self.metadata.package_name)
+
+    # ---------------------------------------------------------------- %session_run
+
+    @line_magic
+    @_with_help("session_run")
+    def session_run(self, line: str = "") -> None:
+        """Run a pipeline of the session with any of KedroSession.run's filters; the outputs
+        go into `outputs` (see %session_run? for the options)."""
+        args = _parse(RunArguments.parse, line)
+        if args is None:
+            return
+        session = self._require_session("session_run")
+        if self.reloader is not None:
+            changed = self.reloader.reload_if_changed()
+            if changed:
+                print(f"reloaded the project code ({', '.join(changed)} changed)")
+        self._validate(args)
+        try:
+            kwargs = args.to_run_kwargs()
+        except MagicArgumentError as exc:
+            raise UsageError(exc.message) from None
+
+        runs_before = len(self._runs())
+        start = time.perf_counter()
+        try:
+            outputs = session.run(**kwargs)
+        except Exception as exc:
+            runs = self._runs()
+            record = runs[-1] if len(runs) > runs_before else None
+            if record is not None and record.get("status") == "failed" \
+                    and (record.get("error") or {}).get("node"):
+                raise self._node_failure(args, record, exc) from exc
+            if _is_domain_error(exc):
+                raise UsageError(f"{type(exc).__name__}: {exc}") from None
+            raise
+        finally:
+            if self.reloader is not None:
+                self.reloader.snapshot_new()
+        elapsed = time.perf_counter() - start
+
+        self._refresh_context()
+        push_run_outputs(self.shell, outputs, args.as_name)
+        runs = self._runs()
+        record = runs[-1] if len(runs) > runs_before else {}
+        done = len(record.get("nodes_done") or ()) if record else None
+        total = record.get("nodes_total") if record else None
+        duration = record.get("duration_s") if record else None
+        if done is None or total is None:
+            print(f"✓ run finished · {_display.format_duration(elapsed)}")
+        else:
+            print(_display.format_progress(done, total, duration if duration else elapsed))
+        print(_display.format_outputs(outputs, args.as_name))
+
+    def _validate(self, args: RunArguments) -> None:
+        """Check every name on the line against the chosen pipeline before running."""
+        pipelines = self._pipelines()
+        name = args.pipeline or "__default__"
+        registered = sorted(pipelines)
+        if name not in registered:
+            raise UsageError(f"Pipeline '{name}' not found. Registered: "
+                             f"{', '.join(registered)}.{did_you_mean(name, registered)}")
+        pipe = pipelines[name]
+        where = f"pipeline '{name}'"
+        nodes = [node.name for node in pipe.nodes]
+        tags = {tag for node in pipe.nodes for tag in node.tags}
+        datasets = set(pipe.datasets())
+        checks = [
+            ("Node", args.node_names, nodes),
+            ("Node", args.from_nodes, nodes),
+            ("Node", args.to_nodes, nodes),
+            ("Tag", args.tags, tags),
+            ("Dataset", args.from_inputs, datasets),
+            ("Dataset", args.to_outputs, datasets),
+        ]
+        for kind, given, valid in checks:
+            message = _closest(kind, given, valid, where)
+            if message:
+                raise UsageError(message)
+        catalog = self.context.catalog
+        for dataset in args.load_versions:
+            if dataset not in catalog:
+                valid = [n for n in _keys(catalog) if not n.startswith("params:")]
+                raise UsageError(f"Dataset '{dataset}' of --load-versions is not in the catalog."
+                                 f"{did_you_mean(dataset, valid)}")
+
+    def _node_failure(self, args: RunArguments, record: Mapping[str, Any],
+                      exc: BaseException) -> NodeRunError:
+        error = record.get("error") or {}
+        resume = record.get("resume_from_nodes")
+        resume_line = args.resume_from(resume).to_magic_line() if resume else None
+        lines = _display.format_node_failure(
+            error.get("node"), exc,
+            done=len(record.get("nodes_done") or ()),
+            total=record.get("nodes_total"),
+            resume_line=resume_line,
+            project_path=self._project_path(),
+        )
+        failure = NodeRunError(lines, exc)
+        return failure.with_traceback(exc.__traceback__)
+
+    # ---------------------------------------------------------------- %session_info / close
+
+    @line_magic
+    def session_info(self, line: str = "") -> None:
+        """Show the current session: project, env, id, and the runs so far.
+
+        Usage: %session_info
+        """
+        _parse(functools.partial(parse_no_arguments, "%session_info"), line)
+        session = self._require_session("session_info")
+        project = getattr(self.metadata, "project_name", None) or "?"
+        runs = self._runs()
+        lines = [
+            f"Session {session.session_id} on '{project}' (env: {self._env()})",
+            f"project: {self._project_path()}",
+            f"runs: {len(runs)}",
+            *_display.format_run_history(runs),
+        ]
+        print("\n".join(lines))
+
+    @line_magic
+    def session_close(self, line: str = "") -> None:
+        """Close the session created by %session_create (saving its store if asked to).
+
+        The variables stay in the namespace; %session_create opens a new session.
+
+        Usage: %session_close
+        """
+        _parse(functools.partial(parse_no_arguments, "%session_close"), line)
+        session = self.close_session()
+        if session is None:
+            print("No session is open.")
+        else:
+            print(f"Session {session.session_id} closed.")
+
+    # ---------------------------------------------------------------- %load_node
+
+    @line_magic
+    @_with_help("load_node")
+    def load_node(self, line: str = "") -> None:
+        """Load a node's inputs into variables and show its source (see %load_node?)."""
+        args = _parse(LoadNodeArguments.parse, line)
+        if args is None:
+            return
+        self._require_session("load_node")
+        if self.reloader is not None:
+            self.reloader.reload_if_changed()
+        node = self._find_node(args.node)
+        catalog = self.context.catalog
+        variables = dataset_variable_names(node.inputs)
+        loaded: dict[str, Any] = {}
+        lines = [f"Inputs of node '{node.name}' loaded into variables:"]
+        width = max((len(v) for v in variables.values()), default=0)
+        missing = []
+        for dataset, variable in variables.items():
+            try:
+                value = catalog.load(dataset)
+            except Exception as exc:  # a dataset that fails to load is reported, not fatal
+                missing.append(f"  {variable:<{width}} <- {dataset}: not loaded "
+                               f"({type(exc).__name__}: {_first_line(exc)})")
+                continue
+            loaded[variable] = value
+            lines.append(f"  {variable:<{width}} <- {dataset} ({type(value).__name__})")
+        self.shell.push(loaded)
+        lines += missing
+        func = node.func
+        func_name = getattr(func, "__name__", "func")
+        call = f"{func_name}({', '.join(variables[d] for d in node.inputs)})"
+        lines.append(f"Call it: {call}")
+        if args.source:
+            lines += ["", *self._source(func)]
+        print("\n".join(lines))
+        if self.reloader is not None:
+            self.reloader.snapshot_new()
+
+    def _find_node(self, name: str) -> Any:
+        pipelines = self._pipelines()
+        known: dict[str, Any] = {}
+        for pipe_name in sorted(pipelines, key=lambda n: n != "__default__"):
+            for node in pipelines[pipe_name].nodes:
+                known.setdefault(node.name, node)
+        if name not in known:
+            raise UsageError(f"Node '{name}' not found in the registered pipelines."
+                             f"{did_you_mean(name, known)}")
+        return known[name]
+
+    def _source(self, func: Callable[..., Any]) -> list[str]:
+        try:
+            source = inspect.getsource(func)
+            filename = inspect.getsourcefile(func) or "?"
+            lineno = inspect.getsourcelines(func)[1]
+        except (OSError, TypeError):
+            return [f"(no source available for {func!r})"]
+        root = self._project_path()
+        shown = filename
+        if root is not None and Path(filename).resolve().is_relative_to(root.resolve()):
+            shown = str(Path(filename).resolve().relative_to(root.resolve()))
+        return [f"# {shown}:{lineno}", source.rstrip()]
+
+    # ---------------------------------------------------------------- %session_panel
+
+    @line_magic
+    def session_panel(self, line: str = "") -> Any:
+        """Show the widget panel over the current session (needs a Jupyter front end).
+
+        Usage: %session_panel
+        """
+        _parse(functools.partial(parse_no_arguments, "%session_panel"), line)
+        session = self._require_session("session_panel")
+        try:
+            from kedro_ipy.ipython.panel import SessionPanel
+        except ImportError as exc:
+            if getattr(exc, "name", "") and not str(exc.name).startswith("kedro_ipy"):
+                raise UsageError(f"The panel needs {exc.name}: pip install ipywidgets") from None
+            raise UsageError(
+                "The widget panel is not available in this installation "
+                f"(kedro_ipy.ipython.panel cannot be imported: {exc})."
+            ) from None
+        from IPython.display import display
+
+        self.panel = SessionPanel(session, self.shell)
+        display(self.panel.widget)
+        return None
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else ""
+
+
+def _keys(catalog: Any) -> list[str]:
+    """The catalog's dataset names (``DataCatalog.keys()``), as a list."""
+    keys = catalog.keys
+    return list(keys())

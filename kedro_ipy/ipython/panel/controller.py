@@ -1,0 +1,264 @@
+"""What the panel does, without any widget: choose, run, publish, resume, refill, inspect.
+
+Why separate from the view: the Run button, the History list and the Resume button all end up
+here, as plain method calls that tests (and the notebook) can make directly. The controller
+talks to the session only through its narrow surface (``run``, ``store``, ``load_context``,
+``_hook_manager``) and to the notebook through the magics' own ``_namespace`` helpers, so a panel
+run leaves the namespace exactly as ``%session_run`` does.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePosixPath
+from typing import Any
+
+from .model import PanelModel, Selection, plan_selection, selection_from_record
+from .observer import RunObserver
+
+__all__ = ["DatasetInfo", "PanelController", "history_label"]
+
+
+@dataclass(frozen=True)
+class DatasetInfo:
+    """One row of the Catalog tab. Only names and facts: never a dataset's config."""
+
+    name: str
+    type: str
+    exists: bool | None  # None: the dataset could not tell
+    versions: tuple[str, ...]
+    versioned: bool
+
+
+def _is_parameter(name: str) -> bool:
+    return name == "parameters" or name.startswith("params:")
+
+
+def history_label(record: Mapping[str, Any]) -> str:
+    """One line for a run record: when, what, status, duration."""
+    when = str(record.get("started_at") or "")[:19].replace("T", " ")
+    line = selection_from_record(record).magic_line().removeprefix("%session_run").strip() or "__default__"
+    status = record.get("status") or "?"
+    duration = record.get("duration_s")
+    took = f" · {duration:.2f} s" if isinstance(duration, (int, float)) else ""
+    done = record.get("nodes_done")
+    total = record.get("nodes_total")
+    count = f" · {len(done)}/{total} nodes" if isinstance(done, list) and total else ""
+    return f"{when} · {line} · {status}{count}{took}"
+
+
+class PanelController:
+    """Owns a panel's model, its hook observer and the runs it starts.
+
+    Args:
+        session: a ``KedroSession`` (or anything with the same narrow surface).
+        shell: the IPython shell whose namespace receives ``outputs``, ``catalog``, ...;
+            ``None`` publishes nothing (useful outside IPython).
+        pipelines: name -> Pipeline; defaults to the project's registry.
+        background: run ``session.run`` in a worker thread. In a kernel this keeps the click
+            handler short, so a second click that arrives during the run is seen and ignored
+            (with a synchronous run it would queue behind the first and start a second run).
+    """
+
+    def __init__(
+        self,
+        session: Any,
+        shell: Any = None,
+        *,
+        pipelines: Mapping[str, Any] | None = None,
+        background: bool = False,
+    ) -> None:
+        self.session = session
+        self.shell = shell
+        self.background = background
+        self.model = PanelModel()
+        self.observer = RunObserver(self.model)
+        self._pipelines = pipelines
+        self._catalog: Any = None
+        self._thread: threading.Thread | None = None
+        self._hook_manager = getattr(session, "_hook_manager", None)
+        if self._hook_manager is not None:
+            self._hook_manager.register(self.observer)
+        self.choose(Selection())
+
+    # -- project facts -------------------------------------------------------------------------
+    @property
+    def pipelines(self) -> Mapping[str, Any]:
+        """The registered pipelines (read each time: the registry is reset on code reload)."""
+        if self._pipelines is not None:
+            return self._pipelines
+        from kedro_ipy.framework.project import pipelines
+
+        return pipelines
+
+    def pipeline_names(self) -> list[str]:
+        """Registered pipeline names, ``__default__`` first."""
+        names = sorted(self.pipelines)
+        if "__default__" in names:
+            names.remove("__default__")
+            names.insert(0, "__default__")
+        return names
+
+    @property
+    def catalog(self) -> Any:
+        """The session's catalog, loaded once and again after each run (new versions)."""
+        if self._catalog is None:
+            self._catalog = self.session.load_context().catalog
+        return self._catalog
+
+    def refresh_catalog(self) -> None:
+        """Forget the cached catalog so the next read sees new versions on disk."""
+        self._catalog = None
+
+    def datasets(self) -> list[DatasetInfo]:
+        """The Catalog tab's rows; parameters are left out (they are in ``params``)."""
+        catalog = self.catalog
+        rows = []
+        for name in sorted(catalog.keys()):
+            if _is_parameter(name):
+                continue
+            dataset = catalog[name]
+            try:
+                exists: bool | None = bool(catalog.exists(name))
+            except Exception:
+                exists = None
+            versions = _versions(dataset)
+            rows.append(DatasetInfo(name, type(dataset).__name__, exists,
+                                    tuple(versions or ()), versions is not None))
+        return rows
+
+    def versioned_datasets(self) -> dict[str, list[str]]:
+        """Versioned dataset -> its versions on disk, newest first (the load-version choices)."""
+        catalog = self.catalog
+        found = {}
+        for name in sorted(catalog.keys()):
+            if _is_parameter(name):
+                continue
+            versions = _versions(catalog[name])
+            if versions is not None:
+                found[name] = versions
+        return found
+
+    def preview(self, name: str) -> Any:
+        """Load a dataset for the Catalog tab's preview (a table is cut to its first rows)."""
+        value = self.catalog.load(name)
+        head = getattr(value, "head", None)
+        if callable(head) and hasattr(value, "shape"):
+            return head(10)
+        return value
+
+    # -- choosing ------------------------------------------------------------------------------
+    def choose(self, selection: Selection) -> None:
+        """Make ``selection`` current and work out what it would run."""
+        self.model.choose(selection, plan_selection(self.pipelines, selection))
+
+    def history(self) -> list[dict[str, Any]]:
+        """This session's runs, oldest first (from the session store)."""
+        return [dict(r) for r in (self.session.store.get("runs") or [])]
+
+    def refill_from_history(self, index: int) -> Selection:
+        """Make the choices of run ``index`` (in :meth:`history` order) current again."""
+        selection = selection_from_record(self.history()[index])
+        self.choose(selection)
+        return selection
+
+    def resume(self) -> Selection | None:
+        """Make the failed run's resume suggestion current; None when there is none."""
+        selection = self.model.resume_selection()
+        if selection is not None:
+            self.choose(selection)
+        return selection
+
+    # -- running -------------------------------------------------------------------------------
+    def run(self) -> bool:
+        """Run the current selection, unless it runs nothing or a run is in progress.
+
+        Returns:
+            True when a run was started.
+        """
+        selection, plan = self.model.selection, self.model.plan
+        if not plan.runnable or not self.model.try_begin(selection, plan.nodes):
+            return False
+        if self.background:
+            self._thread = threading.Thread(
+                target=self._execute, args=(selection,), name="kedro-ipy-panel-run", daemon=True
+            )
+            self._thread.start()
+        else:
+            self._execute(selection)
+        return True
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for a background run to end; True when no run is left in progress."""
+        thread = self._thread
+        if thread is not None:
+            thread.join(timeout)
+        return not self.model.running
+
+    def _execute(self, selection: Selection) -> None:
+        runs_before = len(self.session.store.get("runs") or [])
+        try:
+            outputs = self.session.run(**selection.run_kwargs())
+        except BaseException as exc:  # the model must leave "running" whatever happened
+            record = self._new_record(runs_before)
+            recorded = record.get("error") or {}
+            failed = [s.name for s in self.model.snapshot().nodes if s.status == "failed"]
+            error = {
+                "type": type(exc).__name__,
+                "message": str(exc),
+                "node": recorded.get("node") or (failed[0] if failed else None),
+                "traceback": "".join(traceback.format_exception(type(exc), exc,
+                                                                exc.__traceback__)),
+            }
+            self.refresh_catalog()
+            self.model.finish(error=error, resume_from_nodes=record.get("resume_from_nodes"),
+                              nodes_done=record.get("nodes_done"))
+            if not isinstance(exc, Exception):
+                raise
+            return
+        record = self._new_record(runs_before)
+        self.refresh_catalog()
+        self._publish(outputs)
+        self.model.finish(outputs=outputs, nodes_done=record.get("nodes_done"))
+
+    def _new_record(self, runs_before: int) -> dict[str, Any]:
+        runs = self.session.store.get("runs") or []
+        return dict(runs[-1]) if len(runs) > runs_before else {}
+
+    def _publish(self, outputs: Mapping[str, Any]) -> None:
+        """Set ``outputs`` and the session variables, as ``%session_run`` does."""
+        if self.shell is None:
+            return
+        from kedro_ipy.ipython._namespace import push_run_outputs, push_session_variables
+
+        push_run_outputs(self.shell, outputs)
+        push_session_variables(self.shell, self.session)
+
+    def close(self) -> None:
+        """Stop listening to the session's hooks."""
+        if self._hook_manager is not None and self._hook_manager.is_registered(self.observer):
+            self._hook_manager.unregister(self.observer)
+
+
+def _versions(dataset: Any) -> list[str] | None:
+    """A dataset's versions on disk, newest first, as ``load_versions`` spells them.
+
+    None when the dataset is not versioned. ``list_versions`` gives file paths by default
+    (``<filepath>/<version>/<file>``); bare versions are asked for when the dataset supports it,
+    else taken from the path.
+    """
+    list_versions = getattr(dataset, "list_versions", None)
+    if not callable(list_versions):
+        return None
+    try:
+        try:
+            found = list_versions(full_path=False)
+        except TypeError:
+            found = [PurePosixPath(str(p)).parent.name if "/" in str(p) else p
+                     for p in list_versions()]
+        return [str(v) for v in found]
+    except Exception:
+        return []

@@ -1,0 +1,416 @@
+"""The ipywidgets view of the panel: stock widgets only, no custom JavaScript.
+
+Why so thin: every decision is made by the controller and the model; this module only builds
+widgets, turns their values into a :class:`~.model.Selection` and mirrors model changes back. Run
+events may arrive from runner worker threads, so rendering takes a lock and each render sets
+whole widget values (a table's HTML, an output list) rather than patching pieces. Outputs are
+written with ``Output.outputs`` / ``append_*`` (not ``with out:``), which works the same with or
+without a frontend and lets tests read what was shown.
+"""
+
+from __future__ import annotations
+
+import html
+import threading
+import time
+from collections.abc import Mapping
+from typing import Any
+
+import ipywidgets as w
+
+from .controller import PanelController, history_label
+from .model import FILTER_LABELS, RUNNERS, Selection
+from .svg import STATUS_COLOURS, Layout, layout_pipeline, render_svg
+
+__all__ = ["PanelView"]
+
+_STYLE = {"description_width": "92px"}
+_PICTURE_INTERVAL_S = 0.25  # during a run, redraw the picture at most this often
+
+
+def _wide() -> w.Layout:
+    """Half the panel's width: two controls per row (a fresh Layout per widget)."""
+    return w.Layout(width="48%", min_width="260px")
+
+
+def _hidden(widget: w.DOMWidget, hidden: bool) -> None:
+    widget.layout.display = "none" if hidden else None
+
+
+class PanelView:
+    """Builds the panel's widgets over a :class:`PanelController` and keeps them in step."""
+
+    def __init__(self, controller: PanelController) -> None:
+        self.controller = controller
+        self.model = controller.model
+        self._lock = threading.RLock()
+        self._syncing = False  # True while the view writes controls itself (no feedback loop)
+        self._layout_key: tuple[str, int] | None = None
+        self._layout: Layout | None = None
+        self._picture_drawn = 0.0
+        self._build()
+        self.model.subscribe(self._on_model)
+        self._show_selection(self.model.selection)
+        self._render_selection()
+        self._render_run()
+        self._render_history()
+
+    # -- building --------------------------------------------------------------------------------
+    def _build(self) -> None:
+        c = self.controller
+        self.pipeline = w.Dropdown(options=c.pipeline_names(), description="Pipeline",
+                                   style=_STYLE, layout=_wide())
+        self.runner = w.Dropdown(options=list(RUNNERS), value="Sequential",
+                                 description="Runner", style=_STYLE, layout=_wide())
+        self.filters: dict[str, w.TagsInput] = {}
+        hints = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
+                 "from_inputs": "dataset", "to_outputs": "dataset"}
+        for key, label in FILTER_LABELS.items():
+            self.filters[key] = w.TagsInput(
+                value=[], allowed_tags=[], allow_duplicates=False,
+                description=label.capitalize(), placeholder=f"type a {hints[key]} name",
+                style=_STYLE, layout=_wide(),
+            )
+        self.versions_box = w.VBox()
+        self.version_controls: dict[str, w.Dropdown] = {}
+        self.count = w.HTML()
+        self.magic = w.HTML()
+        self.run_button = w.Button(description="Run", button_style="primary", icon="play",
+                                   tooltip="run the current selection")
+        self.resume_button = w.Button(description="Resume", button_style="warning",
+                                      icon="redo", tooltip="fill the choices to resume the run")
+        _hidden(self.resume_button, True)
+        self.status = w.HTML()
+        self.progress = w.IntProgress(value=0, min=0, max=1, description="",
+                                      layout=w.Layout(width="50%"))
+        self.progress_label = w.Label()
+        self.table = w.HTML()
+        self.error = w.Output()
+        self.outputs = w.Output()
+        self.picture = w.HTML()
+        self.catalog_table = w.HTML()
+        self.preview_name = w.Dropdown(options=[], description="Dataset", style=_STYLE)
+        self.preview_button = w.Button(description="Preview", icon="eye",
+                                       tooltip="load the dataset and show it")
+        self.preview_out = w.Output()
+        self.history = w.Select(options=[], rows=8, layout=w.Layout(width="100%"))
+        self.history_note = w.HTML("<i>Select a run to refill the choices.</i>")
+
+        self.pipeline.observe(self._on_pipeline, names="value")
+        self.runner.observe(self._on_control, names="value")
+        for control in self.filters.values():
+            control.observe(self._on_control, names="value")
+        self.run_button.on_click(lambda _b: self.controller.run())
+        self.resume_button.on_click(lambda _b: self.controller.resume())
+        self.preview_button.on_click(lambda _b: self._preview())
+        self.history.observe(self._on_history, names="value")
+
+        f = self.filters
+        choices = w.VBox([
+            w.HBox([self.pipeline, self.runner]),
+            w.HBox([f["tags"], f["node_names"]]),
+            w.HBox([f["from_nodes"], f["to_nodes"]]),
+            w.HBox([f["from_inputs"], f["to_outputs"]]),
+            self.versions_box,
+        ])
+        actions = w.HBox([self.run_button, self.resume_button, self.status],
+                         layout=w.Layout(align_items="center"))
+        run_tab = w.VBox([w.HBox([self.progress, self.progress_label]), self.table,
+                          self.error, self.outputs])
+        catalog_tab = w.VBox([self.catalog_table,
+                              w.HBox([self.preview_name, self.preview_button]),
+                              self.preview_out])
+        history_tab = w.VBox([self.history_note, self.history])
+        self.tabs = w.Tab(children=[run_tab, self.picture, catalog_tab, history_tab])
+        for index, title in enumerate(("Run", "Picture", "Catalog", "History")):
+            self.tabs.set_title(index, title)
+        self.tabs.observe(self._on_tab, names="selected_index")
+        self.widget = w.VBox([choices, self.count, self.magic, actions, self.tabs])
+        self.widget.add_class("kedro-ipy-panel")
+        self._build_versions()
+
+    def _build_versions(self) -> None:
+        """One dropdown per versioned dataset: "latest" or a version found on disk."""
+        self.version_controls = {}
+        try:
+            versioned = self.controller.versioned_datasets()
+        except Exception as exc:  # a broken catalog must not take the whole panel down
+            self.versions_box.children = [w.HTML(f"<i>load versions unavailable: "
+                                                 f"{html.escape(str(exc))}</i>")]
+            return
+        chosen = dict(self.model.selection.load_versions)
+        for name, versions in versioned.items():
+            options = [("latest", ""), *((v, v) for v in versions)]
+            value = chosen.get(name, "")
+            if value and value not in versions:
+                options.append((value, value))
+            control = w.Dropdown(options=options, value=value, description=name,
+                                 style=_STYLE, layout=_wide())
+            control.observe(self._on_control, names="value")
+            self.version_controls[name] = control
+        if self.version_controls:
+            title = w.HTML("<b>Load versions</b>")
+            self.versions_box.children = [title, w.HBox(list(self.version_controls.values()),
+                                                        layout=w.Layout(flex_flow="row wrap"))]
+        else:
+            self.versions_box.children = []
+
+    # -- controls -> model ----------------------------------------------------------------------
+    def current_selection(self) -> Selection:
+        """The choices as the controls show them."""
+        return Selection().with_values(
+            pipeline_name=self.pipeline.value,
+            runner=self.runner.value,
+            load_versions={k: c.value for k, c in self.version_controls.items() if c.value},
+            **{key: control.value for key, control in self.filters.items()},
+        )
+
+    def _on_pipeline(self, _change: Any) -> None:
+        if self._syncing:
+            return
+        self._set_allowed(self.pipeline.value)
+        self.controller.choose(self.current_selection())
+
+    def _on_control(self, _change: Any) -> None:
+        if not self._syncing:
+            self.controller.choose(self.current_selection())
+
+    def _set_allowed(self, pipeline_name: str) -> None:
+        """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it."""
+        pipeline = self.controller.pipelines.get(pipeline_name)
+        nodes = list(pipeline.nodes) if pipeline is not None else []
+        tags = sorted({tag for node in nodes for tag in node.tags})
+        names = [node.name for node in nodes]
+        datasets = sorted(pipeline.datasets()) if pipeline is not None else []
+        allowed = {"tags": tags, "node_names": names, "from_nodes": names, "to_nodes": names,
+                   "from_inputs": datasets, "to_outputs": datasets}
+        previous, self._syncing = self._syncing, True
+        try:
+            for key, control in self.filters.items():
+                control.value = [v for v in control.value if v in allowed[key]]
+                control.allowed_tags = allowed[key]
+        finally:
+            self._syncing = previous
+
+    def _show_selection(self, selection: Selection) -> None:
+        """Write ``selection`` into the controls (history refill, resume)."""
+        previous, self._syncing = self._syncing, True
+        try:
+            if selection.pipeline_name in self.pipeline.options:
+                self.pipeline.value = selection.pipeline_name
+            self._set_allowed(self.pipeline.value)
+            if selection.runner not in self.runner.options:
+                self.runner.options = [*self.runner.options, selection.runner]
+            self.runner.value = selection.runner
+            for key, control in self.filters.items():
+                values = list(getattr(selection, key))
+                missing = [v for v in values if v not in control.allowed_tags]
+                if missing:  # a name from an older run: keep it visible rather than drop it
+                    control.allowed_tags = [*control.allowed_tags, *missing]
+                control.value = values
+            versions = dict(selection.load_versions)
+            for name, control in self.version_controls.items():
+                value = versions.get(name, "")
+                if value not in [v for _, v in control.options]:
+                    control.options = [*control.options, (value, value)]
+                control.value = value
+        finally:
+            self._syncing = previous
+
+    # -- model -> widgets -----------------------------------------------------------------------
+    def _on_model(self, topic: str) -> None:
+        with self._lock:
+            if topic == "selection":
+                if self.current_selection() != self.model.selection:
+                    self._show_selection(self.model.selection)
+                self._render_selection()
+            elif topic == "nodes":
+                self._render_nodes()
+            elif topic == "run":
+                self._render_run()
+
+    def _render_selection(self) -> None:
+        plan = self.model.plan
+        colour = "#166534" if plan.runnable else "#b91c1c"
+        self.count.value = (f'<span class="kip-count" style="color:{colour}">'
+                            f"{html.escape(plan.message)}</span>")
+        try:
+            line = self.model.selection.magic_line()
+        except Exception as exc:
+            line = f"# {exc}"
+        self.magic.value = (f'<code class="kip-magic" style="user-select:all">'
+                            f"{html.escape(line)}</code>")
+        self.run_button.disabled = self.model.running or not plan.runnable
+        if not self.model.running:
+            self._draw_picture(force=True)
+
+    def _render_nodes(self) -> None:
+        snap = self.model.snapshot()
+        self.progress.max = max(snap.total, 1)
+        self.progress.value = snap.done
+        self.progress_label.value = f"{snap.done}/{snap.total} nodes"
+        rows = []
+        for state in snap.nodes:
+            took = f"{state.duration_s:.2f} s" if state.duration_s is not None else ""
+            colour = STATUS_COLOURS.get(state.status, "#ffffff")
+            rows.append(
+                f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}">'
+                f"<td>{html.escape(state.name)}</td>"
+                f'<td><span style="background:{colour};padding:1px 6px;border-radius:4px">'
+                f"{state.status}</span></td><td style='text-align:right'>{took}</td></tr>"
+            )
+        self.table.value = (
+            '<table class="kip-nodes" style="border-collapse:collapse;min-width:50%">'
+            "<thead><tr><th style='text-align:left'>node</th><th style='text-align:left'>"
+            "status</th><th style='text-align:right'>duration</th></tr></thead>"
+            f"<tbody>{''.join(rows)}</tbody></table>"
+        )
+        self._draw_picture(force=snap.status != "running")
+
+    def _render_run(self) -> None:
+        snap = self.model.snapshot()
+        running = snap.status == "running"
+        self.run_button.disabled = running or not self.model.plan.runnable
+        self.run_button.description = "Running…" if running else "Run"
+        _hidden(self.resume_button, not (snap.status == "failed" and snap.resume_from_nodes))
+        took = f" in {snap.duration_s:.2f} s" if snap.duration_s is not None else ""
+        if running:
+            self.status.value = '<span class="kip-status">running…</span>'
+            self.error.outputs = ()
+            self.outputs.outputs = ()
+        elif snap.status == "success":
+            self.status.value = (f'<span class="kip-status" style="color:#166534">'
+                                 f"✓ {snap.done}/{snap.total} nodes done{took}</span>")
+        elif snap.status == "failed":
+            where = f"node '{snap.error['node']}'" if snap.error.get("node") else "the run"
+            self.status.value = (f'<span class="kip-status" style="color:#b91c1c">'
+                                 f"✗ {html.escape(where)} failed{took}</span>")
+        else:
+            self.status.value = ""
+        self._render_nodes()
+        if snap.status == "success":
+            self._show_outputs(snap.outputs or {})
+        elif snap.status == "failed":
+            self._show_error(snap.error or {}, snap.resume_from_nodes)
+        if not running and snap.status != "idle":
+            self._build_versions()
+            self._render_history()
+            if self.tabs.selected_index == 2:
+                self._render_catalog()
+
+    def _show_outputs(self, outputs: Mapping[str, Any]) -> None:
+        self.outputs.outputs = ()
+        if not outputs:
+            self.outputs.append_stdout("The run returned no outputs: the catalog saved them all.\n")
+            return
+        self.outputs.append_stdout(f"outputs ({len(outputs)}), also in the variable `outputs`:\n")
+        for name, value in outputs.items():
+            self._append_rich(self.outputs, {"text/html": f"<b>{html.escape(name)}</b>",
+                                             "text/plain": f"{name}:"})
+            self._append_value(self.outputs, value)
+
+    def _show_error(self, error: Mapping[str, Any], resume: list[str] | None) -> None:
+        self.error.outputs = ()
+        node = error.get("node")
+        head = f"node '{node}' failed" if node else "the run failed"
+        text = f"✗ {head}: {error.get('type')}: {error.get('message')}\n"
+        if resume:
+            text += ("Resume without recomputing persisted data: press Resume, or run\n  "
+                     + self.model.resume_selection().magic_line() + "\n")  # type: ignore[union-attr]
+        self.error.append_stderr(text)
+        if error.get("traceback"):
+            self.error.append_stderr(error["traceback"])
+
+    def _append_rich(self, out: w.Output, data: dict[str, str]) -> None:
+        out.outputs += ({"output_type": "display_data", "data": data, "metadata": {}},)
+
+    def _append_value(self, out: w.Output, value: Any) -> None:
+        """Show ``value`` with its own rich repr, like a cell's last expression."""
+        shell = self.controller.shell
+        formatter = getattr(shell, "display_formatter", None)
+        try:
+            if formatter is None:
+                raise LookupError
+            data, metadata = formatter.format(value)
+        except Exception:
+            data, metadata = {"text/plain": repr(value)}, {}
+        out.outputs += ({"output_type": "display_data", "data": data, "metadata": metadata},)
+
+    def _draw_picture(self, *, force: bool) -> None:
+        now = time.monotonic()
+        if not force and now - self._picture_drawn < _PICTURE_INTERVAL_S:
+            return
+        self._picture_drawn = now
+        snap = self.model.snapshot()
+        name = (snap.selection.pipeline_name if snap.status != "idle" and snap.selection
+                else self.model.selection.pipeline_name)
+        pipeline = self.controller.pipelines.get(name)
+        if pipeline is None:
+            self.picture.value = "<i>no pipeline to draw</i>"
+            return
+        key = (name, id(pipeline))
+        if key != self._layout_key or self._layout is None:
+            self._layout, self._layout_key = layout_pipeline(pipeline), key
+        statuses = {s.name: s.status for s in snap.nodes} if snap.status != "idle" else None
+        selected = [s.name for s in snap.nodes] if statuses else self.model.plan.nodes
+        self.picture.value = render_svg(self._layout, selected=selected, statuses=statuses)
+
+    def _render_history(self) -> None:
+        runs = self.controller.history()
+        previous, self._syncing = self._syncing, True
+        try:
+            options = [(history_label(r), i) for i, r in enumerate(runs)]
+            self.history.options = list(reversed(options))  # newest on top
+            self.history.value = None
+        finally:
+            self._syncing = previous
+        if not runs:
+            self.history_note.value = "<i>No runs yet in this session.</i>"
+        else:
+            self.history_note.value = (f"<i>{len(runs)} run(s) in this session. "
+                                       f"Select one to refill the choices.</i>")
+
+    def _on_history(self, change: Any) -> None:
+        if self._syncing or change["new"] is None:
+            return
+        self.controller.refill_from_history(change["new"])
+
+    def _on_tab(self, change: Any) -> None:
+        if change["new"] == 2:
+            self._render_catalog()
+
+    def _render_catalog(self) -> None:
+        """Catalog tab: built on demand, since asking each dataset whether it exists costs I/O."""
+        try:
+            rows = self.controller.datasets()
+        except Exception as exc:
+            self.catalog_table.value = f"<i>catalog unavailable: {html.escape(str(exc))}</i>"
+            return
+        body = []
+        for info in rows:
+            exists = {True: "yes", False: "no", None: "?"}[info.exists]
+            versions = (", ".join(info.versions[:3]) + (" …" if len(info.versions) > 3 else "")
+                        if info.versioned else "")
+            if info.versioned and not info.versions:
+                versions = "none yet"
+            body.append(f"<tr><td>{html.escape(info.name)}</td><td>{html.escape(info.type)}</td>"
+                        f"<td>{exists}</td><td>{html.escape(versions)}</td></tr>")
+        self.catalog_table.value = (
+            '<table class="kip-catalog"><thead><tr><th>dataset</th><th>type</th>'
+            f"<th>exists</th><th>versions</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
+        )
+        names = [info.name for info in rows]
+        if list(self.preview_name.options) != names:
+            self.preview_name.options = names
+
+    def _preview(self) -> None:
+        name = self.preview_name.value
+        self.preview_out.outputs = ()
+        if not name:
+            return
+        try:
+            value = self.controller.preview(name)
+        except Exception as exc:
+            self.preview_out.append_stderr(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            return
+        self._append_value(self.preview_out, value)

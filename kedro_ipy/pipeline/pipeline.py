@@ -1,0 +1,896 @@
+"""``Pipeline``: a validated DAG of nodes, its execution order, filters and set operations.
+
+How it stays fast on 10,000-node graphs:
+
+* A pipeline is immutable. Its graph (dataset -> producer, dataset -> consumers, node -> parents
+  and children) is built once, with nodes numbered by position, and everything else is cached.
+* Ordering is Kahn's algorithm by layers, each layer sorted by node name, so the order is the
+  same on every run (and matches Kedro's): O(nodes + edges + n log n), no recursion.
+* Filters walk the integer graph and build the result with a private constructor that skips
+  validation: a subset of a valid DAG is a valid DAG.
+* ``filter()`` intersects sets of node numbers instead of building and intersecting pipelines.
+
+``pipeline()`` reuses nodes under a namespace; its renaming rules live in ``modular.py``.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from .node import GroupedNodes, Node, _to_list
+from .transcoding import TRANSCODING_SEPARATOR, _strip_transcoding
+
+__all__ = [
+    "CircularDependencyError",
+    "ConfirmNotUniqueError",
+    "OutputNotUniqueError",
+    "Pipeline",
+    "PipelineError",
+    "UnknownNameError",
+    "pipeline",
+]
+
+
+class PipelineError(Exception):
+    """Raised by ``pipeline()`` when its ``inputs``/``outputs``/``parameters`` mapping does not
+    fit the pipeline being reused (an unknown name, or an input that is not a free input)."""
+
+
+class CircularDependencyError(Exception):
+    """Raised when nodes depend on each other in a loop, so no execution order exists."""
+
+
+class OutputNotUniqueError(Exception):
+    """Raised when two nodes of one pipeline write the same dataset."""
+
+
+class ConfirmNotUniqueError(Exception):
+    """Raised when two nodes of one pipeline confirm the same dataset."""
+
+
+class UnknownNameError(ValueError):
+    """Raised by a filter given node, dataset or namespace names the pipeline does not have.
+
+    It is a ``ValueError`` (what Kedro raises) carrying the unknown names and the closest
+    existing ones, so a front end can offer them.
+
+    Attributes:
+        kind: ``"node"``, ``"dataset"`` or ``"namespace"``.
+        names: The unknown names, in the order given.
+        suggestions: Existing names close to them.
+    """
+
+    def __init__(self, message: str, kind: str, names: list[str], suggestions: list[str]):
+        super().__init__(message)
+        self.kind = kind
+        self.names = names
+        self.suggestions = suggestions
+
+
+def _close_matches(unknown: Iterable[str], existing: Iterable[str], n: int = 3) -> list[str]:
+    candidates = list(existing)
+    found: dict[str, None] = {}
+    for name in unknown:
+        for match in difflib.get_close_matches(name, candidates, n=n, cutoff=0.6):
+            found[match] = None
+    return list(found)
+
+
+def _unique(names: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(names))
+
+
+def _as_names(value: str | Iterable[str] | None) -> list[str]:
+    """A filter argument as a list: one string is one name, not its characters."""
+    if not value:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return list(value)
+
+
+class _Graph:
+    """The pipeline's nodes numbered by position, with the dataset and node adjacency.
+
+    ``consumers`` (dataset -> readers) is built on first use: ordering does not need it.
+    """
+
+    __slots__ = ("_consumers", "by_name", "children", "names", "nodes", "parents", "producer")
+
+    def __init__(self, nodes: list[Node], names: list[str] | None = None) -> None:
+        if names is None:
+            names = [nd._full_name or nd.name for nd in nodes]
+        self.nodes = nodes
+        self.names = names
+        self.by_name = dict(zip(names, range(len(names)), strict=True))
+        producer: dict[str, int] = {}
+        for i, nd in enumerate(nodes):
+            for base in nd._out_base:
+                producer[base] = i
+        if len(producer) != sum(len(nd._out_base) for nd in nodes):
+            _raise_output_clashes(nodes, names)
+        parents: list[tuple[int, ...]] = []
+        children: list[list[int]] = [[] for _ in nodes]
+        get = producer.get
+        for i, nd in enumerate(nodes):
+            bases = nd._in_base
+            if len(bases) == 1:
+                p = get(bases[0])
+                if p is None:
+                    parents.append(())
+                    continue
+                mine: tuple[int, ...] = (p,)
+            elif not bases:
+                parents.append(())
+                continue
+            else:
+                found = set(map(get, bases))
+                found.discard(None)
+                mine = tuple(found)  # type: ignore[arg-type]
+            parents.append(mine)
+            for p in mine:
+                children[p].append(i)
+        self.producer = producer
+        self.parents = parents
+        self.children = children
+        self._consumers: dict[str, list[int]] | None = None
+
+    @property
+    def consumers(self) -> dict[str, list[int]]:
+        consumers = self._consumers
+        if consumers is None:
+            consumers = {}
+            get = consumers.get
+            for i, nd in enumerate(self.nodes):
+                for base in nd._in_base:
+                    readers = get(base)
+                    if readers is None:
+                        consumers[base] = [i]
+                    elif readers[-1] != i:
+                        readers.append(i)
+            self._consumers = consumers
+        return consumers
+
+    def layers(self) -> list[list[int]]:
+        """Kahn's algorithm by layers: each layer holds the nodes whose parents are all in
+        earlier layers, sorted by name.
+
+        Raises:
+            CircularDependencyError: some nodes are never ready; the message names one loop.
+        """
+        names = self.names
+        children = self.children
+        indegree = [len(p) for p in self.parents]
+        layer = [i for i, d in enumerate(indegree) if not d]
+        layers: list[list[int]] = []
+        done = 0
+        key = names.__getitem__
+        while layer:
+            if len(layer) > 1:
+                layer.sort(key=key)
+            layers.append(layer)
+            done += len(layer)
+            ready: list[int] = []
+            for i in layer:
+                for c in children[i]:
+                    d = indegree[c] - 1
+                    indegree[c] = d
+                    if not d:
+                        ready.append(c)
+            layer = ready
+        if done != len(names):
+            loop = self._find_loop(indegree)
+            path = " -> ".join(names[i] for i in [*loop, loop[0]])
+            raise CircularDependencyError(
+                f"Circular dependencies exist among the following {len(loop)} item(s): "
+                f"{[names[i] for i in loop]}. The loop is: {path}."
+            )
+        return layers
+
+    def _find_loop(self, indegree: list[int]) -> list[int]:
+        """One loop among the nodes Kahn could not order, in execution direction.
+
+        Every such node has an unordered parent, so walking parents must revisit a node.
+        """
+        start = next(i for i, d in enumerate(indegree) if d)
+        seen: dict[int, int] = {}
+        walk: list[int] = []
+        node = start
+        while node not in seen:
+            seen[node] = len(walk)
+            walk.append(node)
+            node = next(p for p in self.parents[node] if indegree[p])
+        loop = walk[seen[node] :]
+        loop.reverse()
+        return loop
+
+
+class Pipeline:
+    """Nodes wired together by dataset names, validated as a DAG and ordered for execution.
+
+    Pipelines are immutable: filters, ``tag()`` and the operators ``+ - & |`` return new ones.
+    """
+
+    def __init__(
+        self,
+        nodes: Iterable[Node | Pipeline] | Pipeline,
+        *,
+        inputs: str | set[str] | dict[str, str] | None = None,
+        outputs: str | set[str] | dict[str, str] | None = None,
+        parameters: str | set[str] | dict[str, str] | None = None,
+        tags: str | Iterable[str] | None = None,
+        namespace: str | None = None,
+        prefix_datasets_with_namespace: bool = True,
+    ) -> None:
+        """Validate ``nodes`` (nodes and/or pipelines, flattened) as one DAG.
+
+        ``inputs``, ``outputs``, ``parameters``, ``namespace`` and
+        ``prefix_datasets_with_namespace`` reuse the nodes under new names, exactly as
+        :func:`pipeline` does. ``tags`` are added to every node.
+
+        Raises:
+            ValueError: ``nodes`` is None, two nodes share a name, or a transcoded dataset is
+                also used without its ``@format``.
+            OutputNotUniqueError: two nodes write the same dataset.
+            ConfirmNotUniqueError: two nodes confirm the same dataset.
+            CircularDependencyError: the nodes depend on each other in a loop.
+            PipelineError: the renaming arguments do not fit the nodes.
+        """
+        if isinstance(nodes, Pipeline):
+            nodes = nodes._nodes
+        if inputs or outputs or parameters or namespace:
+            from .modular import _map_nodes
+
+            nodes = _map_nodes(
+                nodes,
+                inputs=inputs,
+                outputs=outputs,
+                parameters=parameters,
+                tags=tags,
+                namespace=namespace,
+                prefix_datasets_with_namespace=prefix_datasets_with_namespace,
+            )
+        if nodes is None:
+            raise ValueError(
+                "'nodes' argument of 'Pipeline' is None. It must be an iterable of nodes "
+                "and/or pipelines instead."
+            )
+        flat, names = _flatten(list(nodes))
+        tag_set = set(_to_list(tags))
+        if tag_set:
+            flat = [nd.tag(tag_set) for nd in flat]
+        self._set_nodes(flat)
+        _validate_transcoding(flat)
+        _validate_unique_confirms(flat)
+        self._graph = _Graph(flat, names)
+        self._layers = self._graph.layers()
+
+    # construction ---------------------------------------------------------------------------
+
+    def _set_nodes(self, nodes: list[Node]) -> None:
+        self._nodes = nodes
+        self._graph: _Graph | None = None
+        self._layers: list[list[int]] | None = None
+        self._order_cache: list[int] | None = None
+        self._datasets_cache: tuple[set[str], set[str]] | None = None
+
+    @classmethod
+    def _trusted(cls, nodes: list[Node]) -> Pipeline:
+        """A pipeline of nodes known to form a valid DAG (a subset of a valid pipeline)."""
+        new = object.__new__(cls)
+        new._set_nodes(nodes)
+        return new
+
+    def _subset(self, selected: Iterable[int]) -> Pipeline:
+        """The pipeline of the selected node numbers, kept in this pipeline's node order.
+
+        No sorting by execution order is needed here: the new pipeline orders itself lazily.
+        """
+        nodes = self._nodes
+        return Pipeline._trusted([nodes[i] for i in sorted(set(selected))])
+
+    def _g(self) -> _Graph:
+        graph = self._graph
+        if graph is None:
+            graph = self._graph = _Graph(self._nodes)
+        return graph
+
+    def _order(self) -> list[int]:
+        order = self._order_cache
+        if order is None:
+            layers = self._layers
+            if layers is None:
+                layers = self._layers = self._g().layers()
+            order = self._order_cache = [i for layer in layers for i in layer]
+        return order
+
+    # views ----------------------------------------------------------------------------------
+
+    @property
+    def nodes(self) -> list[Node]:
+        """All nodes in execution order: parents before children, ties broken by name."""
+        nodes = self._nodes
+        return [nodes[i] for i in self._order()]
+
+    @property
+    def grouped_nodes(self) -> list[list[Node]]:
+        """The nodes in layers: each layer's nodes only need nodes of earlier layers."""
+        self._order()
+        nodes = self._nodes
+        return [[nodes[i] for i in layer] for layer in self._layers or []]
+
+    @property
+    def node_dependencies(self) -> dict[Node, set[Node]]:
+        """Each node mapped to the set of nodes it reads data from directly."""
+        nodes = self._nodes
+        return {
+            nodes[i]: {nodes[p] for p in parents} for i, parents in enumerate(self._g().parents)
+        }
+
+    @property
+    def _nodes_by_name(self) -> dict[str, Node]:
+        return dict(zip(self._g().names, self._nodes, strict=True))
+
+    def __repr__(self) -> str:
+        shown = self.nodes[:10]
+        reprs = [repr(nd) for nd in shown]
+        if len(self._nodes) > len(shown):
+            reprs.append("...")
+        body = "[\n" + ",\n".join(reprs) + "\n]" if reprs else "[]"
+        return f"{type(self).__name__}({body})"
+
+    def __iter__(self) -> Iterator[Node]:
+        return iter(self.nodes)
+
+    def _datasets(self) -> tuple[set[str], set[str]]:
+        cached = self._datasets_cache
+        if cached is None:
+            ins: set[str] = set()
+            outs: set[str] = set()
+            for nd in self._nodes:
+                ins.update(nd._in)
+                outs.update(nd._out)
+            cached = self._datasets_cache = (ins, outs)
+        return cached
+
+    def all_inputs(self) -> set[str]:
+        """Every dataset some node reads, including ones other nodes write."""
+        return set(self._datasets()[0])
+
+    def all_outputs(self) -> set[str]:
+        """Every dataset some node writes, including ones other nodes read."""
+        return set(self._datasets()[1])
+
+    def inputs(self) -> set[str]:
+        """The free inputs: datasets read but written by no node, so the catalog must supply
+        them."""
+        producer = self._g().producer
+        return {d for d in self._datasets()[0] if _strip_transcoding(d) not in producer}
+
+    def outputs(self) -> set[str]:
+        """The final outputs: datasets written but read by no node of this pipeline."""
+        consumers = self._g().consumers
+        return {d for d in self._datasets()[1] if _strip_transcoding(d) not in consumers}
+
+    def datasets(self) -> set[str]:
+        """Every dataset name the pipeline reads or writes."""
+        ins, outs = self._datasets()
+        return ins | outs
+
+    def describe(self, names_only: bool = True) -> str:
+        """The execution order with the free inputs and final outputs, ready to log.
+
+        Args:
+            names_only: List node names; ``False`` lists each node as ``func([in]) -> [out]``.
+        """
+
+        def listing(names: set[str]) -> str:
+            return ", ".join(sorted(names)) if names else "None"
+
+        body = "\n".join(nd.name if names_only else str(nd) for nd in self.nodes)
+        return (
+            "#### Pipeline execution order ####\n"
+            f"Inputs: {listing(self.inputs())}\n\n"
+            f"{body}\n\n"
+            f"Outputs: {listing(self.outputs())}\n"
+            "##################################"
+        )
+
+    def to_json(self) -> str:
+        """The nodes (name, inputs, outputs, tags) as JSON, with the package version."""
+        import kedro_ipy
+
+        payload = {
+            "kedro_ipy_version": kedro_ipy.__version__,
+            "pipeline": [
+                {
+                    "name": nd.name,
+                    "inputs": list(nd._in),
+                    "outputs": list(nd._out),
+                    "tags": sorted(nd._tags),
+                }
+                for nd in self.nodes
+            ],
+        }
+        return json.dumps(payload)
+
+    def group_nodes_by(self, group_by: str | None = "namespace") -> list[GroupedNodes]:
+        """Group nodes for deployment: by top-level namespace, or one group per node.
+
+        Args:
+            group_by: ``"namespace"``, or ``None``/``"none"`` for one group per node.
+
+        Raises:
+            ValueError: an unknown strategy.
+        """
+        graph = self._g()
+        nodes = self._nodes
+        strategy = "none" if group_by is None else group_by.lower()
+        if strategy not in ("none", "namespace"):
+            raise ValueError(f"Unsupported group_by strategy: {group_by}. Use 'namespace' or None.")
+        by_namespace = strategy == "namespace"
+
+        def key(i: int) -> str:
+            ns = nodes[i]._namespace
+            return ns.split(".")[0] if by_namespace and ns else graph.names[i]
+
+        groups: dict[str, GroupedNodes] = {}
+        for i in self._order():
+            k = key(i)
+            group = groups.get(k)
+            if group is None:
+                kind = "namespace" if by_namespace and nodes[i]._namespace else "nodes"
+                group = groups[k] = GroupedNodes(name=k, type=kind)
+            group.nodes.append(graph.names[i])
+            for p in sorted(graph.parents[i], key=graph.names.__getitem__):
+                pk = key(p)
+                if pk != k and pk not in group.dependencies:
+                    group.dependencies.append(pk)
+        return list(groups.values())
+
+    # set operations -------------------------------------------------------------------------
+
+    def __add__(self, other: Any) -> Pipeline:
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        return Pipeline(_merge(self._nodes, other._nodes))
+
+    def __radd__(self, other: Any) -> Pipeline:
+        if isinstance(other, int) and other == 0:  # so that sum(pipelines) works
+            return self
+        return self.__add__(other)
+
+    def __or__(self, other: Any) -> Pipeline:
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        return Pipeline(_merge(self._nodes, other._nodes))
+
+    def __sub__(self, other: Any) -> Pipeline:
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        theirs = set(other._nodes)
+        return self._subset(i for i, nd in enumerate(self._nodes) if nd not in theirs)
+
+    def __and__(self, other: Any) -> Pipeline:
+        if not isinstance(other, Pipeline):
+            return NotImplemented
+        theirs = set(other._nodes)
+        return self._subset(i for i, nd in enumerate(self._nodes) if nd in theirs)
+
+    def tag(self, tags: str | Iterable[str]) -> Pipeline:
+        """A copy of the pipeline with ``tags`` added to every node."""
+        new = Pipeline._trusted([nd.tag(tags) for nd in self._nodes])
+        new._graph = self._graph
+        new._layers = self._layers
+        return new
+
+    # filters: each returns node numbers of this pipeline -------------------------------------
+
+    def _select_names(self, node_names: Iterable[str]) -> list[int]:
+        by_name = self._g().by_name
+        wanted = _unique(node_names)
+        unknown = [n for n in wanted if n not in by_name]
+        if unknown:
+            namespaced = [
+                existing
+                for name in unknown
+                for existing in by_name
+                if existing.endswith(f".{name}")
+            ]
+            suggestions = namespaced or _close_matches(unknown, by_name)
+            hint = f" Did you mean: {suggestions}?" if suggestions else ""
+            raise UnknownNameError(
+                f"Pipeline does not contain nodes named {unknown}.{hint}",
+                "node",
+                unknown,
+                suggestions,
+            )
+        return [by_name[n] for n in wanted]
+
+    def _check_datasets(self, datasets: list[str]) -> None:
+        """Raise for names no node reads or writes; a plain name also matches its transcoded
+        variants (``cars`` matches ``cars@pandas``), a transcoded one only itself."""
+        graph = self._g()
+        producer, consumers, nodes = graph.producer, graph.consumers, self._nodes
+        missing = []
+        for d in datasets:
+            if TRANSCODING_SEPARATOR not in d:
+                if d not in producer and d not in consumers:
+                    missing.append(d)
+                continue
+            base = _strip_transcoding(d)
+            p = producer.get(base)
+            if p is not None and d in nodes[p]._out:
+                continue
+            if not any(d in nodes[i]._in for i in consumers.get(base, ())):
+                missing.append(d)
+        if missing:
+            missing = sorted(set(missing))
+            known = set(producer) | set(consumers)
+            suggestions = _close_matches(missing, known)
+            hint = f". Did you mean: {suggestions}?" if suggestions else ""
+            raise UnknownNameError(
+                f"Pipeline does not contain datasets named {missing}{hint}",
+                "dataset",
+                missing,
+                suggestions,
+            )
+
+    def _readers(self, datasets: list[str]) -> list[int]:
+        self._check_datasets(datasets)
+        consumers = self._g().consumers
+        nodes = self._nodes
+        found: list[int] = []
+        for d in datasets:
+            base = _strip_transcoding(d)
+            readers = consumers.get(base, ())
+            if base == d:
+                found.extend(readers)
+            else:
+                found.extend(i for i in readers if d in nodes[i]._in)
+        return found
+
+    def _writers(self, datasets: list[str]) -> list[int]:
+        self._check_datasets(datasets)
+        producer = self._g().producer
+        nodes = self._nodes
+        found: list[int] = []
+        for d in datasets:
+            base = _strip_transcoding(d)
+            p = producer.get(base)
+            if p is not None and (base == d or d in nodes[p]._out):
+                found.append(p)
+        return found
+
+    def _closure(self, start: list[int], edges: list[list[int]]) -> set[int]:
+        """``start`` plus everything reachable along ``edges`` (iterative, no recursion)."""
+        seen = set(start)
+        stack = list(seen)
+        add = seen.add
+        while stack:
+            for nxt in edges[stack.pop()]:
+                if nxt not in seen:
+                    add(nxt)
+                    stack.append(nxt)
+        return seen
+
+    def _sel_tags(self, tags: Iterable[str]) -> set[int]:
+        wanted = set(tags)
+        if not wanted:
+            return set()
+        if len(wanted) == 1:
+            (tag,) = wanted
+            return {i for i, nd in enumerate(self._nodes) if tag in nd._tags}
+        return {i for i, nd in enumerate(self._nodes) if not wanted.isdisjoint(nd._tags)}
+
+    def _sel_namespaces(self, namespaces: Iterable[str]) -> set[int]:
+        found: set[int] = set()
+        unmatched: list[str] = []
+        nodes = self._nodes
+        for ns in _unique(namespaces):
+            prefix = ns + "."
+            hits = [
+                i
+                for i, nd in enumerate(nodes)
+                if nd._namespace and (nd._namespace == ns or nd._namespace.startswith(prefix))
+            ]
+            if not hits:
+                unmatched.append(ns)
+            found.update(hits)
+        if unmatched:
+            existing = {p for nd in nodes if nd._namespace for p in nd.namespace_prefixes}
+            suggestions = _close_matches(unmatched, existing)
+            hint = f". Did you mean: {suggestions}?" if suggestions else ""
+            raise UnknownNameError(
+                f"Pipeline does not contain nodes with the following namespaces: {unmatched}{hint}",
+                "namespace",
+                unmatched,
+                suggestions,
+            )
+        return found
+
+    def _sel_from_nodes(self, names: Iterable[str]) -> set[int]:
+        return self._closure(self._select_names(names), self._g().children)
+
+    def _sel_to_nodes(self, names: Iterable[str]) -> set[int]:
+        return self._closure(self._select_names(names), self._g().parents)
+
+    def _sel_from_inputs(self, datasets: Iterable[str]) -> set[int]:
+        return self._closure(self._readers(_unique(datasets)), self._g().children)
+
+    def _sel_to_outputs(self, datasets: Iterable[str]) -> set[int]:
+        return self._closure(self._writers(_unique(datasets)), self._g().parents)
+
+    # public filters -------------------------------------------------------------------------
+
+    def only_nodes(self, *node_names: str) -> Pipeline:
+        """Only the named nodes.
+
+        Raises:
+            UnknownNameError: a name is not a node of this pipeline (closest names suggested).
+        """
+        return self._subset(self._select_names(node_names))
+
+    def only_nodes_with_tags(self, *tags: str) -> Pipeline:
+        """Only the nodes carrying any of ``tags`` (empty when no tags are given)."""
+        return self._subset(self._sel_tags(tags))
+
+    def only_nodes_with_namespaces(self, node_namespaces: str | Iterable[str]) -> Pipeline:
+        """Only the nodes in any of the namespaces (or their sub-namespaces).
+
+        Raises:
+            UnknownNameError: a namespace has no nodes.
+        """
+        return self._subset(self._sel_namespaces(_as_names(node_namespaces)))
+
+    def only_nodes_with_inputs(self, *inputs: str) -> Pipeline:
+        """Only the nodes reading any of ``inputs`` directly.
+
+        A name without ``@format`` matches every transcoded variant; with it, only that one.
+
+        Raises:
+            UnknownNameError: a dataset is not used by this pipeline.
+        """
+        return self._subset(self._readers(_unique(inputs)))
+
+    def only_nodes_with_outputs(self, *outputs: str) -> Pipeline:
+        """Only the nodes writing any of ``outputs`` directly.
+
+        Raises:
+            UnknownNameError: a dataset is not used by this pipeline.
+        """
+        return self._subset(self._writers(_unique(outputs)))
+
+    def from_inputs(self, *inputs: str) -> Pipeline:
+        """The nodes reading ``inputs`` and every node downstream of them.
+
+        Raises:
+            UnknownNameError: a dataset is not used by this pipeline.
+        """
+        return self._subset(self._sel_from_inputs(inputs))
+
+    def to_outputs(self, *outputs: str) -> Pipeline:
+        """The nodes writing ``outputs`` and every node they need upstream.
+
+        Raises:
+            UnknownNameError: a dataset is not used by this pipeline.
+        """
+        return self._subset(self._sel_to_outputs(outputs))
+
+    def from_nodes(self, *node_names: str) -> Pipeline:
+        """The named nodes and every node downstream of them.
+
+        Raises:
+            UnknownNameError: a name is not a node of this pipeline.
+        """
+        return self._subset(self._sel_from_nodes(node_names))
+
+    def to_nodes(self, *node_names: str) -> Pipeline:
+        """The named nodes and every node they need upstream.
+
+        Raises:
+            UnknownNameError: a name is not a node of this pipeline.
+        """
+        return self._subset(self._sel_to_nodes(node_names))
+
+    def filter(
+        self,
+        tags: Iterable[str] | None = None,
+        from_nodes: Iterable[str] | None = None,
+        to_nodes: Iterable[str] | None = None,
+        node_names: Iterable[str] | None = None,
+        from_inputs: Iterable[str] | None = None,
+        to_outputs: Iterable[str] | None = None,
+        node_namespaces: Iterable[str] | None = None,
+    ) -> Pipeline:
+        """The nodes meeting every given condition.
+
+        Each condition is applied to this whole pipeline and the results are intersected, so
+        the answer does not depend on the order of the conditions (chaining filters would:
+        ``from_inputs`` after ``only_nodes`` sees fewer nodes). Empty arguments are ignored.
+
+        Raises:
+            UnknownNameError: a name in a condition does not exist in this pipeline.
+            ValueError: no node meets every condition.
+        """
+        selectors = (
+            (self._sel_tags, tags),
+            (self._sel_from_nodes, from_nodes),
+            (self._sel_to_nodes, to_nodes),
+            (lambda names: set(self._select_names(names)), node_names),
+            (self._sel_from_inputs, from_inputs),
+            (self._sel_to_outputs, to_outputs),
+            (self._sel_namespaces, node_namespaces),
+        )
+        selected: set[int] | None = None
+        for select, argument in selectors:
+            names = _as_names(argument)
+            if not names:
+                continue
+            chosen = select(names)
+            selected = chosen if selected is None else selected & chosen
+        if selected is None:
+            selected = set(range(len(self._nodes)))
+        if not selected:
+            raise ValueError(
+                "Pipeline contains no nodes after applying all provided filters. Please "
+                "ensure that at least one pipeline with nodes has been defined."
+            )
+        return self._subset(selected)
+
+
+def _raise_output_clashes(nodes: list[Node], names: list[str]) -> None:
+    writers: dict[str, list[str]] = {}
+    for nd, name in zip(nodes, names, strict=True):
+        for base in nd._out_base:
+            writers.setdefault(base, []).append(name)
+    clashes = {ds: who for ds, who in sorted(writers.items()) if len(who) > 1}
+    details = "; ".join(
+        f"'{ds}' by " + ", ".join(f"'{n}'" for n in who) for ds, who in clashes.items()
+    )
+    raise OutputNotUniqueError(
+        f"Output(s) {sorted(clashes)} are returned by more than one nodes. Node outputs must be "
+        f"unique. Written {details}."
+    )
+
+
+def _merge(ours: list[Node], theirs: list[Node]) -> list[Node]:
+    """Our nodes, then theirs that are not equal to one of ours."""
+    have = set(ours)
+    return ours + [nd for nd in theirs if nd not in have]
+
+
+def _flatten(items: list[Any]) -> tuple[list[Node], list[str]]:
+    """Nodes of ``items`` (nodes and pipelines) in order, rejecting repeated node names."""
+    flat: list[Node] = []
+    sources: list[Pipeline | None] = []
+    for item in items:
+        if isinstance(item, Node):
+            flat.append(item)
+            sources.append(None)
+        elif isinstance(item, Pipeline):
+            flat.extend(item._nodes)
+            sources.extend([item] * len(item._nodes))
+        else:
+            raise TypeError(
+                "Pipeline expects nodes and/or pipelines, but got "
+                f"'{type(item).__name__}': {item!r}."
+            )
+    names = [nd._full_name or nd.name for nd in flat]
+    if len(set(names)) != len(names):
+        _raise_duplicates(names, sources)
+    return flat, names
+
+
+def _raise_duplicates(names: list[str], sources: list[Pipeline | None]) -> None:
+    seen: set[str] = set()
+    by_source: dict[int, tuple[Pipeline | None, set[str]]] = {}
+    for name, source in zip(names, sources, strict=True):
+        if name in seen:
+            by_source.setdefault(id(source), (source, set()))[1].add(name)
+        seen.add(name)
+    parts = []
+    for source, dupes in by_source.values():
+        label = "Free nodes" if source is None else repr(source).replace("\n", "")
+        listed = "\n".join(f"  - {name}" for name in sorted(dupes))
+        parts.append(f"{label}:\n{listed}\n")
+    raise ValueError(
+        "Pipeline nodes must have unique names. The following node names appear more than "
+        f"once:\n\n{''.join(parts)}\nGive each node a distinct name with node(..., name=...)."
+    )
+
+
+def _validate_transcoding(nodes: list[Node]) -> None:
+    """Reject a dataset used both as ``name@format`` and as plain ``name``."""
+    bases: set[str] = set()
+    for nd in nodes:
+        if nd._in_base is not nd._in:
+            bases.update(b for b, full in zip(nd._in_base, nd._in, strict=True) if b != full)
+        if nd._out_base is not nd._out:
+            bases.update(b for b, full in zip(nd._out_base, nd._out, strict=True) if b != full)
+    if not bases:
+        return
+    plain = {n for nd in nodes for n in (*nd._in, *nd._out) if TRANSCODING_SEPARATOR not in n}
+    invalid = sorted(bases & plain)
+    if invalid:
+        raise ValueError(
+            "The following datasets are used with transcoding, but were referenced without "
+            f"the separator: {', '.join(invalid)}.\nPlease specify a transcoding option or "
+            "rename the datasets."
+        )
+
+
+def _validate_unique_confirms(nodes: list[Node]) -> None:
+    seen: dict[str, str] = {}
+    dupes: set[str] = set()
+    for nd in nodes:
+        if not nd._confirms:
+            continue
+        for name in nd.confirms:
+            base = _strip_transcoding(name)
+            if base in seen:
+                dupes.add(base)
+            seen[base] = nd.name
+    if dupes:
+        raise ConfirmNotUniqueError(
+            f"{sorted(dupes)} datasets are confirmed by more than one node. Node confirms "
+            "must be unique."
+        )
+
+
+def pipeline(
+    nodes: Iterable[Node | Pipeline] | Pipeline,
+    *,
+    inputs: str | set[str] | dict[str, str] | None = None,
+    outputs: str | set[str] | dict[str, str] | None = None,
+    parameters: str | set[str] | dict[str, str] | None = None,
+    tags: str | Iterable[str] | None = None,
+    namespace: str | None = None,
+    prefix_datasets_with_namespace: bool = True,
+) -> Pipeline:
+    """Reuse nodes or pipelines under a namespace and/or with renamed datasets and parameters.
+
+    With ``namespace="ns"``, every dataset becomes ``ns.<name>``, every ``params:<key>``
+    becomes ``params:ns.<key>`` and every node moves into namespace ``ns``; names listed in
+    ``inputs``/``outputs``/``parameters`` are kept (or renamed, when given as a dict) instead,
+    which is how a reused pipeline connects to the rest of the project. ``"parameters"`` is
+    never renamed.
+
+    Args:
+        nodes: The nodes and/or pipelines to reuse.
+        inputs: Free inputs to keep (a name or set) or rename (a dict old -> new).
+        outputs: Outputs (free or intermediate) to keep or rename.
+        parameters: Parameters to keep or rename, with or without the ``params:`` prefix.
+        tags: Tags added to every node.
+        namespace: Namespace for the nodes and prefix for the datasets not listed above.
+        prefix_datasets_with_namespace: ``False`` only moves nodes into the namespace (useful
+            to group nodes for deployment) and leaves dataset names alone.
+
+    Returns:
+        A new pipeline.
+
+    Raises:
+        PipelineError: a mapped name is not in the pipeline, a mapped input is written by
+            one of its nodes, a mapped output is a free input, or a parameter is passed in
+            ``inputs``.
+
+    Example:
+        >>> def double(x):
+        ...     return 2 * x
+        >>> base = Pipeline([node(double, "raw", "doubled", name="double")])
+        >>> reused = pipeline(base, namespace="eu", inputs={"raw": "raw_eu"})
+        >>> [(n.name, n.inputs, n.outputs) for n in reused.nodes]
+        [('eu.double', ['raw_eu'], ['eu.doubled'])]
+    """
+    return Pipeline(
+        nodes,
+        inputs=inputs,
+        outputs=outputs,
+        parameters=parameters,
+        tags=tags,
+        namespace=namespace,
+        prefix_datasets_with_namespace=prefix_datasets_with_namespace,
+    )

@@ -1,0 +1,52 @@
+"""The node and dataset hooks of one run, looked up once.
+
+The runner accepts any object with pluggy's ``manager.hook.<name>(**kwargs)`` interface, or
+``None``. Looking each caller up once per run, and dropping the ones with no implementation,
+keeps hooks off the per-node cost when nobody listens. A plugin registered while a run is in
+progress is therefore heard from the next run on.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+__all__ = ["_RunHooks"]
+
+_HOOK_NAMES: Final = (
+    "before_dataset_loaded",
+    "after_dataset_loaded",
+    "before_node_run",
+    "after_node_run",
+    "on_node_error",
+    "before_dataset_saved",
+    "after_dataset_saved",
+)
+
+
+def _caller(relay: Any, name: str) -> Any:
+    caller = getattr(relay, name, None)
+    if caller is None:
+        return None
+    get_impls = getattr(caller, "get_hookimpls", None)
+    if get_impls is not None and not get_impls():
+        return None
+    return caller
+
+
+class _RunHooks:
+    """Each attribute is the hook's caller, or ``None`` when it has no implementation."""
+
+    __slots__ = _HOOK_NAMES
+
+    def __init__(self, hook_manager: Any = None) -> None:
+        relay = getattr(hook_manager, "hook", None) if hook_manager is not None else None
+        for name in _HOOK_NAMES:
+            setattr(self, name, _caller(relay, name) if relay is not None else None)
+
+    @property
+    def any_dataset_hook(self) -> bool:
+        return any(
+            getattr(self, name) is not None
+            for name in _HOOK_NAMES
+            if name.endswith(("_loaded", "_saved"))
+        )

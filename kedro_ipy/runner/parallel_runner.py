@@ -1,0 +1,240 @@
+"""``ParallelRunner``: independent nodes run at the same time in worker processes.
+
+Only node functions run in the workers. The main process loads each node's inputs, calls every
+hook, sends the function and its inputs to a worker, and saves what comes back. Hence, unlike
+Kedro's, this runner fires node and dataset hooks (in the main process, where the session and
+the notebook panel listen), and in-memory datasets need no shared-memory manager: they simply
+stay in the main process.
+
+What crosses to a worker must be picklable: node functions (checked for every node before the
+run starts), the values of in-memory pipeline inputs (checked before the run too) and each
+input and output value (checked as they are sent, with an error naming the dataset).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from queue import SimpleQueue
+from typing import TYPE_CHECKING, Any
+
+from kedro_ipy.runner.runner import AbstractRunner, RunnerError
+from kedro_ipy.runner.task import (
+    _apply_before_node_run,
+    _load_one,
+    _notify_node_error,
+    _save_outputs,
+)
+from kedro_ipy.runner.thread_runner import _check_max_workers
+
+if TYPE_CHECKING:
+    from kedro_ipy.io import DataCatalog
+    from kedro_ipy.pipeline.node import Node
+    from kedro_ipy.runner._plan import _Plan
+    from kedro_ipy.runner.runner import _RunContext
+
+__all__ = ["ParallelRunner", "UnpicklableError"]
+
+_ADVICE = (
+    "ParallelRunner sends node functions and their data to other processes with pickle. "
+    "Define node functions at module level (not as lambdas, closures or nested functions; "
+    "decorators should use functools.wraps), keep unpicklable objects (connections, locks, "
+    "open files) out of in-memory datasets, or use SequentialRunner or ThreadRunner."
+)
+
+
+class UnpicklableError(RunnerError, ValueError):
+    """Raised by ``ParallelRunner`` when a node function or a dataset's value cannot be sent
+    to a worker process; the message names each one."""
+
+
+def _pickle_problem(obj: Any) -> str | None:
+    """Why ``obj`` cannot be pickled, or ``None`` if it can."""
+    try:
+        pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def _func_name(node: Node) -> str:
+    func = node.func
+    return getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+
+
+def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
+    """In a worker: run the node's function and return its outputs, already pickled.
+
+    Pickling here (rather than letting the pool do it) lets an unpicklable output be named.
+    """
+    outputs = node.run(inputs)
+    try:
+        return pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:
+        problems = [
+            f"  - output '{name}' of node '{node.name}' ({type(value).__name__}): {problem}"
+            for name, value in outputs.items()
+            if (problem := _pickle_problem(value)) is not None
+        ]
+        raise UnpicklableError(
+            "These values cannot be sent back from a worker process:\n"
+            + "\n".join(problems or [f"  - the outputs of node '{node.name}'"])
+            + "\n" + _ADVICE
+        ) from None
+
+
+def _mp_context() -> Any:
+    """The start method: ``KEDRO_MP_CONTEXT`` (fork, spawn or forkserver) as in Kedro, else the
+    platform's default."""
+    method = os.environ.get("KEDRO_MP_CONTEXT")
+    if method not in {"fork", "spawn", "forkserver"}:
+        method = None
+    return multiprocessing.get_context(method)
+
+
+class ParallelRunner(AbstractRunner):
+    """Runs nodes whose inputs are ready concurrently, in worker processes.
+
+    Use it for CPU-bound pure-Python nodes, which threads cannot speed up. Hooks fire in the
+    main process, so run records and progress displays work as with the other runners.
+
+    Args:
+        max_workers: The most worker processes; by default the number of CPUs. Never more
+            than the pipeline can use (the most nodes that can run at the same time).
+        is_async: Load each node's inputs and save its outputs concurrently in threads.
+
+    Raises:
+        ValueError: ``max_workers`` is not a positive integer.
+    """
+
+    def __init__(self, max_workers: int | None = None, is_async: bool = False) -> None:
+        super().__init__(is_async=is_async)
+        self._max_workers = _check_max_workers(max_workers)
+
+    def __repr__(self) -> str:
+        return f"ParallelRunner(max_workers={self._max_workers!r})"
+
+    def _workers(self, plan: _Plan) -> int:
+        limit = self._max_workers or os.cpu_count() or 1
+        return max(1, min(limit, plan.width))
+
+    def _run(self, pipeline: Any, context: _RunContext) -> None:
+        # Even with one worker the function runs in another process, as the user asked.
+        self._run_scheduled(pipeline, context, self._workers(context.plan))
+
+    def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:
+        """Refuse, before anything runs, what could not be sent to a worker."""
+        problems = []
+        for node in plan.nodes:
+            problem = _pickle_problem(node)
+            if problem is not None:
+                problems.append(f"  - function '{_func_name(node)}' of node '{node.name}': "
+                                f"{problem}")
+        from kedro_ipy.io import MemoryDataset
+
+        for name in plan.free_inputs:
+            try:
+                dataset = catalog[name]
+            except Exception:  # e.g. a parameter key answered without a dataset of its own
+                continue
+            if isinstance(dataset, MemoryDataset):
+                problem = _pickle_problem(getattr(dataset, "_data", None))
+                if problem is not None:
+                    problems.append(f"  - dataset '{name}' (in memory): {problem}")
+        if problems:
+            raise UnpicklableError(
+                f"Cannot run with ParallelRunner: {len(problems)} "
+                f"{'object' if len(problems) == 1 else 'objects'} cannot be pickled to a "
+                "worker process:\n" + "\n".join(problems) + "\n" + _ADVICE
+            )
+
+    def _create_pool(self, context: _RunContext, workers: int) -> _ProcessPool:
+        return _ProcessPool(context, workers)
+
+
+class _ProcessPool:
+    """Main-process side of a node: loads and hooks here, the function in a worker."""
+
+    def __init__(self, context: _RunContext, workers: int) -> None:
+        self._context = context
+        self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
+        self._done: SimpleQueue[tuple[int, Future[bytes]]] = SimpleQueue()
+        self._inputs: dict[int, dict[str, Any]] = {}
+        self._io_pool = None
+        if context.is_async:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._io_pool = ThreadPoolExecutor(thread_name_prefix="kedro_ipy-io")
+
+    def start(self, index: int) -> None:
+        context = self._context
+        node = context.plan.nodes[index]
+        catalog, hooks = context.catalog, context.hooks
+        names = context.plan.inputs[index]
+        if self._io_pool is None:
+            inputs = {name: _load_one(name, node, catalog, hooks) for name in names}
+        else:
+            futures = {n: self._io_pool.submit(_load_one, n, node, catalog, hooks) for n in names}
+            inputs = {name: future.result() for name, future in futures.items()}
+        if hooks.before_node_run is not None:
+            inputs = _apply_before_node_run(
+                hooks, node, catalog, inputs, context.is_async, context.run_id
+            )
+        self._inputs[index] = inputs
+        future = self._executor.submit(_execute, node, inputs)
+        future.add_done_callback(lambda f, i=index: self._done.put((i, f)))
+
+    def wait_one(self) -> tuple[int, BaseException | None]:
+        index, future = self._done.get()
+        inputs = self._inputs.pop(index)
+        context = self._context
+        node = context.plan.nodes[index]
+        try:
+            outputs = self._receive(node, inputs, future)
+            _save_outputs(node, outputs, context.catalog, context.hooks)
+            for name in node.confirms:
+                context.catalog.confirm(name)
+        except BaseException as exc:
+            return index, exc
+        return index, None
+
+    def _receive(self, node: Node, inputs: dict[str, Any], future: Future[bytes]) -> dict:
+        """The node's outputs, after ``after_node_run``; or its exception, after
+        ``on_node_error``."""
+        context = self._context
+        hooks = context.hooks
+        error = future.exception()
+        if error is None:
+            outputs = pickle.loads(future.result())
+            if hooks.after_node_run is not None:
+                hooks.after_node_run(
+                    node=node, catalog=context.catalog, inputs=inputs, outputs=outputs,
+                    is_async=context.is_async, run_id=context.run_id,
+                )
+            return outputs
+        if isinstance(error, (UnpicklableError, BrokenProcessPool)):
+            raise error
+        problems = [
+            f"  - input '{name}' of node '{node.name}' ({type(value).__name__}): {problem}"
+            for name, value in inputs.items()
+            if (problem := _pickle_problem(value)) is not None
+        ]
+        if problems:  # the call never reached the worker
+            raise UnpicklableError(
+                "These values cannot be sent to a worker process:\n" + "\n".join(problems)
+                + "\n" + _ADVICE
+            ) from error
+        # The node's own exception, as raised in the worker (its traceback is chained).
+        if isinstance(error, Exception):
+            _notify_node_error(
+                hooks, error, node, context.catalog, inputs, context.is_async, context.run_id
+            )
+        raise error
+
+    def close(self) -> None:
+        self._executor.shutdown(wait=True, cancel_futures=True)
+        if self._io_pool is not None:
+            self._io_pool.shutdown()

@@ -1,0 +1,118 @@
+"""Where to resume a failed run from without recomputing what is already persisted.
+
+The answer follows Kedro's: start from the unfinished nodes; walk up from any of them that reads
+a dataset which only lived in memory (it is gone once the run ended), because the node that
+made it must run again; take everything downstream of the nodes found; and suggest the first
+nodes of that set, to be given as ``--from-nodes``.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from kedro_ipy.runner._plan import _base_name
+
+if TYPE_CHECKING:
+    from kedro_ipy.io import DataCatalog
+    from kedro_ipy.pipeline import Pipeline
+
+__all__ = ["find_nodes_to_resume_from", "format_from_nodes"]
+
+
+def _is_persisted(name: str, catalog: DataCatalog) -> bool:
+    """Whether ``name`` outlives the run: registered, and not kept only in memory."""
+    if name.startswith("params:") or name == "parameters":
+        return True  # parameters are always available again, so they never force a re-run
+    if name not in catalog:
+        return False
+    return not _is_ephemeral(catalog[name])
+
+
+def _is_ephemeral(dataset: Any) -> bool:
+    flag = getattr(dataset, "_EPHEMERAL", None)
+    if flag is not None:
+        return bool(flag)
+    from kedro_ipy.io import CachedDataset, MemoryDataset
+
+    return isinstance(dataset, (MemoryDataset, CachedDataset))
+
+
+def find_nodes_to_resume_from(
+    pipeline: Pipeline, done_node_names: Iterable[str], catalog: DataCatalog
+) -> list[str]:
+    """The names of the nodes a new run should start from (``--from-nodes``) after a failure.
+
+    Running ``pipeline.from_nodes(*result)`` again runs every node that did not finish, plus
+    the finished ones whose outputs were only held in memory and are needed again, and nothing
+    that only re-creates persisted data.
+
+    Args:
+        pipeline: The pipeline of the failed run.
+        done_node_names: Names of the nodes that finished successfully.
+        catalog: The catalog of the run; datasets it does not register, or registers as
+            in-memory datasets, count as not persisted.
+
+    Returns:
+        Node names, sorted; empty when every node finished.
+
+    Example:
+        >>> find_nodes_to_resume_from(pipeline, ["load", "clean"], catalog)
+        ['clean']    # if 'clean' wrote a MemoryDataset the failed node needs
+    """
+    nodes = list(pipeline.nodes)
+    done = set(done_node_names)
+    unfinished = {index for index, node in enumerate(nodes) if node.name not in done}
+    if not unfinished:
+        return []
+
+    producers: dict[str, list[int]] = {}
+    for index, node in enumerate(nodes):
+        for name in node.outputs:
+            producers.setdefault(_base_name(name), []).append(index)
+    produced_by_unfinished = {
+        _base_name(name) for index in unfinished for name in nodes[index].outputs
+    }
+
+    # Unfinished nodes fed from outside the unfinished part: where the walk upwards starts.
+    start = [
+        index
+        for index in sorted(unfinished)
+        if any(_base_name(name) not in produced_by_unfinished for name in nodes[index].inputs)
+    ]
+    to_run = set(unfinished)
+    queue, seen = deque(start), set(start)
+    while queue:
+        index = queue.popleft()
+        to_run.add(index)
+        for name in nodes[index].inputs:
+            if _is_persisted(name, catalog):
+                continue
+            for parent in producers.get(_base_name(name), ()):
+                if parent not in seen:
+                    seen.add(parent)
+                    queue.append(parent)
+
+    # Everything downstream of those must run too; then keep the nodes nothing else feeds.
+    children: dict[int, list[int]] = {index: [] for index in range(len(nodes))}
+    parents: dict[int, set[int]] = {index: set() for index in range(len(nodes))}
+    for index, node in enumerate(nodes):
+        for name in node.inputs:
+            for parent in producers.get(_base_name(name), ()):
+                if parent != index:
+                    children[parent].append(index)
+                    parents[index].add(parent)
+    queue = deque(to_run)
+    while queue:
+        for child in children[queue.popleft()]:
+            if child not in to_run:
+                to_run.add(child)
+                queue.append(child)
+    first = [index for index in to_run if not (parents[index] & to_run)]
+    return sorted(nodes[index].name for index in first)
+
+
+def format_from_nodes(node_names: Iterable[str]) -> str:
+    """``--from-nodes "a,b"``: the resume suggestion as arguments to paste after a run command."""
+    return f'--from-nodes "{",".join(node_names)}"'

@@ -1,0 +1,347 @@
+"""``AbstractRunner``: the algorithm every runner shares.
+
+A run goes: plan the pipeline once (``_Plan``), check that the catalog has every input the
+pipeline does not produce (all missing ones reported together), copy the catalog and give every
+unregistered dataset a ``MemoryDataset`` in the copy, run the nodes, and return the values of
+the outputs no registered dataset kept. The subclasses only decide *where* a node runs: in the
+calling thread (``SequentialRunner``), in a thread pool (``ThreadRunner``) or in worker
+processes (``ParallelRunner``); the scheduling, the releases, the hooks and the failure report
+live here.
+
+Datasets are released as soon as the last node reading them finished, so memory stays flat
+along a long chain of in-memory datasets. The pipeline's own inputs and outputs are never
+released: the first belong to the caller, the second are the result.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from abc import ABC, abstractmethod
+from collections import deque
+from time import perf_counter
+from typing import TYPE_CHECKING, Any, Protocol
+
+from kedro_ipy.runner._hooks import _RunHooks
+from kedro_ipy.runner._plan import _Plan
+from kedro_ipy.runner.resume import find_nodes_to_resume_from, format_from_nodes
+from kedro_ipy.runner.task import _run_node
+from kedro_ipy.utils import close_matches
+
+if TYPE_CHECKING:
+    from kedro_ipy.io import DataCatalog
+    from kedro_ipy.pipeline import Pipeline
+    from kedro_ipy.pipeline.node import Node
+
+__all__ = ["AbstractRunner", "MissingInputsError", "RunnerError"]
+
+logger = logging.getLogger("kedro_ipy.runner")
+
+
+class RunnerError(Exception):
+    """Raised by a runner when a pipeline cannot be run as asked (as opposed to a node failing,
+    whose own exception is re-raised unchanged)."""
+
+
+class MissingInputsError(RunnerError, ValueError):
+    """Raised before anything runs when the catalog lacks inputs the pipeline does not produce.
+
+    It is also a ``ValueError``, which is what Kedro raises in this case.
+
+    Attributes:
+        missing: The missing dataset names, in the pipeline's order.
+    """
+
+    def __init__(self, missing: list[str], available: list[str]) -> None:
+        self.missing = missing
+        lines = []
+        for name in missing:
+            matches = close_matches(name, available)
+            hint = f" (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else ""
+            lines.append(f"  - '{name}'{hint}")
+        noun = "input is" if len(missing) == 1 else "inputs are"
+        super().__init__(
+            f"{len(missing)} pipeline {noun} not in the catalog, so nothing was run:\n"
+            + "\n".join(lines)
+            + "\nRegister them in the catalog configuration (conf/base/catalog.yml), add "
+            "parameters to parameters.yml, or feed values with catalog.add_feed_dict()."
+        )
+
+
+class _Pool(Protocol):
+    """Where a scheduled runner's nodes execute: start some, then collect them as they end."""
+
+    def start(self, index: int) -> None:
+        """Begin running node ``index``; may raise if it cannot even be started."""
+
+    def wait_one(self) -> tuple[int, BaseException | None]:
+        """Block until a started node has finished (outputs saved) and say how it went."""
+
+    def close(self) -> None:
+        """Release the workers; every started node has been collected by then."""
+
+
+class _RunContext:
+    """Everything a node execution needs, bundled once per run for the pools."""
+
+    __slots__ = ("catalog", "hooks", "is_async", "plan", "run_id")
+
+    def __init__(
+        self,
+        plan: _Plan,
+        catalog: DataCatalog,
+        hooks: _RunHooks,
+        is_async: bool,
+        run_id: str | None,
+    ) -> None:
+        self.plan = plan
+        self.catalog = catalog
+        self.hooks = hooks
+        self.is_async = is_async
+        self.run_id = run_id
+
+    def run_node(self, index: int) -> None:
+        """Run node ``index`` entirely in the calling thread."""
+        plan = self.plan
+        node = plan.nodes[index]
+        _run_node(node, plan.inputs[index], self.catalog, self.hooks, self.is_async, self.run_id)
+        for name in node.confirms:
+            self.catalog.confirm(name)
+
+
+class AbstractRunner(ABC):
+    """Runs a ``Pipeline`` against a ``DataCatalog``; subclasses choose where nodes execute.
+
+    Args:
+        is_async: Load each node's inputs and save its outputs concurrently in threads (useful
+            when a node touches several slow datasets).
+    """
+
+    def __init__(self, is_async: bool = False) -> None:
+        self._is_async = is_async
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"
+
+    def run(
+        self,
+        pipeline: Pipeline,
+        catalog: DataCatalog,
+        hook_manager: Any = None,
+        run_id: str | None = None,
+    ) -> dict[str, Any]:
+        """Run every node of ``pipeline`` and return the outputs nothing else keeps.
+
+        The caller's catalog is not modified: the run works on ``catalog.shallow_copy()`` in
+        which each dataset the catalog does not register is a ``MemoryDataset``.
+
+        Args:
+            pipeline: The pipeline to run.
+            catalog: Where inputs are loaded from and outputs saved to.
+            hook_manager: A pluggy manager (or any object with its ``.hook.<name>(**kwargs)``
+                interface) whose node and dataset hooks are called; ``None`` for no hooks.
+            run_id: An id passed to the node hooks.
+
+        Returns:
+            Dataset name -> value, for each pipeline output the catalog does not register.
+
+        Raises:
+            MissingInputsError: Inputs the pipeline does not produce are not in the catalog
+                (all of them are listed; nothing has run).
+            Exception: A node's own exception, unchanged, after ``on_node_error``; its message
+                gains a note naming the node and where to resume from.
+        """
+        plan = _Plan(pipeline)
+        missing = [name for name in plan.free_inputs if name not in catalog]
+        if missing:
+            raise MissingInputsError(missing, list(catalog.keys()))
+        self._validate(plan, catalog)
+
+        run_catalog = catalog.shallow_copy()
+        from kedro_ipy.io import MemoryDataset
+
+        free_outputs = []
+        pipeline_outputs = set(plan.free_outputs)
+        for name in plan.datasets:
+            if name not in catalog:
+                run_catalog.add(name, MemoryDataset())
+                if name in pipeline_outputs:
+                    free_outputs.append(name)
+
+        context = _RunContext(plan, run_catalog, _RunHooks(hook_manager), self._is_async, run_id)
+        start = perf_counter()
+        if logger.isEnabledFor(logging.INFO):
+            logger.info("Running %d nodes with %s", len(plan.nodes), type(self).__name__)
+        self._run(pipeline, context)
+        if logger.isEnabledFor(logging.INFO):
+            logger.info(
+                "Pipeline run completed: %d nodes in %.2f s", len(plan.nodes),
+                perf_counter() - start,
+            )
+        return {name: run_catalog.load(name) for name in free_outputs}
+
+    # -- what subclasses may change ---------------------------------------------------------
+
+    def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:
+        """Refuse a run before it starts (``ParallelRunner`` checks what it must pickle)."""
+        return None
+
+    @abstractmethod
+    def _workers(self, plan: _Plan) -> int:
+        """How many nodes may run at once; 1 runs them one after the other in this thread."""
+
+    def _create_pool(self, context: _RunContext, workers: int) -> _Pool:
+        """Where nodes execute when more than one may run at once."""
+        raise NotImplementedError
+
+    # -- the algorithm -----------------------------------------------------------------------
+
+    def _run(self, pipeline: Pipeline, context: _RunContext) -> None:
+        workers = self._workers(context.plan)
+        if workers <= 1:
+            self._run_in_order(pipeline, context)
+        else:
+            self._run_scheduled(pipeline, context, workers)
+
+    def _run_in_order(self, pipeline: Pipeline, context: _RunContext) -> None:
+        """One node at a time, in the pipeline's topological order, in this thread."""
+        plan = context.plan
+        nodes, inputs, outputs = plan.nodes, plan.inputs, plan.outputs
+        catalog, hooks, is_async, run_id = (
+            context.catalog, context.hooks, context.is_async, context.run_id,
+        )
+        releasable = plan.releasable
+        counts = dict(plan.load_counts)
+        release = catalog.release
+        total = len(nodes)
+        run_node = _run_node
+        async_pool = None
+        if is_async:
+            from concurrent.futures import ThreadPoolExecutor
+
+            from kedro_ipy.runner.task import _run_node_async
+
+            async_pool = ThreadPoolExecutor(thread_name_prefix="kedro_ipy-io")
+        try:
+            for index in range(total):
+                node = nodes[index]
+                if logger.isEnabledFor(logging.INFO):
+                    logger.info("Running node %s (%d/%d)", node.name, index + 1, total)
+                try:
+                    if async_pool is None:
+                        run_node(node, inputs[index], catalog, hooks, False, run_id)
+                    else:
+                        _run_node_async(node, inputs[index], catalog, hooks, run_id, async_pool)
+                    for name in node.confirms:
+                        catalog.confirm(name)
+                except Exception as exc:
+                    self._report_failure(pipeline, context, node, exc, nodes[:index])
+                    raise
+                for name in inputs[index]:
+                    left = counts[name] - 1
+                    counts[name] = left
+                    if not left and name in releasable:
+                        release(name)
+                for name in outputs[index]:
+                    if name in releasable and name not in counts:
+                        release(name)  # a transcoded twin is read instead; this copy is unused
+        finally:
+            if async_pool is not None:
+                async_pool.shutdown()
+
+    def _run_scheduled(self, pipeline: Pipeline, context: _RunContext, workers: int) -> None:
+        """Up to ``workers`` nodes at a time, each started as soon as its parents finished."""
+        plan = context.plan
+        nodes, inputs, outputs, children = plan.nodes, plan.inputs, plan.outputs, plan.children
+        catalog = context.catalog
+        releasable = plan.releasable
+        counts = dict(plan.load_counts)
+        waiting = list(plan.parent_counts)
+        ready = deque(index for index, count in enumerate(waiting) if not count)
+        total = len(nodes)
+        done: list[Node] = []
+        running = started = 0
+        failure: tuple[Node, BaseException] | None = None
+
+        pool = self._create_pool(context, workers)
+        try:
+            while True:
+                while ready and running < workers and failure is None:
+                    index = ready.popleft()
+                    started += 1
+                    if logger.isEnabledFor(logging.INFO):
+                        logger.info("Running node %s (%d/%d)", nodes[index].name, started, total)
+                    try:
+                        pool.start(index)
+                    except Exception as exc:
+                        failure = (nodes[index], exc)
+                        break
+                    running += 1
+                if not running:
+                    break
+                index, error = pool.wait_one()
+                running -= 1
+                if error is not None:
+                    if failure is None:
+                        failure = (nodes[index], error)
+                    else:  # a second node failed while the first failure drained the pool
+                        logger.error("Node '%s' also failed: %r", nodes[index].name, error)
+                    continue
+                done.append(nodes[index])
+                for name in inputs[index]:
+                    left = counts[name] - 1
+                    counts[name] = left
+                    if not left and name in releasable:
+                        catalog.release(name)
+                for name in outputs[index]:
+                    if name in releasable and name not in counts:
+                        catalog.release(name)
+                for child in children[index]:
+                    left = waiting[child] - 1
+                    waiting[child] = left
+                    if not left:
+                        ready.append(child)
+        finally:
+            pool.close()
+
+        if failure is not None:
+            node, exc = failure
+            self._report_failure(pipeline, context, node, exc, done)
+            raise exc
+        if len(done) != total:  # only possible with a cyclic graph, which Pipeline refuses
+            raise RunnerError(
+                f"Could not schedule {total - len(done)} of {total} nodes: their inputs never "
+                "became available."
+            )
+
+    def _report_failure(
+        self,
+        pipeline: Pipeline,
+        context: _RunContext,
+        node: Node,
+        exc: BaseException,
+        done: list[Node],
+    ) -> None:
+        """Say which node failed and where to resume, in the log and on the exception itself."""
+        total = len(context.plan.nodes)
+        if done:
+            try:
+                resume = find_nodes_to_resume_from(
+                    pipeline, [n.name for n in done], context.catalog
+                )
+            except Exception:  # the report must never hide the node's own error
+                logger.debug("Could not compute where to resume from", exc_info=True)
+                resume = []
+            advice = (
+                f"{len(done)} of {total} nodes finished. To resume without recomputing "
+                f"persisted data, run again with: {format_from_nodes(resume)}"
+                if resume
+                else f"{len(done)} of {total} nodes finished."
+            )
+        else:
+            advice = f"No node finished (0 of {total}); run the same command again to retry."
+        logger.error(
+            "Node '%s' failed: %s: %s. %s", node.name, type(exc).__name__, exc, advice
+        )
+        if sys.version_info >= (3, 11):
+            exc.add_note(f"kedro_ipy: node '{node.name}' failed. {advice}")

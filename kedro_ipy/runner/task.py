@@ -1,0 +1,225 @@
+"""Running one node: load its inputs, call it, save its outputs, with hooks around each step.
+
+``_run_node`` is the hot path of every runner, so it keeps to local variables and calls a hook
+only when something implements it. ``Task`` wraps it under Kedro's name for code that runs
+single nodes itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from kedro_ipy.runner._hooks import _RunHooks
+
+if TYPE_CHECKING:
+    from kedro_ipy.io import DataCatalog
+    from kedro_ipy.pipeline.node import Node
+
+__all__ = ["Task"]
+
+logger = logging.getLogger("kedro_ipy.runner")
+
+
+def _apply_before_node_run(
+    hooks: _RunHooks,
+    node: Node,
+    catalog: DataCatalog,
+    inputs: dict[str, Any],
+    is_async: bool,
+    run_id: str | None,
+) -> dict[str, Any]:
+    """Call ``before_node_run`` and return the inputs with any replacement applied."""
+    results = hooks.before_node_run(
+        node=node, catalog=catalog, inputs=dict(inputs), is_async=is_async, run_id=run_id
+    )
+    if not results:  # None from a null manager, [] when every implementation returned None
+        return inputs
+    for result in results:
+        if result is None:
+            continue
+        if not isinstance(result, dict):
+            raise TypeError(
+                f"A 'before_node_run' hook returned {type(result).__name__} for node "
+                f"'{node.name}'; it must return None or a dict mapping input names to the "
+                f"values to use instead."
+            )
+        inputs.update(result)
+    return inputs
+
+
+def _call_node(
+    hooks: _RunHooks,
+    node: Node,
+    catalog: DataCatalog,
+    inputs: dict[str, Any],
+    is_async: bool,
+    run_id: str | None,
+) -> dict[str, Any]:
+    """Run the node's function; on failure tell ``on_node_error`` and re-raise the original."""
+    try:
+        outputs = node.run(inputs)
+    except Exception as exc:
+        _notify_node_error(hooks, exc, node, catalog, inputs, is_async, run_id)
+        raise
+    if hooks.after_node_run is not None:
+        hooks.after_node_run(
+            node=node,
+            catalog=catalog,
+            inputs=inputs,
+            outputs=outputs,
+            is_async=is_async,
+            run_id=run_id,
+        )
+    return outputs
+
+
+def _notify_node_error(
+    hooks: _RunHooks,
+    error: Exception,
+    node: Node,
+    catalog: DataCatalog,
+    inputs: dict[str, Any],
+    is_async: bool,
+    run_id: str | None,
+) -> None:
+    """Call ``on_node_error``; a failing hook is logged so the node's own error still wins."""
+    if hooks.on_node_error is None:
+        return
+    try:
+        hooks.on_node_error(
+            error=error, node=node, catalog=catalog, inputs=inputs, is_async=is_async,
+            run_id=run_id,
+        )
+    except Exception:
+        logger.exception("An 'on_node_error' hook failed while handling node '%s'", node.name)
+
+
+def _run_node(
+    node: Node,
+    input_names: Iterable[str],
+    catalog: DataCatalog,
+    hooks: _RunHooks,
+    is_async: bool,
+    run_id: str | None,
+) -> None:
+    """Load, run and save one node in the calling thread."""
+    before_load = hooks.before_dataset_loaded
+    after_load = hooks.after_dataset_loaded
+    load = catalog.load
+    inputs: dict[str, Any] = {}
+    for name in input_names:
+        if before_load is not None:
+            before_load(dataset_name=name, node=node)
+        data = load(name)
+        if after_load is not None:
+            after_load(dataset_name=name, data=data, node=node)
+        inputs[name] = data
+    if hooks.before_node_run is not None:
+        inputs = _apply_before_node_run(hooks, node, catalog, inputs, is_async, run_id)
+    outputs = _call_node(hooks, node, catalog, inputs, is_async, run_id)
+    _save_outputs(node, outputs, catalog, hooks)
+
+
+def _save_outputs(
+    node: Node, outputs: dict[str, Any], catalog: DataCatalog, hooks: _RunHooks
+) -> None:
+    before_save = hooks.before_dataset_saved
+    after_save = hooks.after_dataset_saved
+    save = catalog.save
+    for name, data in outputs.items():
+        if before_save is not None:
+            before_save(dataset_name=name, data=data, node=node)
+        save(name, data)
+        if after_save is not None:
+            after_save(dataset_name=name, data=data, node=node)
+
+
+def _load_one(name: str, node: Node, catalog: DataCatalog, hooks: _RunHooks) -> Any:
+    if hooks.before_dataset_loaded is not None:
+        hooks.before_dataset_loaded(dataset_name=name, node=node)
+    data = catalog.load(name)
+    if hooks.after_dataset_loaded is not None:
+        hooks.after_dataset_loaded(dataset_name=name, data=data, node=node)
+    return data
+
+
+def _save_one(name: str, data: Any, node: Node, catalog: DataCatalog, hooks: _RunHooks) -> None:
+    if hooks.before_dataset_saved is not None:
+        hooks.before_dataset_saved(dataset_name=name, data=data, node=node)
+    catalog.save(name, data)
+    if hooks.after_dataset_saved is not None:
+        hooks.after_dataset_saved(dataset_name=name, data=data, node=node)
+
+
+def _run_node_async(
+    node: Node,
+    input_names: Iterable[str],
+    catalog: DataCatalog,
+    hooks: _RunHooks,
+    run_id: str | None,
+    pool: ThreadPoolExecutor,
+) -> None:
+    """Like ``_run_node``, but inputs are loaded and outputs saved concurrently on ``pool``.
+
+    Worth it when a node reads or writes several slow datasets (remote files, databases).
+    """
+    futures = {name: pool.submit(_load_one, name, node, catalog, hooks) for name in input_names}
+    inputs = {name: future.result() for name, future in futures.items()}
+    if hooks.before_node_run is not None:
+        inputs = _apply_before_node_run(hooks, node, catalog, inputs, True, run_id)
+    outputs = _call_node(hooks, node, catalog, inputs, True, run_id)
+    saves = [
+        pool.submit(_save_one, name, data, node, catalog, hooks) for name, data in outputs.items()
+    ]
+    for future in saves:
+        future.result()
+
+
+class Task:
+    """One node's execution against a catalog, with hooks: what a runner does per node.
+
+    Kept under Kedro's name so code that executes single nodes (custom runners, tests) ports.
+
+    Args:
+        node: The node to run.
+        catalog: Where its inputs are loaded from and outputs saved to.
+        is_async: Load inputs and save outputs concurrently in threads.
+        hook_manager: Any object with pluggy's ``.hook.<name>(**kwargs)``; ``None`` for none.
+        run_id: The run's id, passed to the node hooks.
+        parallel: Accepted for compatibility with Kedro; has no effect here.
+    """
+
+    def __init__(
+        self,
+        node: Node,
+        catalog: DataCatalog,
+        is_async: bool,
+        hook_manager: Any = None,
+        run_id: str | None = None,
+        parallel: bool = False,
+    ) -> None:
+        self.node = node
+        self.catalog = catalog
+        self.is_async = is_async
+        self.hook_manager = hook_manager
+        self.run_id = run_id
+        self.parallel = parallel
+
+    def execute(self) -> Node:
+        """Run the node, confirm its ``confirms`` datasets, and return the node."""
+        hooks = _RunHooks(self.hook_manager)
+        if self.is_async:
+            with ThreadPoolExecutor() as pool:
+                _run_node_async(self.node, self.node.inputs, self.catalog, hooks, self.run_id,
+                                pool)
+        else:
+            _run_node(self.node, self.node.inputs, self.catalog, hooks, False, self.run_id)
+        for name in self.node.confirms:
+            self.catalog.confirm(name)
+        return self.node
+
+    def __call__(self) -> Node:
+        return self.execute()

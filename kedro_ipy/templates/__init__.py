@@ -1,0 +1,1 @@
+"""Project templates shipped with kedro_ipy (package data, read by ``kedro-ipy new``)."""

@@ -1,0 +1,189 @@
+"""The panel over a real ``KedroSession`` on a copy of the example project."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+
+import ipywidgets as w
+import pytest
+
+from kedro_ipy.ipython.panel import SessionPanel
+
+EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "coffee_shop"
+ALL_NODES = 11
+
+
+class SpySession:
+    """The real session, with every ``run`` call's keyword arguments recorded."""
+
+    def __init__(self, real: Any) -> None:
+        self._real = real
+        self.calls: list[dict[str, Any]] = []
+
+    def run(self, **kwargs: Any) -> Any:
+        self.calls.append(kwargs)
+        return self._real.run(**kwargs)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._real, name)
+
+
+def _copy_project(tmp_path: Path) -> Path:
+    target = tmp_path / "coffee_shop"
+    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(
+        "sessions", "__pycache__", "02_*", "03_*", "04_*", "05_*", "06_*", "07_*", "08_*"))
+    return target
+
+
+def _session(project: Path) -> SpySession:
+    from kedro_ipy.framework.session import KedroSession
+
+    return SpySession(KedroSession.create(project_path=project, save_on_close=False))
+
+
+@pytest.fixture
+def shell():
+    from IPython.testing.globalipapp import get_ipython
+
+    ip = get_ipython()
+    for name in ("outputs", "session", "context", "catalog", "params", "pipelines"):
+        ip.user_ns.pop(name, None)
+    return ip
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    return _copy_project(tmp_path)
+
+
+@pytest.fixture
+def session(project: Path):
+    spy = _session(project)
+    yield spy
+    spy._real.close()
+
+
+@pytest.fixture
+def panel(session, shell):
+    panel = SessionPanel(session, shell)
+    yield panel
+    panel.close()
+    w.Widget.close_all()
+
+
+def _rows(panel) -> dict[str, str]:
+    return dict(re.findall(r'data-node="([^"]+)" data-status="(\w+)"', panel.view.table.value))
+
+
+def _plain(markup: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
+def _text(out: w.Output) -> str:
+    return "".join(o.get("text") or o.get("data", {}).get("text/plain", "") for o in out.outputs)
+
+
+def test_a_full_run_from_the_panel(panel, session, shell):
+    view = panel.view
+    assert set(view.pipeline.options) == {"__default__", "data_processing", "forecasting",
+                                          "reporting"}
+    assert _plain(view.count.value) == f"will run {ALL_NODES} of {ALL_NODES} nodes"
+    view.run_button.click()
+    assert session.calls == [{
+        "pipeline_name": None, "tags": None, "runner": None, "node_names": None,
+        "from_nodes": None, "to_nodes": None, "from_inputs": None, "to_outputs": None,
+        "load_versions": None,
+    }]
+    assert (view.progress.value, view.progress.max) == (ALL_NODES, ALL_NODES)
+    assert set(_rows(panel).values()) == {"done"}
+    assert len(_rows(panel)) == ALL_NODES
+    assert re.search(r"<td>fit_model</td>.*?\d+\.\d\d s</td>", view.table.value)
+    assert set(shell.user_ns["outputs"]) == {"metrics", "next_week_forecast"}
+    assert "metrics:" in _text(view.outputs)
+    assert type(shell.user_ns["catalog"]).__name__ == "DataCatalog"
+    assert shell.user_ns["session"] is session
+
+
+def test_thread_runner_events_from_worker_threads(panel, session):
+    view = panel.view
+    view.runner.value = "Thread"
+    view.pipeline.value = "data_processing"
+    view.run_button.click()
+    assert type(session.calls[0]["runner"]).__name__ == "ThreadRunner"
+    assert session.calls[0]["pipeline_name"] == "data_processing"
+    rows = _rows(panel)
+    assert len(rows) == 4 and set(rows.values()) == {"done"}
+    assert view.progress.value == 4
+
+
+def test_failure_then_resume_with_the_real_suggestion(tmp_path, shell):
+    project = _copy_project(tmp_path)
+    params = project / "conf" / "base" / "parameters.yml"
+    params.write_text(params.read_text().replace("alpha: 0.5", "alpha: -1.0"))
+    session = _session(project)
+    panel = SessionPanel(session, shell)
+    try:
+        view = panel.view
+        view.run_button.click()
+        rows = _rows(panel)
+        assert rows["fit_model"] == "failed"
+        assert rows["parse_orders"] == "done"
+        assert "pending" in rows.values()
+        error = _text(view.error)
+        assert "node 'fit_model' failed: ValueError: model.alpha must be >= 0, got -1.0." in error
+        assert "Traceback" in error
+        assert "outputs" not in shell.user_ns
+        suggestion = session.store["runs"][-1]["resume_from_nodes"]
+        assert suggestion
+        assert view.resume_button.layout.display is None
+        view.resume_button.click()
+        assert view.filters["from_nodes"].value == list(suggestion)
+        assert _plain(view.magic.value) == f"%session_run --from-nodes {','.join(suggestion)}"
+    finally:
+        panel.close()
+        session._real.close()
+
+
+def test_history_comes_from_the_session_store(panel, session):
+    view = panel.view
+    view.filters["tags"].value = ["preprocessing"]
+    view.run_button.click()
+    assert len(view.history.options) == 1
+    label, index = view.history.options[0]
+    assert "--tags preprocessing · success · 4/4 nodes" in label
+    view.filters["tags"].value = []
+    view.history.value = index
+    assert view.filters["tags"].value == ["preprocessing"]
+
+
+def test_load_versions_list_versions_on_disk(panel, session):
+    view = panel.view
+    view.run_button.click()
+    assert set(view.version_controls) >= {"sales_model", "sales_report"}
+    options = view.version_controls["sales_model"].options
+    assert options[0] == ("latest", "")
+    saved = options[1][1]
+    assert saved == session.store["runs"][-1]["run_id"]
+    view.version_controls["sales_model"].value = saved
+    view.pipeline.value = "reporting"
+    view.run_button.click()
+    assert session.calls[-1]["load_versions"] == {"sales_model": saved}
+    assert session.store["runs"][-1]["status"] == "success"
+
+
+def test_catalog_tab_never_shows_credentials(panel, project):
+    credentials = (project / "conf" / "local" / "credentials.yml").read_text()
+    secrets = re.findall(r":\s*(\S{6,})\s*$", credentials, flags=re.M)
+    view = panel.view
+    view.tabs.selected_index = 2
+    table = view.catalog_table.value
+    assert "<td>raw_orders</td><td>TextDataset</td><td>yes</td>" in table
+    assert "<td>sales_model</td><td>PickleDataset</td><td>no</td><td>none yet</td>" in table
+    view.preview_name.value = "supplier_costs"
+    view.preview_button.click()
+    shown = table + _text(view.preview_out) + view.widget.children[0].children[-1].children[0].value
+    assert secrets and not any(secret in shown for secret in secrets)
