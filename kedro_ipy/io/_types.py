@@ -129,10 +129,14 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
         if short.startswith(prefix):
             short = short[len(prefix) :]
             break
+    same_but_case = [known for known in KNOWN_TYPES if known.lower() == short.lower()]
+    hint = f" Did you mean '{same_but_case[0]}'?" if same_but_case else did_you_mean(
+        short, KNOWN_TYPES
+    )
     raise DatasetError(
         f"Catalog entry '{entry}': unknown dataset type '{type_name}'. "
         f"Built-in types: {', '.join(sorted(KNOWN_TYPES))}; any other class can be given by "
-        f"its full dotted path.{did_you_mean(short, KNOWN_TYPES)}"
+        f"its full dotted path.{hint}"
     )
 
 

@@ -21,6 +21,9 @@ class CachedDataset(AbstractDataset):
         metadata: Free-form information for plugins; ignored here.
     """
 
+    _EPHEMERAL = True
+    _SINGLE_PROCESS = True  # the cache cannot be shared with worker processes
+
     def __init__(
         self,
         dataset: AbstractDataset | dict[str, Any],

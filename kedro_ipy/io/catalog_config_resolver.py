@@ -4,7 +4,8 @@ A *dataset factory* is an entry whose name has ``{placeholders}``, e.g. ``"{name
 dataset name it matches gets that entry's config with the placeholders filled in. When several
 patterns match, the most specific wins, ranked as Kedro ranks them: more characters outside the
 braces first, then more placeholders, then alphabetical order. A pattern made only of
-placeholders (``"{default}"``) is a catch-all, tried last; only one is allowed.
+placeholders (``"{default}"``) is a catch-all, tried last; only one is allowed. Matching
+ignores case, as Kedro's does.
 """
 
 from __future__ import annotations
@@ -35,9 +36,12 @@ def collect_secrets(credentials: Any) -> frozenset[str]:
                 walk(item)
         elif isinstance(value, str) and len(value) >= 3:
             found.add(value)
-        elif isinstance(value, (int, float)) and not isinstance(value, bool):
-            if len(str(value)) >= 3:
-                found.add(str(value))
+        elif (
+            isinstance(value, (int, float))
+            and not isinstance(value, bool)
+            and len(str(value)) >= 3
+        ):
+            found.add(str(value))
 
     walk(credentials)
     return frozenset(found)
@@ -110,7 +114,8 @@ class _Pattern:
             names.append(name)
             last = match.end()
         parts.append(re.escape(pattern[last:]))
-        self.regex = re.compile("".join(parts), re.DOTALL)
+        # Case-insensitive, as Kedro's matching (the ``parse`` library) is.
+        self.regex = re.compile("".join(parts), re.DOTALL | re.IGNORECASE)
         self.names = frozenset(names)
         self.placeholders = pattern.count("{")
         self.specificity = len(_PLACEHOLDER.sub("", pattern))

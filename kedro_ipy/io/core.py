@@ -20,13 +20,15 @@ import abc
 import functools
 import logging
 import os
-import re
 from collections.abc import Callable
 from datetime import datetime, timezone
-from pathlib import PurePosixPath
+from pathlib import PurePath, PurePosixPath
 from typing import Any, NamedTuple
 
 __all__ = [
+    "CLOUD_PROTOCOLS",
+    "HTTP_PROTOCOLS",
+    "PROTOCOL_DELIMITER",
     "VERSION_FORMAT",
     "AbstractDataset",
     "AbstractVersionedDataset",
@@ -37,6 +39,9 @@ __all__ = [
     "VersionAlreadyExistsError",
     "VersionNotFoundError",
     "generate_timestamp",
+    "get_filepath_str",
+    "get_protocol_and_path",
+    "parse_dataset_definition",
 ]
 
 logger = logging.getLogger(__name__)
@@ -79,6 +84,59 @@ def generate_timestamp() -> str:
     """
     stamp = datetime.now(tz=timezone.utc).strftime(VERSION_FORMAT)
     return stamp[:-4] + stamp[-1:]  # microseconds -> milliseconds
+
+
+PROTOCOL_DELIMITER = "://"
+HTTP_PROTOCOLS = ("http", "https")
+CLOUD_PROTOCOLS = ("abfs", "abfss", "adl", "gcs", "gdrive", "gs", "oci", "oss", "s3", "s3a", "s3n")
+
+
+def get_protocol_and_path(filepath: str | os.PathLike, version: Version | None = None
+                          ) -> tuple[str, str]:
+    """Split a path or URL into ``(protocol, path)``; local paths give ``"file"``.
+
+    Kept under Kedro's name so custom datasets written for Kedro port unchanged.
+
+    Raises:
+        DatasetError: ``version`` is given for an HTTP(S) URL, which cannot be versioned.
+    """
+    text = os.fspath(filepath)
+    protocol, sep, rest = text.partition(PROTOCOL_DELIMITER)
+    if not sep or len(protocol) < 2:  # no protocol, or a Windows drive letter
+        return "file", text
+    if protocol in ("file", "local"):
+        return "file", rest
+    if protocol in HTTP_PROTOCOLS and version is not None:
+        raise DatasetError(
+            f"'{protocol}://' paths cannot be versioned; remove 'versioned' from the entry."
+        )
+    return protocol, rest
+
+
+def get_filepath_str(raw_path: PurePath, protocol: str) -> str:
+    """The path string to hand to fsspec: HTTP(S) needs its full URL back."""
+    path = raw_path.as_posix() if isinstance(raw_path, PurePath) else str(raw_path)
+    if protocol in HTTP_PROTOCOLS:
+        return f"{protocol}{PROTOCOL_DELIMITER}{path}"
+    return path
+
+
+def parse_dataset_definition(
+    config: dict[str, Any],
+    load_version: str | None = None,
+    save_version: str | None = None,
+) -> tuple[type, dict[str, Any]]:
+    """``(dataset class, constructor kwargs)`` for one catalog entry, as Kedro's helper gives.
+
+    Raises:
+        DatasetError: no ``type``, an unknown type, or versioning the class does not support.
+    """
+    from kedro_ipy.io._types import check_entry
+
+    kwargs, cls, versioned = check_entry("?", config)
+    if versioned:
+        kwargs["version"] = Version(load_version, save_version)
+    return cls, kwargs
 
 
 def _is_wrapped(func: Callable[..., Any]) -> bool:
@@ -135,6 +193,9 @@ class AbstractDataset(abc.ABC):
         >>> Constant().load()
         42
     """
+
+    #: Data lives only in this process's memory (runners and resume logic read this flag).
+    _EPHEMERAL = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -236,8 +297,8 @@ class AbstractDataset(abc.ABC):
         logger.debug("%s does not implement exists(); assuming no data.", type(self).__name__)
         return False
 
-    def _release(self) -> None:
-        pass
+    def _release(self) -> None:  # optional hook: nothing to drop by default
+        return None
 
     def __str__(self) -> str:
         return self._pretty_repr(self.describe())

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +45,7 @@ def _flatten_params(params: dict[str, Any], prefix: str = "") -> Iterator[str]:
 
 
 _MISSING = object()
+_BUILD_LOCK = threading.Lock()
 
 
 def _lookup_param(params: Any, key: str) -> Any:
@@ -73,7 +75,7 @@ class _LazyDataset:
     dataset is kept here, so catalogs sharing the placeholder (``shallow_copy``) share it too.
     """
 
-    __slots__ = ("dataset", "load_version", "name", "save_version", "config", "versioned")
+    __slots__ = ("config", "dataset", "load_version", "name", "save_version", "versioned")
 
     def __init__(self, name: str, config: dict[str, Any], versioned: bool,
                  load_version: str | None, save_version: str | None) -> None:
@@ -85,11 +87,17 @@ class _LazyDataset:
         self.dataset: AbstractDataset | None = None
 
     def materialise(self) -> AbstractDataset:
-        if self.dataset is None:
-            self.dataset = build_dataset(
-                self.name, self.config, self.load_version, self.save_version
-            )
-        return self.dataset
+        dataset = self.dataset
+        if dataset is None:
+            # Threads of a ThreadRunner may ask at once: exactly one object must win, or a
+            # save could land in a copy nobody loads from.
+            with _BUILD_LOCK:
+                if self.dataset is None:
+                    self.dataset = build_dataset(
+                        self.name, self.config, self.load_version, self.save_version
+                    )
+                dataset = self.dataset
+        return dataset
 
 
 class DataCatalog:
@@ -228,7 +236,9 @@ class DataCatalog:
             try:
                 built = dataset.materialise()
             except DatasetError as exc:
-                raise DatasetError(self._redact(str(exc))) from self._cause(exc)
+                if _leaks(exc, self._secrets):
+                    raise _scrubbed(exc, self._secrets) from None
+                raise
             if self._datasets.get(name) is dataset:
                 self._datasets[name] = built
             return built
@@ -251,9 +261,12 @@ class DataCatalog:
             return False
         if name in self._datasets:
             return True
-        if name.startswith(PARAMS_PREFIX) and self._params is not _MISSING:
-            if _lookup_param(self._params, name[len(PARAMS_PREFIX) :]) is not _MISSING:
-                return True
+        if (
+            name.startswith(PARAMS_PREFIX)
+            and self._params is not _MISSING
+            and _lookup_param(self._params, name[len(PARAMS_PREFIX) :]) is not _MISSING
+        ):
+            return True
         return self._resolver.match_dataset_pattern(name) is not None
 
     def __getitem__(self, name: str) -> AbstractDataset:
@@ -423,7 +436,7 @@ class DataCatalog:
 
     def keys(self) -> list[str]:
         """Registered dataset names, then the ``params:`` names of the fed parameters."""
-        names = list(self._datasets)
+        names = [n for n in self._datasets if n not in self._lazy_params]
         if isinstance(self._params, dict):
             present = set(names)
             names += [
@@ -488,7 +501,13 @@ class DataCatalog:
         if name is not None:
             dataset = self._get_dataset(name)
             return {"type": self.get_type(name), **dataset.describe()}
-        return {n: self.describe(n) for n in self._datasets}
+        described: dict[str, Any] = {}
+        for entry in list(self._datasets):
+            try:
+                described[entry] = self.describe(entry)
+            except DatasetError as exc:
+                described[entry] = {"error": str(exc)}
+        return described
 
     def shallow_copy(self) -> DataCatalog:
         """A new catalog sharing the dataset objects, with its own name -> dataset map.

@@ -53,6 +53,8 @@ class MemoryDataset(AbstractDataset):
         [1, 2]
     """
 
+    _EPHEMERAL = True
+
     def __init__(
         self,
         data: Any = _EMPTY,

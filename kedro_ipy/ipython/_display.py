@@ -23,6 +23,7 @@ __all__ = [
 ]
 
 _BAR_WIDTH = 20
+_LINE = 100  # longest output line: the full value is in the variable
 
 
 def format_duration(seconds: float | None) -> str:
@@ -67,7 +68,8 @@ def format_outputs(outputs: Mapping[str, Any], name: str) -> str:
     lines = [f"{name}: {len(outputs)} output{'s' if len(outputs) != 1 else ''}"]
     width = max(len(key) for key in outputs)
     for key, value in outputs.items():
-        lines.append(f"  {key:<{width}}  {type(value).__name__}: {_SHORT.repr(value)}")
+        line = f"  {key:<{width}}  {type(value).__name__}: {_SHORT.repr(value)}"
+        lines.append(line if len(line) <= _LINE else line[: _LINE - 1] + "…")
     return "\n".join(lines)
 
 
@@ -145,7 +147,8 @@ def format_node_failure(
     for frame in user_frames(exc, roots)[-4:]:
         where = f"{_display_path(frame.filename, project_path)}:{frame.lineno} in {frame.name}"
         code = f": {frame.line.strip()}" if frame.line else ""
-        lines.append(f"  {where}{code}")
+        line = f"  {where}{code}"
+        lines.append(line if len(line) <= _LINE else line[: _LINE - 1] + "…")
     of_total = f" of {total}" if total is not None else ""
     noun = "node" if done == 1 and total is None else "nodes"
     if resume_line:

@@ -19,7 +19,6 @@ import importlib.util
 import os
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 
 __all__ = ["ProjectReloader"]
@@ -87,9 +86,8 @@ class ProjectReloader:
         """Drop the package's modules and reset the pipelines if a file changed.
 
         Returns:
-            The changed files, relative to the current folder when possible; empty when
-            nothing changed (then nothing is done, so an unchanged project costs a few
-            ``stat`` calls).
+            The changed files (absolute paths); empty when nothing changed (then nothing is
+            done, so an unchanged project costs a few ``stat`` calls).
         """
         changed = self.changed_files()
         if not changed:
@@ -105,11 +103,4 @@ class ProjectReloader:
         importlib.invalidate_caches()
         self._reset_pipelines()
         self.snapshot()
-        return [_relative(path) for path in changed]
-
-
-def _relative(path: str) -> str:
-    try:
-        return str(Path(path).resolve().relative_to(Path.cwd()))
-    except ValueError:
-        return path
+        return changed

@@ -43,6 +43,7 @@ class NameSource(Protocol):
     def tags(self, pipeline: str | None) -> list[str]: ...
     def datasets(self, pipeline: str | None) -> list[str]: ...
     def catalog_datasets(self) -> list[str]: ...
+    def versions(self, dataset: str) -> list[str]: ...
     def envs(self) -> list[str]: ...
     def param_keys(self) -> list[str]: ...
 
@@ -87,6 +88,13 @@ class SessionNames:
         names = list(self.get_catalog().keys())
         return sorted(name for name in names
                       if name != "parameters" and not name.startswith("params:"))
+
+    def versions(self, dataset: str) -> list[str]:
+        """Saved versions of a versioned dataset, newest first (none for other datasets)."""
+        try:
+            return list(self.get_catalog()[dataset].list_versions(full_path=False))
+        except Exception:  # not versioned, or nothing saved yet
+            return []
 
     def envs(self) -> list[str]:
         root = self.get_project_path()
@@ -192,7 +200,8 @@ def _complete_value(magic: str, option: str, value: str, values: dict[str, str |
         return key, [f"{k}=" for k in names.param_keys() if k.startswith(key)]
     if kind == "catalog":
         if ":" in fragment:
-            return fragment, []
+            dataset, version = fragment.split(":", 1)
+            return version, _matching(version, names.versions(dataset))
         done = [item.split(":", 1)[0] for item in chosen]
         return fragment, [f"{ds}:" for ds in _matching(fragment, names.catalog_datasets(), done)]
     source = {"tags": names.tags, "nodes": names.node_names, "datasets": names.datasets}[kind]
@@ -214,6 +223,9 @@ class _NoNames:
         return []
 
     envs = param_keys = catalog_datasets
+
+    def versions(self, dataset: str) -> list[str]:
+        return []
 
 
 def magics_names(magics: Any) -> NameSource:

@@ -14,10 +14,13 @@ The framework (session, project bootstrap) is imported inside the magics, so tha
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import inspect
+import logging
+import os
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -148,6 +151,21 @@ class SessionMagics(Magics):
         path = getattr(self.session, "_project_path", None)
         return Path(path) if path is not None else None
 
+    def _shown_path(self, path: str | Path | None, from_cwd: bool = False) -> str:
+        """A path as the user would write it: inside the project, relative to its root;
+        with ``from_cwd``, relative to the current folder when that is short."""
+        if path is None:
+            return "?"
+        path = Path(path).resolve()
+        root = self._project_path()
+        if not from_cwd and root is not None and path.is_relative_to(root.resolve()):
+            return path.relative_to(root.resolve()).as_posix()
+        if from_cwd:
+            relative = Path(os.path.relpath(path, Path.cwd()))
+            if relative.parts[:3] != ("..", "..", ".."):
+                return relative.as_posix()
+        return str(path)
+
     def _refresh_context(self) -> None:
         """Reload the context so that edited config shows in ``catalog`` and ``params``."""
         self.context = self.session.load_context()
@@ -162,7 +180,10 @@ class SessionMagics(Magics):
     def close_session(self) -> Any:
         """Close the session this extension created, if any; returns it."""
         session, self.session, self.context = self.session, None, None
-        self.reloader = None
+        panel, self.panel, self.reloader = self.panel, None, None
+        if panel is not None:
+            with contextlib.suppress(Exception):  # a broken panel must not keep a session open
+                panel.close()
         if session is not None:
             session.close()
         return session
@@ -264,7 +285,8 @@ class SessionMagics(Magics):
         if self.reloader is not None:
             changed = self.reloader.reload_if_changed()
             if changed:
-                print(f"reloaded the project code ({', '.join(changed)} changed)")
+                shown = ", ".join(self._shown_path(path) for path in changed)
+                print(f"reloaded the project code ({shown} changed)")
         self._validate(args)
         try:
             kwargs = args.to_run_kwargs()
@@ -274,7 +296,8 @@ class SessionMagics(Magics):
         runs_before = len(self._runs())
         start = time.perf_counter()
         try:
-            outputs = session.run(**kwargs)
+            with _quiet_runner_errors():
+                outputs = session.run(**kwargs)
         except Exception as exc:
             runs = self._runs()
             record = runs[-1] if len(runs) > runs_before else None
@@ -363,7 +386,7 @@ class SessionMagics(Magics):
         runs = self._runs()
         lines = [
             f"Session {session.session_id} on '{project}' (env: {self._env()})",
-            f"project: {self._project_path()}",
+            f"project: {self._shown_path(self._project_path(), from_cwd=True)}",
             f"runs: {len(runs)}",
             *_display.format_run_history(runs),
         ]
@@ -393,27 +416,36 @@ class SessionMagics(Magics):
         args = _parse(LoadNodeArguments.parse, line)
         if args is None:
             return
-        self._require_session("load_node")
+        session = self._require_session("load_node")
         if self.reloader is not None:
             self.reloader.reload_if_changed()
-        node = self._find_node(args.node)
+        pipeline_name, node = self._find_node(args.node)
         catalog = self.context.catalog
         variables = dataset_variable_names(node.inputs)
-        loaded: dict[str, Any] = {}
-        lines = [f"Inputs of node '{node.name}' loaded into variables:"]
         width = max((len(v) for v in variables.values()), default=0)
-        missing = []
-        for dataset, variable in variables.items():
-            try:
-                value = catalog.load(dataset)
-            except Exception as exc:  # a dataset that fails to load is reported, not fatal
-                missing.append(f"  {variable:<{width}} <- {dataset}: not loaded "
-                               f"({type(exc).__name__}: {_first_line(exc)})")
+        values: dict[str, Any] = {}
+        notes: dict[str, str] = {}
+        to_compute = []
+        produced_here = {out for n in self._pipelines()[pipeline_name].nodes for out in n.outputs}
+        for dataset in node.inputs:
+            if dataset in produced_here and not _exists(catalog, dataset):
+                to_compute.append(dataset)  # in memory during a run only, or not written yet
                 continue
-            loaded[variable] = value
-            lines.append(f"  {variable:<{width}} <- {dataset} ({type(value).__name__})")
-        self.shell.push(loaded)
-        lines += missing
+            try:
+                values[dataset] = catalog.load(dataset)
+            except Exception as exc:  # reported next to the variable, not fatal
+                notes[dataset] = f"not loaded ({type(exc).__name__}: {_first_line(exc)})"
+        if to_compute:
+            self._compute_inputs(session, pipeline_name, to_compute, values, notes)
+        lines = [f"Inputs of node '{node.name}' loaded into variables:"]
+        for dataset, variable in variables.items():
+            if dataset in values:
+                kind = type(values[dataset]).__name__
+                extra = f", {notes[dataset]}" if dataset in notes else ""
+                lines.append(f"  {variable:<{width}} <- {dataset} ({kind}{extra})")
+            else:
+                lines.append(f"  {variable:<{width}} <- {dataset}: {notes[dataset]}")
+        self.shell.push({variables[dataset]: value for dataset, value in values.items()})
         func = node.func
         func_name = getattr(func, "__name__", "func")
         call = f"{func_name}({', '.join(variables[d] for d in node.inputs)})"
@@ -424,12 +456,37 @@ class SessionMagics(Magics):
         if self.reloader is not None:
             self.reloader.snapshot_new()
 
-    def _find_node(self, name: str) -> Any:
+    def _compute_inputs(self, session: Any, pipeline_name: str, datasets: list[str],
+                        values: dict[str, Any], notes: dict[str, str]) -> None:
+        """Run the part of the pipeline that produces ``datasets`` and collect them."""
+        args = RunArguments(pipeline=None if pipeline_name == "__default__" else pipeline_name,
+                            to_outputs=tuple(datasets))
+        line = args.to_magic_line()
+        try:
+            with _quiet_runner_errors():
+                produced = session.run(**args.to_run_kwargs())
+        except Exception as exc:
+            reason = f"{type(exc).__name__}: {_first_line(exc)}"
+            for dataset in datasets:
+                notes[dataset] = f"not computed ({line} failed: {reason})"
+            return
+        catalog = self.session.load_context().catalog
+        for dataset in datasets:
+            try:
+                values[dataset] = produced[dataset] if dataset in produced \
+                    else catalog.load(dataset)
+            except Exception as exc:
+                notes[dataset] = f"not available ({type(exc).__name__}: {_first_line(exc)})"
+            else:
+                notes[dataset] = f"computed by {line}"
+
+    def _find_node(self, name: str) -> tuple[str, Any]:
+        """The node named ``name`` and the first pipeline holding it (``__default__`` first)."""
         pipelines = self._pipelines()
-        known: dict[str, Any] = {}
-        for pipe_name in sorted(pipelines, key=lambda n: n != "__default__"):
+        known: dict[str, tuple[str, Any]] = {}
+        for pipe_name in sorted(pipelines, key=lambda n: (n != "__default__", n)):
             for node in pipelines[pipe_name].nodes:
-                known.setdefault(node.name, node)
+                known.setdefault(node.name, (pipe_name, node))
         if name not in known:
             raise UsageError(f"Node '{name}' not found in the registered pipelines."
                              f"{did_you_mean(name, known)}")
@@ -472,6 +529,35 @@ class SessionMagics(Magics):
         self.panel = SessionPanel(session, self.shell)
         display(self.panel.widget)
         return None
+
+
+def _exists(catalog: Any, dataset: str) -> bool:
+    """Whether the catalog can load ``dataset`` now (registered and its data is there)."""
+    if dataset not in catalog:
+        return False
+    try:
+        return bool(catalog.exists(dataset))
+    except Exception:  # a dataset that cannot tell is tried anyway
+        return True
+
+
+@contextlib.contextmanager
+def _quiet_runner_errors() -> Iterator[None]:
+    """Hold back the runner's own error log line during a magic's run.
+
+    The magic reports a failed node itself, with a resume line in magic syntax; the runner's
+    log line (meant for scripts and the CLI) would say the same thing a second time.
+    """
+    runner_logger = logging.getLogger("kedro_ipy.runner")
+
+    def drop_errors(record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR
+
+    runner_logger.addFilter(drop_errors)
+    try:
+        yield
+    finally:
+        runner_logger.removeFilter(drop_errors)
 
 
 def _first_line(exc: BaseException) -> str:

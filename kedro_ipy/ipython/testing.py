@@ -23,11 +23,15 @@ class TestingShell:
     Every other attribute is the wrapped shell's (``run_line_magic``, ``push``, ...).
     """
 
+    __test__ = False  # not a test class, despite its name
+
     def __init__(self, shell: Any = None) -> None:
         if shell is None:
+            from IPython.core.getipython import get_ipython as current
             from IPython.testing.globalipapp import get_ipython
 
-            shell = get_ipython()
+            # globalipapp starts its shell once per process, returning None on later calls.
+            shell = get_ipython() or current()
         self.shell = shell
 
     @classmethod

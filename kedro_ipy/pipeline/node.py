@@ -271,6 +271,13 @@ class Node:
                 f"even if they are transcoded: {common}"
             )
 
+    def __getstate__(self) -> dict[str, Any]:
+        # String hashes differ between processes, so a cached hash must not travel with a
+        # node pickled to a worker process.
+        state = dict(self.__dict__)
+        state["_hash"] = None
+        return state
+
     def _clone(self, tags: set[str]) -> Node:
         """A copy with other tags: everything else was validated already, so skip it."""
         new = object.__new__(Node)

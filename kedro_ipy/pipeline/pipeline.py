@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import difflib
 import json
-from collections.abc import Iterable, Iterator
+import sys
+from collections.abc import Iterable
 from typing import Any
 
 from .node import GroupedNodes, Node, _to_list
@@ -95,28 +96,54 @@ def _as_names(value: str | Iterable[str] | None) -> list[str]:
 class _Graph:
     """The pipeline's nodes numbered by position, with the dataset and node adjacency.
 
-    ``consumers`` (dataset -> readers) is built on first use: ordering does not need it.
+    Built from scratch (validating that each dataset has one writer) for a new pipeline, or
+    derived from the parent's graph by renumbering for a filtered one, which needs no dataset
+    lookups at all. The dataset indexes of a derived graph are built on first use.
     """
 
-    __slots__ = ("_consumers", "by_name", "children", "names", "nodes", "parents", "producer")
+    __slots__ = ("_by_name", "_consumers", "_producer", "children", "names", "nodes", "parents")
 
-    def __init__(self, nodes: list[Node], names: list[str] | None = None) -> None:
-        if names is None:
-            names = [nd._full_name or nd.name for nd in nodes]
+    def __init__(
+        self,
+        nodes: list[Node],
+        names: list[str],
+        parents: list[tuple[int, ...]],
+        children: list[list[int]],
+    ) -> None:
         self.nodes = nodes
         self.names = names
-        self.by_name = dict(zip(names, range(len(names)), strict=True))
+        self.parents = parents
+        self.children = children
+        self._by_name: dict[str, int] | None = None
+        self._producer: dict[str, int] | None = None
+        self._consumers: dict[str, list[int]] | None = None
+
+    @classmethod
+    def build(cls, nodes: list[Node], names: list[str]) -> _Graph:
+        """Index ``nodes`` by dataset and link each node to the writers of its inputs.
+
+        Raises:
+            OutputNotUniqueError: two nodes write the same dataset.
+        """
         producer: dict[str, int] = {}
         for i, nd in enumerate(nodes):
             for base in nd._out_base:
                 producer[base] = i
         if len(producer) != sum(len(nd._out_base) for nd in nodes):
             _raise_output_clashes(nodes, names)
+        consumers: dict[str, list[int]] = {}
         parents: list[tuple[int, ...]] = []
         children: list[list[int]] = [[] for _ in nodes]
         get = producer.get
+        readers_of = consumers.get
         for i, nd in enumerate(nodes):
             bases = nd._in_base
+            for base in bases:
+                readers = readers_of(base)
+                if readers is None:
+                    consumers[base] = [i]
+                elif readers[-1] != i:
+                    readers.append(i)
             if len(bases) == 1:
                 p = get(bases[0])
                 if p is None:
@@ -133,10 +160,49 @@ class _Graph:
             parents.append(mine)
             for p in mine:
                 children[p].append(i)
-        self.producer = producer
-        self.parents = parents
-        self.children = children
-        self._consumers: dict[str, list[int]] | None = None
+        graph = cls(nodes, names, parents, children)
+        graph._producer = producer
+        graph._consumers = consumers
+        return graph
+
+    def derive(self, selected: list[int], nodes: list[Node]) -> _Graph:
+        """The graph of the ``selected`` node numbers (ascending), renumbered from 0."""
+        if len(selected) == len(self.names):
+            return _Graph(nodes, self.names, self.parents, self.children)
+        renumber = {old: new for new, old in enumerate(selected)}
+        get = renumber.get
+        old_parents = self.parents
+        names = self.names
+        parents: list[tuple[int, ...]] = []
+        children: list[list[int]] = [[] for _ in selected]
+        for new, old in enumerate(selected):
+            mine = old_parents[old]
+            if mine:
+                mine = tuple(map(get, mine))
+                if None in mine:  # a parent outside the selection
+                    mine = tuple(q for q in mine if q is not None)
+                for q in mine:
+                    children[q].append(new)
+            parents.append(mine)
+        return _Graph(nodes, [names[i] for i in selected], parents, children)
+
+    @property
+    def by_name(self) -> dict[str, int]:
+        by_name = self._by_name
+        if by_name is None:
+            by_name = self._by_name = dict(zip(self.names, range(len(self.names)), strict=True))
+        return by_name
+
+    @property
+    def producer(self) -> dict[str, int]:
+        producer = self._producer
+        if producer is None:
+            producer = {}
+            for i, nd in enumerate(self.nodes):
+                for base in nd._out_base:
+                    producer[base] = i
+            self._producer = producer
+        return producer
 
     @property
     def consumers(self) -> dict[str, list[int]]:
@@ -258,14 +324,15 @@ class Pipeline:
                 "'nodes' argument of 'Pipeline' is None. It must be an iterable of nodes "
                 "and/or pipelines instead."
             )
-        flat, names = _flatten(list(nodes))
+        flat, names, by_name = _flatten(list(nodes))
         tag_set = set(_to_list(tags))
         if tag_set:
             flat = [nd.tag(tag_set) for nd in flat]
         self._set_nodes(flat)
         _validate_transcoding(flat)
         _validate_unique_confirms(flat)
-        self._graph = _Graph(flat, names)
+        self._graph = _Graph.build(flat, names)
+        self._graph._by_name = by_name
         self._layers = self._graph.layers()
 
     # construction ---------------------------------------------------------------------------
@@ -287,15 +354,22 @@ class Pipeline:
     def _subset(self, selected: Iterable[int]) -> Pipeline:
         """The pipeline of the selected node numbers, kept in this pipeline's node order.
 
-        No sorting by execution order is needed here: the new pipeline orders itself lazily.
+        Its graph is this one renumbered; its execution order is computed on first use.
         """
+        chosen = sorted(set(selected))
         nodes = self._nodes
-        return Pipeline._trusted([nodes[i] for i in sorted(set(selected))])
+        picked = [nodes[i] for i in chosen]
+        new = Pipeline._trusted(picked)
+        new._graph = self._g().derive(chosen, picked)
+        if len(chosen) == len(nodes):
+            new._layers = self._layers
+        return new
 
     def _g(self) -> _Graph:
         graph = self._graph
         if graph is None:
-            graph = self._graph = _Graph(self._nodes)
+            names = [nd._full_name or nd.name for nd in self._nodes]
+            graph = self._graph = _Graph.build(self._nodes, names)
         return graph
 
     def _order(self) -> list[int]:
@@ -341,9 +415,6 @@ class Pipeline:
             reprs.append("...")
         body = "[\n" + ",\n".join(reprs) + "\n]" if reprs else "[]"
         return f"{type(self).__name__}({body})"
-
-    def __iter__(self) -> Iterator[Node]:
-        return iter(self.nodes)
 
     def _datasets(self) -> tuple[set[str], set[str]]:
         cached = self._datasets_cache
@@ -401,10 +472,11 @@ class Pipeline:
 
     def to_json(self) -> str:
         """The nodes (name, inputs, outputs, tags) as JSON, with the package version."""
-        import kedro_ipy
-
+        # The parent package is loaded before any of its subpackages; reading its version from
+        # sys.modules keeps this layer free of imports of the rest of kedro_ipy.
+        package = sys.modules[__name__.partition(".")[0]]
         payload = {
-            "kedro_ipy_version": kedro_ipy.__version__,
+            "kedro_ipy_version": getattr(package, "__version__", None),
             "pipeline": [
                 {
                     "name": nd.name,
@@ -514,22 +586,22 @@ class Pipeline:
         """Raise for names no node reads or writes; a plain name also matches its transcoded
         variants (``cars`` matches ``cars@pandas``), a transcoded one only itself."""
         graph = self._g()
-        producer, consumers, nodes = graph.producer, graph.consumers, self._nodes
+        nodes = self._nodes
         missing = []
         for d in datasets:
             if TRANSCODING_SEPARATOR not in d:
-                if d not in producer and d not in consumers:
+                if d not in graph.producer and d not in graph.consumers:
                     missing.append(d)
                 continue
             base = _strip_transcoding(d)
-            p = producer.get(base)
+            p = graph.producer.get(base)
             if p is not None and d in nodes[p]._out:
                 continue
-            if not any(d in nodes[i]._in for i in consumers.get(base, ())):
+            if not any(d in nodes[i]._in for i in graph.consumers.get(base, ())):
                 missing.append(d)
         if missing:
             missing = sorted(set(missing))
-            known = set(producer) | set(consumers)
+            known = set(graph.producer) | set(graph.consumers)
             suggestions = _close_matches(missing, known)
             hint = f". Did you mean: {suggestions}?" if suggestions else ""
             raise UnknownNameError(
@@ -763,7 +835,7 @@ def _merge(ours: list[Node], theirs: list[Node]) -> list[Node]:
     return ours + [nd for nd in theirs if nd not in have]
 
 
-def _flatten(items: list[Any]) -> tuple[list[Node], list[str]]:
+def _flatten(items: list[Any]) -> tuple[list[Node], list[str], dict[str, int]]:
     """Nodes of ``items`` (nodes and pipelines) in order, rejecting repeated node names."""
     flat: list[Node] = []
     sources: list[Pipeline | None] = []
@@ -780,9 +852,10 @@ def _flatten(items: list[Any]) -> tuple[list[Node], list[str]]:
                 f"'{type(item).__name__}': {item!r}."
             )
     names = [nd._full_name or nd.name for nd in flat]
-    if len(set(names)) != len(names):
+    by_name = dict(zip(names, range(len(names)), strict=True))
+    if len(by_name) != len(names):
         _raise_duplicates(names, sources)
-    return flat, names
+    return flat, names, by_name
 
 
 def _raise_duplicates(names: list[str], sources: list[Pipeline | None]) -> None:

@@ -34,7 +34,7 @@ class _Plan:
         parent_counts: Per node, how many distinct nodes it waits for.
         load_counts: Dataset name -> how many node inputs read it (to release it after the last).
         free_inputs: Names the pipeline reads but does not produce (the catalog must have them).
-        free_outputs: Names the pipeline produces but does not read.
+        pipeline_outputs: Names the pipeline produces but does not read.
         datasets: Every dataset name of the pipeline, in first-use order.
         releasable: Names that may be released once nobody needs them any more: everything but
             the pipeline's own inputs and outputs.
@@ -45,12 +45,12 @@ class _Plan:
         "children",
         "datasets",
         "free_inputs",
-        "free_outputs",
         "inputs",
         "load_counts",
         "nodes",
         "outputs",
         "parent_counts",
+        "pipeline_outputs",
         "releasable",
         "width",
     )
@@ -96,20 +96,20 @@ class _Plan:
                 level = max(level, levels[parent] + 1)
             levels[index] = level
 
-        free_outputs: dict[str, None] = {}
+        unread: dict[str, None] = {}
         for names in outputs:
             for name in names:
                 datasets[name] = None
                 if _base_name(name) not in consumed:
-                    free_outputs[name] = None
+                    unread[name] = None
 
         self.children = children
         self.parent_counts = parent_counts
         self.load_counts = load_counts
         self.free_inputs = list(free_inputs)
-        self.free_outputs = list(free_outputs)
+        self.pipeline_outputs = list(unread)
         self.datasets = list(datasets)
-        self.releasable = frozenset(datasets.keys() - free_inputs.keys() - free_outputs.keys())
+        self.releasable = frozenset(datasets.keys() - free_inputs.keys() - unread.keys())
         # A longest chain holds one node per level and at most one of any set of nodes that
         # can run together, so no more than ``nodes - levels + 1`` ever run at once.
         self.width = len(nodes) - max(levels, default=-1)

@@ -234,7 +234,11 @@ class _ProcessPool:
             )
         raise error
 
-    def close(self) -> None:
-        self._executor.shutdown(wait=True, cancel_futures=True)
+    def close(self, wait: bool = True) -> None:
+        if not wait:  # interrupted: don't make the user wait for long nodes to end
+            processes = getattr(self._executor, "_processes", None) or {}
+            for process in list(processes.values()):
+                process.terminate()
+        self._executor.shutdown(wait=wait, cancel_futures=True)
         if self._io_pool is not None:
             self._io_pool.shutdown()

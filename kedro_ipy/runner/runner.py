@@ -22,6 +22,7 @@ from collections import deque
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Protocol
 
+from kedro_ipy.io import MemoryDataset
 from kedro_ipy.runner._hooks import _RunHooks
 from kedro_ipy.runner._plan import _Plan
 from kedro_ipy.runner.resume import find_nodes_to_resume_from, format_from_nodes
@@ -77,8 +78,9 @@ class _Pool(Protocol):
     def wait_one(self) -> tuple[int, BaseException | None]:
         """Block until a started node has finished (outputs saved) and say how it went."""
 
-    def close(self) -> None:
-        """Release the workers; every started node has been collected by then."""
+    def close(self, wait: bool = True) -> None:
+        """Release the workers. ``wait=False`` abandons nodes still running (after an
+        interrupt): worker processes are terminated, worker threads left to finish alone."""
 
 
 class _RunContext:
@@ -129,6 +131,7 @@ class AbstractRunner(ABC):
         catalog: DataCatalog,
         hook_manager: Any = None,
         run_id: str | None = None,
+        only_missing_outputs: bool = False,
     ) -> dict[str, Any]:
         """Run every node of ``pipeline`` and return the outputs nothing else keeps.
 
@@ -141,6 +144,8 @@ class AbstractRunner(ABC):
             hook_manager: A pluggy manager (or any object with its ``.hook.<name>(**kwargs)``
                 interface) whose node and dataset hooks are called; ``None`` for no hooks.
             run_id: An id passed to the node hooks.
+            only_missing_outputs: Skip nodes whose persisted outputs already exist (and which
+                no running node needs in-memory data from), as Kedro 1.x does.
 
         Returns:
             Dataset name -> value, for each pipeline output the catalog does not register.
@@ -151,6 +156,10 @@ class AbstractRunner(ABC):
             Exception: A node's own exception, unchanged, after ``on_node_error``; its message
                 gains a note naming the node and where to resume from.
         """
+        if only_missing_outputs:
+            from kedro_ipy.runner._missing_outputs import _only_missing_outputs
+
+            pipeline = _only_missing_outputs(pipeline, catalog)
         plan = _Plan(pipeline)
         missing = [name for name in plan.free_inputs if name not in catalog]
         if missing:
@@ -158,10 +167,8 @@ class AbstractRunner(ABC):
         self._validate(plan, catalog)
 
         run_catalog = catalog.shallow_copy()
-        from kedro_ipy.io import MemoryDataset
-
         free_outputs = []
-        pipeline_outputs = set(plan.free_outputs)
+        pipeline_outputs = set(plan.pipeline_outputs)
         for name in plan.datasets:
             if name not in catalog:
                 run_catalog.add(name, MemoryDataset())
@@ -264,7 +271,7 @@ class AbstractRunner(ABC):
         failure: tuple[Node, BaseException] | None = None
 
         pool = self._create_pool(context, workers)
-        try:
+        try:  # failures of nodes are collected in `failure`; only interrupts escape the loop
             while True:
                 while ready and running < workers and failure is None:
                     index = ready.popleft()
@@ -301,8 +308,10 @@ class AbstractRunner(ABC):
                     waiting[child] = left
                     if not left:
                         ready.append(child)
-        finally:
-            pool.close()
+        except BaseException:
+            pool.close(wait=False)
+            raise
+        pool.close()
 
         if failure is not None:
             node, exc = failure

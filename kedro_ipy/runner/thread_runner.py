@@ -3,6 +3,9 @@
 Threads help when nodes wait (on files, networks, databases, or C code releasing the GIL);
 pure-Python CPU-bound nodes want ``ParallelRunner``. The whole node (loads, hooks, function,
 saves) runs in a worker thread, so hooks may be called from several threads at once.
+
+A pipeline in which no two nodes can ever run at the same time (a chain) gains nothing from a
+pool, so it runs in the calling thread, like ``SequentialRunner``.
 """
 
 from __future__ import annotations
@@ -100,8 +103,9 @@ class _ThreadPool:
     def wait_one(self) -> tuple[int, BaseException | None]:
         return self._done.get()
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
         for _ in self._threads:
             self._todo.put(None)
-        for thread in self._threads:
-            thread.join()
+        if wait:
+            for thread in self._threads:
+                thread.join()

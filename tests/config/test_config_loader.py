@@ -53,18 +53,25 @@ class TestEnvironments:
     def test_unknown_env_names_available_ones_and_suggests(self, conf: Path) -> None:
         write(conf, "base/catalog.yml", "a: {type: X}\n")
         (conf / "prod").mkdir()
-        loader = OmegaConfigLoader(conf, env="prd")
         msg = (
             f"Config environment 'prd' not found: {conf / 'prd'} is not a folder. "
             f"Environments in {conf}: base, local, prod. Did you mean 'prod'?"
         )
         with pytest.raises(MissingConfigException, match=re.escape(msg)):
-            loader["catalog"]
+            OmegaConfigLoader(conf, env="prd")
 
     def test_missing_base_env_is_an_error(self, tmp_path: Path) -> None:
         (tmp_path / "conf" / "local").mkdir(parents=True)
         with pytest.raises(MissingConfigException, match="Config environment 'base' not found"):
             OmegaConfigLoader(tmp_path / "conf")["catalog"]
+
+    def test_missing_conf_folder_says_so(self, tmp_path: Path) -> None:
+        msg = (
+            f"Config folder {tmp_path / 'nope'} does not exist, so environment 'base' cannot be "
+            "read. Check CONF_SOURCE in settings.py or the conf_source given."
+        )
+        with pytest.raises(MissingConfigException, match=re.escape(msg)):
+            OmegaConfigLoader(tmp_path / "nope")["parameters"]
 
     def test_missing_default_run_env_counts_as_empty(self, tmp_path: Path) -> None:
         write(tmp_path / "conf", "base/catalog.yml", "a: {type: X}\n")
@@ -220,7 +227,7 @@ class TestRuntimeParams:
         assert loader["parameters"] == {"size": 7, "double_of": 7}
 
     def test_runtime_params_resolver_with_default(self, conf: Path) -> None:
-        write(conf, "base/catalog.yml", "a: {type: X, path: 'data/${runtime_params:run, dev}.csv'}\n")
+        write(conf, "base/catalog.yml", "a: {path: 'data/${runtime_params:run, dev}.csv'}\n")
         assert OmegaConfigLoader(conf)["catalog"]["a"]["path"] == "data/dev.csv"
         loader = OmegaConfigLoader(conf, runtime_params={"run": "r1"})
         assert loader["catalog"]["a"]["path"] == "data/r1.csv"
@@ -284,6 +291,23 @@ class TestMappingBehaviour:
 
     def test_kedro_attributes(self, conf: Path) -> None:
         loader = OmegaConfigLoader(conf, runtime_params={"a": 1})
-        assert (loader.conf_source, loader.env, loader.runtime_params) == (str(conf), None, {"a": 1})
+        assert (loader.conf_source, loader.env) == (str(conf), None)
+        assert loader.runtime_params == {"a": 1}
         assert (loader.base_env, loader.default_run_env) == ("base", "local")
         assert loader.config_patterns["catalog"] == ["catalog*", "catalog*/**", "**/catalog*"]
+
+
+class TestFileDiscovery:
+    def test_symlink_loop_is_walked_once(self, conf: Path) -> None:
+        write(conf, "base/catalog.yml", "a: {type: A}\n")
+        (conf / "base" / "loop").symlink_to(conf / "base", target_is_directory=True)
+        assert OmegaConfigLoader(conf)["catalog"] == {"a": {"type": "A"}}
+
+    def test_glob_classes_and_single_characters(self, conf: Path) -> None:
+        write(conf, "base/catalog_1.yml", "one: {type: A}\n")
+        write(conf, "base/catalog_x.yml", "x: {type: A}\n")
+        write(conf, "base/data/catalog_22.yml", "two: {type: A}\n")
+        loader = OmegaConfigLoader(
+            conf, config_patterns={"catalog": ["catalog_[0-9].yml", "*/catalog_??.yml"]}
+        )
+        assert sorted(loader["catalog"]) == ["one", "two"]

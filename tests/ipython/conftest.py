@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from IPython.core.getipython import get_ipython as current_ipython
 from IPython.testing.globalipapp import get_ipython
 
 from tests.ipython import fakes
@@ -16,7 +17,8 @@ from tests.ipython import fakes
 
 @pytest.fixture(scope="module")
 def ipython() -> Any:
-    return get_ipython()
+    # globalipapp starts its shell once per process and returns None on later calls.
+    return get_ipython() or current_ipython()
 
 
 @pytest.fixture

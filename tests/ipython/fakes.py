@@ -45,6 +45,9 @@ class FakeCatalog:
     def __contains__(self, name: str) -> bool:
         return name in self.data
 
+    def exists(self, name: str) -> bool:
+        return self.data.get(name) is not None
+
     def load(self, name: str) -> Any:
         if name not in self.data:
             raise KeyError(f"Dataset '{name}' not found")
@@ -105,6 +108,9 @@ class FakeSession:
             nodes = [n for n in nodes if n.tags & set(tags)]
         if node_names:
             nodes = [n for n in nodes if n.name in node_names]
+        if to_outputs:
+            last = max(i for i, n in enumerate(nodes) if set(n.outputs) & set(to_outputs))
+            nodes = nodes[: last + 1]
         if from_nodes:
             start = min(i for i, n in enumerate(nodes) if n.name in from_nodes)
             nodes = nodes[start:]

@@ -179,10 +179,10 @@ class TestInfoCloseLoadNode:
         run(ip, "%load_node sum_numbers")
         out = capsys.readouterr().out
         assert ip.user_ns["params_alpha"] == 1
-        assert "doubled" not in ip.user_ns  # in memory only during the run
+        assert ip.user_ns["doubled"] == [2, 4, 6]  # in memory during a run: computed
         assert "Inputs of node 'sum_numbers' loaded into variables:\n" \
+               "  doubled      <- doubled (list, computed by %session_run --to-outputs doubled)\n" \
                "  params_alpha <- params:alpha (int)\n" \
-               "  doubled      <- doubled: not loaded (KeyError: \"Dataset 'doubled' not found\")\n" \
                "Call it: total(doubled, params_alpha)\n" in out
         assert "def total(numbers: list[int], alpha: int) -> int:" in out
 

@@ -36,7 +36,7 @@ class TestCompleteLine:
         ("%session_run --tags m", ("m", ["model"])),
         ("%session_run --from-inputs params:", ("params:", ["params:alpha"])),
         ("%session_run --load-versions raw:1,s", ("s", ["summed:"])),
-        ("%session_run --load-versions raw:", ("raw:", [])),
+        ("%session_run --load-versions raw:", ("", [])),
         ("%session_run --as o", ("o", [])),
         ("%load_node ", ("", ["check_sum", "double_numbers", "sum_numbers"])),
         ("%session_create --params model.", ("model.", ["model.depth="])),
@@ -130,7 +130,7 @@ class TestReloader:
                 return 2
         """))
         changed = reloader.reload_if_changed()
-        assert changed == [str(nodes)]
+        assert [Path(p).resolve() for p in changed] == [nodes.resolve()]
         assert resets == [1]
         assert "reload_demo_pkg.nodes" not in sys.modules
         assert sys.modules["reload_demo_pkg.settings"] is settings_module

@@ -214,7 +214,7 @@ class TestSetOperations:
     def test_foreign_types_are_not_implemented(self, left, op):
         assert getattr(left, op)(1) is NotImplemented
         with pytest.raises(TypeError):
-            left + [1]
+            left + "not a pipeline"
 
     def test_tag(self, left):
         tagged = left.tag(["x", "y"])

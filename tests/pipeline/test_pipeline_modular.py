@@ -17,7 +17,13 @@ def f(*args):
 def base() -> Pipeline:
     return Pipeline(
         [
-            node(f, ["raw", "params:alpha", "parameters"], "mid@spark", name="first", confirms="raw"),
+            node(
+                f,
+                ["raw", "params:alpha", "parameters"],
+                "mid@spark",
+                name="first",
+                confirms="raw",
+            ),
             node(f, "mid@pandas", ["out", "side"], name="second", tags="t"),
         ]
     )

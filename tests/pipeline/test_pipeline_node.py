@@ -266,3 +266,13 @@ class TestRun:
 def test_node_class_is_constructible_directly():
     n = Node(identity, "a", "b", name="direct")
     assert n.name == "direct"
+
+
+def test_pickled_node_rehashes_in_the_new_process():
+    import pickle
+
+    n = node(identity, "a", "b", name="n")
+    hash(n)
+    state = pickle.loads(pickle.dumps(n)).__dict__
+    assert state["_hash"] is None
+    assert pickle.loads(pickle.dumps(n)) == n

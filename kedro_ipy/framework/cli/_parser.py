@@ -121,9 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog=PROG,
         description="Run kedro_ipy projects outside a notebook, or start a new one.",
     )
-    from kedro_ipy import __version__
-
-    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    # The top-level package is always imported before this module; reading its version from
+    # sys.modules keeps the command line from depending on the extension package it imports.
+    version = getattr(sys.modules.get("kedro_ipy"), "__version__", "unknown")
+    parser.add_argument("--version", action="version", version=f"{PROG} {version}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 

@@ -101,7 +101,7 @@ def _report_failure(args: argparse.Namespace, record: dict[str, Any], exc: Excep
     print(f"{PROG}: {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
     print(f"  {len(record['nodes_done'])} of {record['nodes_total']} nodes finished.",
           file=sys.stderr)
-    if record.get("resume_from_nodes"):
+    if record.get("resume_from_nodes") and record["nodes_done"]:
         print("  Resume without recomputing persisted data:\n    "
               + resume_command(args, record["resume_from_nodes"]), file=sys.stderr)
 

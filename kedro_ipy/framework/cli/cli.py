@@ -17,20 +17,24 @@ EXIT_OK, EXIT_RUN_FAILED, EXIT_USAGE = 0, 1, 2
 
 
 def _user_errors() -> tuple[type[BaseException], ...]:
-    """Errors that mean "your input is wrong", printed without a traceback."""
-    from kedro_ipy.config import BadConfigException, MissingConfigException
-    from kedro_ipy.framework.context import KedroContextError
-    from kedro_ipy.framework.session import KedroSessionError
+    """Errors that mean "the input or the project is wrong": one line, no traceback.
 
-    errors: list[type[BaseException]] = [
-        CommandLineError, KedroContextError, KedroSessionError, MissingConfigException,
-        BadConfigException,
-    ]
-    from kedro_ipy.framework import startup
+    Errors raised by a node while it runs are not among them: the run is recorded as failed
+    and reported with the node's name (exit code 1).
+    """
+    import importlib
 
-    errors += [obj for name in dir(startup) if name.endswith(("Error", "Exception"))
-               for obj in [getattr(startup, name)]
-               if isinstance(obj, type) and issubclass(obj, Exception)]
+    errors: list[type[BaseException]] = [CommandLineError]
+    for module_name in ("kedro_ipy.framework.session", "kedro_ipy.framework.context",
+                        "kedro_ipy.framework.startup", "kedro_ipy.framework.project",
+                        "kedro_ipy.framework.hooks.manager", "kedro_ipy.config",
+                        "kedro_ipy.pipeline", "kedro_ipy.io"):
+        module = importlib.import_module(module_name)
+        for name in dir(module):
+            obj = getattr(module, name)
+            if (name.endswith(("Error", "Exception")) and isinstance(obj, type)
+                    and issubclass(obj, Exception)):
+                errors.append(obj)
     return tuple(errors)
 
 

@@ -219,10 +219,6 @@ def _check_mapping(setting: str, value: Any, module: str) -> None:
         raise _fail(setting, module, f"expected a dict, got {_describe(value)}.")
 
 
-def _check_loader_args_setting(setting: str, value: Any, module: str) -> None:
-    _check_mapping(setting, value, module)
-
-
 def _check_loader_args(value: Mapping[str, Any], module: str) -> None:
     """With the default loader, unknown ``CONFIG_LOADER_ARGS`` keys are typos: say so now."""
     for key in value:
@@ -257,7 +253,7 @@ _CHECKS: dict[str, Callable[[str, Any, str], None]] = {
     "SESSION_STORE_CLASS": _check_subclass("kedro_ipy.framework.session.store.BaseSessionStore"),
     "SESSION_STORE_ARGS": _check_mapping,
     "CONFIG_LOADER_CLASS": _check_subclass("kedro_ipy.config.AbstractConfigLoader"),
-    "CONFIG_LOADER_ARGS": _check_loader_args_setting,
+    "CONFIG_LOADER_ARGS": _check_mapping,
     "DATA_CATALOG_CLASS": _check_catalog_class,
 }
 

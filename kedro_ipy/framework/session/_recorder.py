@@ -6,10 +6,14 @@ It is registered on the session's hook manager for the duration of one run, so t
 
 from __future__ import annotations
 
+import re
 import threading
 from typing import Any
 
 from kedro_ipy.framework.hooks import hook_impl
+
+#: The note the runner adds to a node's exception (Python 3.11+).
+_NOTE = re.compile(r"kedro_ipy: node '([^']+)' failed")
 
 
 class RunRecorder:
@@ -23,20 +27,48 @@ class RunRecorder:
     def __init__(self, record: dict[str, Any], lock: threading.RLock) -> None:
         self._record = record
         self._lock = lock
-        self.failed_node: str | None = None
+        self._failed_node: str | None = None
+        self._in_progress: list[str] = []
 
     @property
     def done(self) -> list[str]:
         with self._lock:
             return list(self._record["nodes_done"])
 
+    def failed_node(self, error: BaseException) -> str | None:
+        """The node that failed: the one ``on_node_error`` named; when loading an input failed
+        (no ``on_node_error``), the runner's note on the error, or the only node in progress."""
+        with self._lock:
+            if self._failed_node is not None:
+                return self._failed_node
+            for note in getattr(error, "__notes__", None) or ():
+                match = _NOTE.match(str(note))
+                if match:
+                    return match.group(1)
+            return self._in_progress[0] if len(self._in_progress) == 1 else None
+
+    def _start(self, node: Any) -> None:
+        with self._lock:
+            if node is not None and node.name not in self._in_progress:
+                self._in_progress.append(node.name)
+
+    @hook_impl
+    def before_dataset_loaded(self, node: Any) -> None:
+        self._start(node)
+
+    @hook_impl
+    def before_node_run(self, node: Any) -> None:
+        self._start(node)
+
     @hook_impl
     def after_node_run(self, node: Any) -> None:
         with self._lock:
             self._record["nodes_done"].append(node.name)
+            if node.name in self._in_progress:
+                self._in_progress.remove(node.name)
 
     @hook_impl
     def on_node_error(self, node: Any) -> None:
         with self._lock:
-            if self.failed_node is None:
-                self.failed_node = node.name
+            if self._failed_node is None:
+                self._failed_node = node.name

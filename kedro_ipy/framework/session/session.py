@@ -263,6 +263,7 @@ class KedroSession:
         from kedro_ipy.framework.project import settings
 
         conf_source = self._conf_source or self._project_path / settings.CONF_SOURCE
+        _check_env(conf_source, env)
         return settings.CONFIG_LOADER_CLASS(
             conf_source=str(conf_source),
             env=env,
@@ -368,14 +369,12 @@ class KedroSession:
     def _run_params(self, record: dict[str, Any], context: Any,
                     filters: dict[str, Any]) -> dict[str, Any]:
         """What hooks receive as ``run_params`` (Kedro's keys)."""
-        from kedro_ipy import __version__
-
         return {
             "session_id": self.session_id,
             "run_id": record["run_id"],
             "project_path": self._project_path.as_posix(),
             "env": context.env,
-            "kedro_ipy_version": __version__,
+            "kedro_ipy_version": _version(),
             **filters,
             "load_versions": record["load_versions"],
             "runtime_params": self._store.get("runtime_params") or {},
@@ -423,7 +422,7 @@ class KedroSession:
                 record["error"] = {
                     "type": type(error).__name__,
                     "message": str(error),
-                    "node": recorder.failed_node,
+                    "node": recorder.failed_node(error),
                 }
                 record["resume_from_nodes"] = resume
         if self.save_on_close:
@@ -439,6 +438,35 @@ def _resume_suggestion(pipeline: Any, done: list[str], catalog: Any) -> list[str
     except Exception as exc:  # a suggestion must never hide the run's own error
         _logger().debug("Could not compute the nodes to resume from: %s", exc)
         return None
+
+
+def _version() -> str:
+    """The package version, read from the already-imported top-level package (importing
+    ``kedro_ipy`` by name here would tie this layer to the extension above it)."""
+    import sys
+
+    return getattr(sys.modules.get("kedro_ipy"), "__version__", "unknown")
+
+
+def _check_env(conf_source: Path | str, env: str | None) -> None:
+    """Fail early, naming the environments there are, when ``env`` has no folder.
+
+    Without this, every configuration key would be missing and the run would fail later with
+    a long list of missing datasets. Archives (``conf.tar.gz``) are left to the loader.
+    """
+    from pathlib import Path
+
+    conf = Path(conf_source)
+    if env is None or not conf.is_dir() or (conf / env).is_dir():
+        return
+    from kedro_ipy.framework.context import KedroContextError
+    from kedro_ipy.utils import did_you_mean
+
+    envs = sorted(p.name for p in conf.iterdir() if p.is_dir() and not p.name.startswith("."))
+    raise KedroContextError(
+        f"Configuration environment '{env}' not found: {conf} has no '{env}' folder. "
+        f"Environments: {', '.join(envs) or 'none'}.{did_you_mean(env, envs)}"
+    )
 
 
 def _username() -> str | None:

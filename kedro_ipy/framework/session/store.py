@@ -7,6 +7,7 @@ be reopened by id and command-line runs show up next to the notebook's.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from pathlib import Path
@@ -116,7 +117,8 @@ class FileSessionStore(BaseSessionStore):
             temporary.write_text(text, encoding="utf-8")
             os.replace(temporary, location)
         except OSError as exc:
-            temporary.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                temporary.unlink(missing_ok=True)
             raise SessionStoreError(f"Cannot save session store to {location}: {exc}") from exc
 
 

@@ -18,26 +18,21 @@ from pathlib import PurePosixPath
 from typing import IO, Any
 from urllib.parse import urlsplit, urlunsplit
 
-from kedro_ipy.io.core import AbstractVersionedDataset, DatasetError, Version
+from kedro_ipy.io.core import (
+    AbstractVersionedDataset,
+    DatasetError,
+    Version,
+    get_filepath_str,
+    get_protocol_and_path,
+)
 
-__all__ = ["AbstractFileDataset", "split_protocol"]
+__all__ = ["AbstractFileDataset", "public_args", "safe_url"]
 
 # Argument names that can carry secrets: never shown by describe()/repr.
 _SECRET_ARGS = frozenset({
     "credentials", "storage_options", "password", "passwd", "token", "secret", "key",
     "aws_secret_access_key", "aws_session_token", "account_key", "sas_token", "client_kwargs",
 })
-
-
-def split_protocol(filepath: str) -> tuple[str, str]:
-    """``("s3", "bucket/a.csv")`` for ``s3://bucket/a.csv``; ``("file", path)`` for local ones."""
-    filepath = str(filepath)
-    protocol, sep, rest = filepath.partition("://")
-    if not sep or len(protocol) < 2:  # no protocol, or a Windows drive letter
-        return "file", filepath
-    if protocol in ("file", "local"):
-        return "file", rest
-    return protocol, rest
 
 
 def safe_url(url: str) -> str:
@@ -108,7 +103,7 @@ class AbstractFileDataset(AbstractVersionedDataset):
             raise DatasetError(
                 f"{type(self).__name__} needs a 'filepath' (a path or URL), got {filepath!r}."
             )
-        self._protocol, path = split_protocol(os.fspath(filepath))
+        self._protocol, path = get_protocol_and_path(filepath, version)
         self._credentials = dict(credentials or {})
         fs_args = dict(fs_args or {})
         self._open_args_load = dict(fs_args.pop("open_args_load", {}) or {})
@@ -143,10 +138,13 @@ class AbstractFileDataset(AbstractVersionedDataset):
         return self._fs_obj
 
     def _remote_exists(self, path: str) -> bool:
-        return bool(self._fs.exists(path))
+        return bool(self._fs.exists(self._fs_path(path)))
 
     def _remote_glob(self, pattern: str) -> list[str]:
-        return [str(p) for p in self._fs.glob(pattern)]
+        return [str(p) for p in self._fs.glob(self._fs_path(pattern))]
+
+    def _fs_path(self, path: str) -> str:
+        return get_filepath_str(PurePosixPath(path), self._protocol)
 
     def _display(self, path: PurePosixPath | str) -> str:
         path = str(path)
@@ -155,15 +153,17 @@ class AbstractFileDataset(AbstractVersionedDataset):
     @contextlib.contextmanager
     def _open_for_read(self, path: str) -> Iterator[IO[Any]]:
         mode = "rb" if self._binary else "r"
+        kwargs: dict[str, Any] = {}
+        if not self._binary:
+            kwargs["encoding"] = self._encoding
+            if self._newline is not None:
+                kwargs["newline"] = self._newline
+        kwargs.update(self._open_args_load)
         if self._local:
-            kwargs: dict[str, Any] = {} if self._binary else {"encoding": self._encoding}
-            kwargs.update(self._open_args_load)
             with open(path, mode, **kwargs) as handle:
                 yield handle
         else:
-            kwargs = {} if self._binary else {"encoding": self._encoding}
-            kwargs.update(self._open_args_load)
-            with self._fs.open(path, mode, **kwargs) as handle:
+            with self._fs.open(self._fs_path(path), mode, **kwargs) as handle:
                 yield handle
 
     @contextlib.contextmanager
@@ -180,7 +180,7 @@ class AbstractFileDataset(AbstractVersionedDataset):
         parent = str(PurePosixPath(path).parent)
         with contextlib.suppress(Exception):  # object stores have no folders to make
             self._fs.mkdirs(parent, exist_ok=True)
-        with self._fs.open(path, "wb", **self._open_args_save) as handle:
+        with self._fs.open(self._fs_path(path), "wb", **self._open_args_save) as handle:
             handle.write(payload)
 
     def _atomic_local(self, path: str) -> Iterator[IO[Any]]:

@@ -6,8 +6,8 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from kedro_ipy.io.core import AbstractDataset, DatasetError
-from kedro_ipy.io.datasets._file import public_args, safe_url, split_protocol
+from kedro_ipy.io.core import AbstractDataset, DatasetError, get_protocol_and_path
+from kedro_ipy.io.datasets._file import public_args, safe_url
 
 __all__ = ["PartitionedDataset"]
 
@@ -66,7 +66,7 @@ class PartitionedDataset(AbstractDataset):
         self._dataset_type = resolve_type(config.pop("type"), "partition dataset")
         self._dataset_config = config
         self._path = os.fspath(path).rstrip("/")
-        self._protocol, self._root = split_protocol(self._path)
+        self._protocol, self._root = get_protocol_and_path(self._path)
         self._filepath_arg = filepath_arg
         self._suffix = filename_suffix
         self._credentials = dict(credentials or {})

@@ -251,7 +251,8 @@ def _versions(dataset: Any) -> list[str] | None:
     else taken from the path.
     """
     list_versions = getattr(dataset, "list_versions", None)
-    if not callable(list_versions):
+    # A versionable dataset type configured without ``versioned: true`` has ``_version`` None.
+    if not callable(list_versions) or getattr(dataset, "_version", True) is None:
         return None
     try:
         try:

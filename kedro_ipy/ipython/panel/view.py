@@ -68,8 +68,7 @@ class PanelView:
         for key, label in FILTER_LABELS.items():
             self.filters[key] = w.TagsInput(
                 value=[], allowed_tags=[], allow_duplicates=False,
-                description=label.capitalize(), placeholder=f"type a {hints[key]} name",
-                style=_STYLE, layout=_wide(),
+                placeholder=f"type a {hints[key]} name", layout=w.Layout(flex="1 1 auto"),
             )
         self.versions_box = w.VBox()
         self.version_controls: dict[str, w.Dropdown] = {}
@@ -105,7 +104,10 @@ class PanelView:
         self.preview_button.on_click(lambda _b: self._preview())
         self.history.observe(self._on_history, names="value")
 
-        f = self.filters
+        # The TagsInput front end does not draw its description, so each gets a label.
+        f = {key: w.HBox([w.Label(label.capitalize(), layout=w.Layout(width="92px")), control],
+                         layout=_wide())
+             for (key, label), control in zip(FILTER_LABELS.items(), self.filters.values())}
         choices = w.VBox([
             w.HBox([self.pipeline, self.runner]),
             w.HBox([f["tags"], f["node_names"]]),

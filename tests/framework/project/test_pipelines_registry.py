@@ -58,10 +58,10 @@ class TestRegistry:
         assert module.CALLS == [1, 1]
 
     def test_reset_with_reload_picks_up_edited_code(self, tmp_path: Path) -> None:
-        root = make_project(tmp_path, "edit_pkg")
+        root = make_project(tmp_path, "edit_pkg", settings="FLAG = 1\n")
         bootstrap_project(root)
         assert node_names(pipelines["train"]) == ["train_node"]
-        settings_module = sys.modules["edit_pkg.settings"] if "edit_pkg.settings" in sys.modules else None
+        settings_module = sys.modules["edit_pkg.settings"]
         write(
             root / "src" / "edit_pkg" / "pipelines" / "train" / "pipeline.py",
             """\

@@ -1,0 +1,118 @@
+"""Session stores: in memory, on disk, reopening, corrupt files."""
+
+from __future__ import annotations
+
+import json
+import logging
+from pathlib import Path
+
+import pytest
+
+from kedro_ipy.framework.session import KedroSession
+from kedro_ipy.framework.session.store import (
+    BaseSessionStore,
+    FileSessionStore,
+    SessionStoreError,
+)
+
+
+class TestBaseSessionStore:
+    def test_is_a_dict_with_kedro_constructor(self, tmp_path: Path) -> None:
+        store = BaseSessionStore(path=str(tmp_path), session_id="s1")
+        store["answer"] = 42
+        assert dict(store) == {"answer": 42}
+        store.save()
+        assert list(tmp_path.iterdir()) == []
+        assert BaseSessionStore(str(tmp_path), "s1") == {}
+
+
+class TestFileSessionStore:
+    def test_round_trip(self, tmp_path: Path) -> None:
+        store = FileSessionStore(path=str(tmp_path / "sessions"), session_id="s1")
+        store.update({"runs": [{"run_id": "r1", "tags": None}], "path": tmp_path})
+        store.save()
+        assert store.location == tmp_path / "sessions" / "s1.json"
+        again = FileSessionStore(path=str(tmp_path / "sessions"), session_id="s1")
+        assert again["runs"] == [{"run_id": "r1", "tags": None}]
+        assert again["path"] == str(tmp_path)  # paths are written as text
+        assert [p.name for p in (tmp_path / "sessions").iterdir()] == ["s1.json"]
+
+    def test_corrupt_file_is_set_aside_with_a_warning(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        (tmp_path / "s1.json").write_text('{"runs": [', encoding="utf-8")
+        with caplog.at_level(logging.WARNING):
+            store = FileSessionStore(path=str(tmp_path), session_id="s1")
+        assert dict(store) == {}
+        (message,) = [r.getMessage() for r in caplog.records]
+        assert f"Session store {tmp_path / 's1.json'} is corrupt" in message
+        assert "moved to s1.json.corrupt" in message
+        assert (tmp_path / "s1.json.corrupt").read_text() == '{"runs": ['
+        store.save()
+        assert json.loads((tmp_path / "s1.json").read_text()) == {}
+
+    def test_not_an_object_counts_as_corrupt(self, tmp_path: Path,
+                                             caplog: pytest.LogCaptureFixture) -> None:
+        (tmp_path / "s1.json").write_text("[1, 2]", encoding="utf-8")
+        assert dict(FileSessionStore(str(tmp_path), "s1")) == {}
+        assert "expected a JSON object, found list" in caplog.text
+
+    def test_unwritable_folder_is_a_clear_error(self, tmp_path: Path) -> None:
+        blocker = tmp_path / "sessions"
+        blocker.write_text("a file where the folder should be")
+        store = FileSessionStore(str(blocker), "s1")
+        with pytest.raises(SessionStoreError, match=r"Cannot save session store to .*s1\.json"):
+            store.save()
+
+
+class TestPersistentSessions:
+    """The example project uses FileSessionStore (its settings.SESSION_STORE_CLASS)."""
+
+    def test_save_on_close_and_reopen(self, example_project: Path) -> None:
+        with KedroSession.create(project_path=example_project) as session:
+            session.run("data_processing")
+        saved = example_project / "sessions" / f"{session.session_id}.json"
+        data = json.loads(saved.read_text())
+        assert data["runs"][0]["pipeline_name"] == "data_processing"
+        assert not list(saved.parent.glob("*.tmp"))
+
+        reopened = KedroSession(session_id=session.session_id, project_path=example_project,
+                                save_on_close=True)
+        assert reopened.store["runs"] == session.store["runs"]
+        reopened.run("forecasting")
+        reopened.close()
+        data = json.loads(saved.read_text())
+        assert [r["pipeline_name"] for r in data["runs"]] == ["data_processing", "forecasting"]
+        assert data["env"] is None and data["package_name"] == "coffee_shop"
+
+    def test_not_saved_without_save_on_close(self, example_project: Path) -> None:
+        with KedroSession.create(project_path=example_project, save_on_close=False) as session:
+            session.run("data_processing")
+        assert not (example_project / "sessions").exists()
+
+    def test_failed_run_is_saved_too(self, example_project: Path) -> None:
+        session = KedroSession.create(project_path=example_project,
+                                      extra_params={"model.alpha": -1})
+        with pytest.raises(ValueError):
+            session.run()
+        # saved after each run, before close: a crashed kernel keeps its history
+        saved = json.loads((example_project / "sessions" /
+                            f"{session.session_id}.json").read_text())
+        assert saved["runs"][-1]["status"] == "failed"
+        assert saved["runs"][-1]["resume_from_nodes"] == ["fit_model"]
+        session.close()
+
+    def test_corrupt_session_file_does_not_stop_a_new_session(
+        self, example_project: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        sessions = example_project / "sessions"
+        sessions.mkdir()
+        (sessions / "2020-01-01T00.00.00.000Z.json").write_text("not json")
+        with caplog.at_level(logging.WARNING):
+            broken = KedroSession(session_id="2020-01-01T00.00.00.000Z",
+                                  project_path=example_project)
+        assert broken.store == {}
+        assert "is corrupt" in caplog.text
+        with KedroSession.create(project_path=example_project) as session:
+            session.run("data_processing")
+        assert session.store["runs"][0]["status"] == "success"

@@ -1,0 +1,443 @@
+"""DataCatalog: config, factories, credentials, versions, parameters and the catalog API."""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from kedro_ipy.io import (
+    AbstractDataset,
+    DataCatalog,
+    DatasetAlreadyExistsError,
+    DatasetError,
+    DatasetNotFoundError,
+    LambdaDataset,
+    MemoryDataset,
+)
+from kedro_ipy.io.datasets.pickle import PickleDataset
+
+SECRET = "s3cr3t-VALUE-123"
+CREDENTIALS = {"db": {"user": "alice", "password": SECRET}, "other": {"token": "tok-XYZ"}}
+
+
+class NeedsCredentials(AbstractDataset):
+    """Keeps its credentials; fails loudly (with them!) when told to."""
+
+    def __init__(self, credentials: dict[str, Any], fail: str = "") -> None:
+        self.credentials = credentials
+        if fail == "init":
+            raise ValueError(f"bad login {credentials}")
+        self.fail = fail
+
+    def _load(self) -> Any:
+        if self.fail == "load":
+            raise ConnectionError(f"refused for password={self.credentials['password']}")
+        return self.credentials["user"]
+
+    def _save(self, data: Any) -> None:
+        raise ConnectionError(f"cannot write with {self.credentials}")
+
+    def _describe(self) -> dict[str, Any]:
+        return {}
+
+
+NEEDS = f"{__name__}.NeedsCredentials"
+
+
+class Confirmable(MemoryDataset):
+    confirmed = False
+
+    def confirm(self) -> None:
+        self.confirmed = True
+
+
+class TestFromConfig:
+    def test_builds_and_round_trips(self) -> None:
+        catalog = DataCatalog.from_config({
+            "a": {"type": "MemoryDataset", "data": 1},
+            "b": {"type": "kedro.io.MemoryDataset"},
+            "_anchor": {"type": "ignored"},
+        })
+        assert catalog.keys() == ["a", "b"]
+        catalog.save("b", [2])
+        assert catalog.load("a") == 1 and catalog.load("b") == [2]
+
+    @pytest.mark.parametrize("type_name", [
+        "pickle.PickleDataset",
+        "kedro_datasets.pickle.PickleDataset",
+        "kedro_ipy.io.datasets.pickle.PickleDataset",
+    ])
+    def test_kedro_type_strings_map_to_ours(self, type_name: str, tmp_path: Path) -> None:
+        catalog = DataCatalog.from_config(
+            {"x": {"type": type_name, "filepath": str(tmp_path / "x.pkl")}}
+        )
+        assert type(catalog["x"]) is PickleDataset
+
+    def test_full_dotted_path(self) -> None:
+        catalog = DataCatalog.from_config({"x": {"type": f"{__name__}.Confirmable"}})
+        assert type(catalog["x"]) is Confirmable
+
+    def test_unknown_type_suggests_close_names(self) -> None:
+        with pytest.raises(DatasetError, match=re.escape(
+            "Catalog entry 'cars': unknown dataset type 'pandas.CSVDataSet'. Built-in types: "
+        )) as info:
+            DataCatalog.from_config({"cars": {"type": "pandas.CSVDataSet", "filepath": "c"}})
+        assert "Did you mean 'pandas.CSVDataset'?" in str(info.value)
+
+    def test_type_that_is_not_a_dataset(self) -> None:
+        with pytest.raises(DatasetError, match=re.escape(
+            "type 'collections.OrderedDict' is not a dataset"
+        )):
+            DataCatalog.from_config({"x": {"type": "collections.OrderedDict"}})
+
+    def test_malformed_entries_are_named(self) -> None:
+        with pytest.raises(DatasetError, match="Catalog entry 'x' is not a valid dataset "
+                                               "configuration: expected a mapping"):
+            DataCatalog.from_config({"x": "pickle.PickleDataset"})
+        with pytest.raises(DatasetError, match="Catalog entry 'y' has no 'type' key"):
+            DataCatalog.from_config({"y": {"filepath": "a.csv"}})
+
+    def test_bad_constructor_args_name_the_entry(self) -> None:
+        catalog = DataCatalog.from_config({"x": {"type": "MemoryDataset", "colour": "red"}})
+        with pytest.raises(DatasetError, match="Catalog entry 'x' could not be created as "
+                                               "MemoryDataset: TypeError"):
+            catalog.load("x")
+
+    def test_versioned_type_without_versions(self) -> None:
+        with pytest.raises(DatasetError, match="'MemoryDataset' does not support versioning"):
+            DataCatalog.from_config({"x": {"type": "MemoryDataset", "versioned": True}})
+
+
+class TestCredentials:
+    def test_injected_by_name(self) -> None:
+        catalog = DataCatalog.from_config(
+            {"users": {"type": NEEDS, "credentials": "db"}}, credentials=CREDENTIALS
+        )
+        assert catalog.load("users") == "alice"
+        assert catalog["users"].credentials == CREDENTIALS["db"]  # type: ignore[attr-defined]
+
+    def test_nested_credentials_injected(self, tmp_path: Path) -> None:
+        catalog = DataCatalog.from_config({"parts": {
+            "type": "partitions.PartitionedDataset", "path": str(tmp_path),
+            "dataset": {"type": NEEDS, "credentials": "db"}, "filepath_arg": "fail",
+        }}, credentials=CREDENTIALS)
+        assert catalog["parts"]._dataset_config["credentials"] == CREDENTIALS["db"]  # type: ignore[attr-defined]
+
+    def test_missing_credentials_named_without_values(self) -> None:
+        with pytest.raises(DatasetError, match=re.escape(
+            "Catalog entry 'users' uses credentials 'dbb', which are not defined. "
+            "Defined credentials: db, other. Did you mean 'db'?"
+        )) as info:
+            DataCatalog.from_config(
+                {"users": {"type": NEEDS, "credentials": "dbb"}}, credentials=CREDENTIALS
+            )
+        assert SECRET not in str(info.value)
+
+    def test_missing_credentials_in_pattern_reported_at_start(self) -> None:
+        message = "Catalog entry '{name}_db' uses credentials 'x'"
+        with pytest.raises(DatasetError, match=re.escape(message)):
+            DataCatalog.from_config({"{name}_db": {"type": NEEDS, "credentials": "x"}})
+
+    def test_never_in_repr_errors_or_logs(self, caplog: pytest.LogCaptureFixture) -> None:
+        caplog.set_level(logging.DEBUG)
+        catalog = DataCatalog.from_config({
+            "ok": {"type": NEEDS, "credentials": "db"},
+            "bad_load": {"type": NEEDS, "credentials": "db", "fail": "load"},
+            "bad_init": {"type": NEEDS, "credentials": "db", "fail": "init"},
+            "{name}_x": {"type": NEEDS, "credentials": "db", "fail": "init"},
+        }, credentials=CREDENTIALS)
+        texts = [repr(catalog), str(catalog.describe())]
+        for action in (
+            lambda: catalog.load("bad_load"),
+            lambda: catalog.save("ok", 1),
+            lambda: catalog.load("bad_init"),
+            lambda: catalog.load("a_x"),
+            lambda: catalog.load("missing"),
+        ):
+            with pytest.raises(DatasetError) as info:
+                action()
+            texts.append(str(info.value))
+            cause = info.value.__cause__
+            while cause is not None:
+                texts.append(str(cause))
+                cause = cause.__cause__
+        assert catalog.load("ok") == "alice"
+        texts.append(caplog.text)
+        for text in texts:
+            assert SECRET not in text
+        assert "***" in texts[2]  # the load error kept its shape, secret masked
+
+
+class TestFactories:
+    def test_pattern_fills_placeholders(self, tmp_path: Path) -> None:
+        catalog = DataCatalog.from_config({"{name}_pkl": {
+            "type": "pickle.PickleDataset", "filepath": str(tmp_path / "{name}.pkl"),
+        }})
+        assert "cars_pkl" in catalog
+        assert "cars" not in catalog
+        catalog.save("cars_pkl", {"n": 1})
+        assert (tmp_path / "cars.pkl").is_file()
+        assert catalog.load("cars_pkl") == {"n": 1}
+        assert catalog["cars_pkl"] is catalog["cars_pkl"]  # created once, then registered
+        assert "cars_pkl" in catalog.list()
+
+    def test_most_specific_pattern_wins(self) -> None:
+        catalog = DataCatalog.from_config({
+            "{default}": {"type": "MemoryDataset", "data": "catch-all"},
+            "{namespace}.{name}": {"type": "MemoryDataset", "data": "ns"},
+            "{namespace}.int_{name}": {"type": "MemoryDataset", "data": "int"},
+            "{a}{b}.int_{name}": {"type": "MemoryDataset", "data": "more placeholders"},
+        })
+        assert catalog.config_resolver.list_patterns() == [
+            "{a}{b}.int_{name}", "{namespace}.int_{name}", "{namespace}.{name}", "{default}",
+        ]
+        assert catalog.load("data.int_cars") == "more placeholders"
+        assert catalog.load("data.cars") == "ns"
+        assert catalog.load("cars") == "catch-all"
+
+    def test_alphabetical_tie_break(self) -> None:
+        catalog = DataCatalog.from_config({
+            "{x}_b": {"type": "MemoryDataset", "data": "b"},
+            "a_{x}": {"type": "MemoryDataset", "data": "a"},
+        })
+        assert catalog.load("a_b") == "a"
+
+    def test_matching_ignores_case_like_kedro(self) -> None:
+        catalog = DataCatalog.from_config({"{name}_CSV": {"type": "MemoryDataset", "data": 1}})
+        assert "cars_csv" in catalog
+
+    def test_only_one_catch_all(self) -> None:
+        with pytest.raises(DatasetError, match=re.escape("2 catch-all patterns ({a}, {b})")):
+            DataCatalog.from_config({"{a}": {"type": "MemoryDataset"},
+                                     "{b}": {"type": "MemoryDataset"}})
+
+    def test_unknown_placeholder_in_config(self) -> None:
+        with pytest.raises(DatasetError, match=re.escape(
+            "Dataset factory pattern '{name}_csv' uses {folder} in its config, "
+            "but its name only has {name}."
+        )):
+            DataCatalog.from_config({"{name}_csv": {
+                "type": "pandas.CSVDataset", "filepath": "{folder}/{name}.csv",
+            }})
+
+    def test_repeated_placeholder_must_agree(self) -> None:
+        catalog = DataCatalog.from_config({"{x}_{x}": {"type": "MemoryDataset"}})
+        assert "a_a" in catalog
+        assert "a_b" not in catalog
+
+
+class TestVersions:
+    def test_one_save_version_for_the_run(self, tmp_path: Path) -> None:
+        config = {
+            n: {"type": "pickle.PickleDataset", "filepath": str(tmp_path / f"{n}.pkl"),
+                "versioned": True}
+            for n in ("a", "b")
+        }
+        catalog = DataCatalog.from_config(config, save_version="2024-01-01T00.00.00.000Z")
+        catalog.save("a", 1)
+        catalog.save("b", 2)
+        assert catalog["a"].list_versions(full_path=False) == ["2024-01-01T00.00.00.000Z"]  # type: ignore[attr-defined]
+        assert catalog["b"].list_versions(full_path=False) == ["2024-01-01T00.00.00.000Z"]  # type: ignore[attr-defined]
+
+        later = DataCatalog.from_config(config, save_version="2024-02-01T00.00.00.000Z")
+        later.save("a", 10)
+        assert later.load("a") == 10
+        pinned = DataCatalog.from_config(
+            config, load_versions={"a": "2024-01-01T00.00.00.000Z"}
+        )
+        assert pinned.load("a") == 1
+        assert later.load("a", version="2024-01-01T00.00.00.000Z") == 1
+
+    def test_default_save_version_is_shared(self, tmp_path: Path) -> None:
+        catalog = DataCatalog.from_config({"{n}": {
+            "type": "json.JSONDataset", "filepath": str(tmp_path / "{n}.json"), "versioned": True,
+        }})
+        catalog.save("a", 1)
+        catalog.save("b", 2)
+        assert (catalog["a"].list_versions(full_path=False)  # type: ignore[attr-defined]
+                == catalog["b"].list_versions(full_path=False))  # type: ignore[attr-defined]
+
+    def test_load_versions_reach_datasets_made_from_patterns(self, tmp_path: Path) -> None:
+        config = {"{name}_model": {"type": "pickle.PickleDataset", "versioned": True,
+                                   "filepath": str(tmp_path / "{name}.pkl")}}
+        DataCatalog.from_config(config, save_version="2024-01-01T00.00.00.000Z").save("a_model", 1)
+        DataCatalog.from_config(config, save_version="2024-02-01T00.00.00.000Z").save("a_model", 2)
+        assert DataCatalog.from_config(config).load("a_model") == 2
+        pinned = DataCatalog.from_config(
+            config, load_versions={"a_model": "2024-01-01T00.00.00.000Z"}
+        )
+        assert pinned.load("a_model") == 1
+
+    def test_load_versions_for_unknown_dataset(self) -> None:
+        with pytest.raises(DatasetNotFoundError, match=r"load_versions names dataset 'modle'.*"
+                                                       "Did you mean 'model'"):
+            DataCatalog.from_config({"model": {"type": "MemoryDataset"}},
+                                    load_versions={"modle": "2024-01-01T00.00.00.000Z"})
+
+    def test_load_versions_for_unversioned_dataset(self) -> None:
+        with pytest.raises(DatasetError, match="dataset 'model', which is not versioned"):
+            DataCatalog.from_config({"model": {"type": "MemoryDataset"}},
+                                    load_versions={"model": "2024-01-01T00.00.00.000Z"})
+
+
+class TestParameters:
+    def test_nested_params(self) -> None:
+        catalog = DataCatalog()
+        catalog.add_feed_dict({"parameters": {"model": {"alpha": 0.1, "layers": [1]}, "seed": 3}})
+        assert "params:model.alpha" in catalog
+        assert catalog.load("params:model.alpha") == 0.1
+        assert catalog.load("params:model") == {"alpha": 0.1, "layers": [1]}
+        assert catalog.load("parameters")["seed"] == 3
+        assert "params:model.beta" not in catalog
+        assert catalog.list("^params:") == [
+            "params:model", "params:model.alpha", "params:model.layers", "params:seed",
+        ]
+
+    def test_explicit_params_entry_wins(self) -> None:
+        catalog = DataCatalog()
+        catalog.add_feed_dict({"parameters": {"a": 1}, "params:a": 2})
+        assert catalog.load("params:a") == 2
+
+    def test_new_parameters_replace_old(self) -> None:
+        catalog = DataCatalog()
+        catalog["parameters"] = {"a": 1}
+        assert catalog.load("params:a") == 1
+        catalog["parameters"] = {"a": 2}
+        assert catalog.load("params:a") == 2
+
+    def test_unknown_param_suggests(self) -> None:
+        catalog = DataCatalog()
+        catalog["parameters"] = {"alpha": 1}
+        with pytest.raises(DatasetNotFoundError, match=re.escape(
+            "Dataset 'params:alpah' not found in the catalog. Did you mean 'params:alpha'?"
+        )):
+            catalog.load("params:alpah")
+
+    def test_params_without_parameters(self) -> None:
+        with pytest.raises(DatasetNotFoundError, match="No parameters have been added"):
+            DataCatalog().load("params:x")
+
+
+class TestCatalogApi:
+    def test_add_and_replace(self) -> None:
+        catalog = DataCatalog(datasets={"a": MemoryDataset(1)}, raw_data={"b": 2})
+        with pytest.raises(DatasetAlreadyExistsError, match="Dataset 'a' has already been "
+                                                            "registered; pass replace=True"):
+            catalog.add("a", MemoryDataset(3))
+        catalog.add("a", MemoryDataset(3), replace=True)
+        assert catalog.load("a") == 3 and catalog.load("b") == 2
+        with pytest.raises(DatasetAlreadyExistsError):
+            catalog.add_feed_dict({"b": 5})
+        catalog.add_feed_dict({"b": 5, "c": MemoryDataset(6)}, replace=True)
+        assert catalog.load("b") == 5 and catalog.load("c") == 6
+
+    def test_setitem_wraps_raw_data(self) -> None:
+        catalog = DataCatalog()
+        catalog["x"] = [1]
+        ds = LambdaDataset(load=lambda: "L", save=None)
+        catalog["y"] = ds
+        assert isinstance(catalog["x"], MemoryDataset)
+        assert catalog["y"] is ds
+        assert "x" in catalog and "z" not in catalog and 3 not in catalog
+        assert list(catalog) == ["x", "y"] and len(catalog) == 2
+
+    def test_not_found_suggests(self) -> None:
+        catalog = DataCatalog(raw_data={"companies": 1})
+        for call in (catalog.load, lambda n: catalog.save(n, 1), catalog.release,
+                     catalog.__getitem__):
+            with pytest.raises(DatasetNotFoundError, match=re.escape(
+                "Dataset 'compnies' not found in the catalog. Did you mean 'companies'?"
+            )):
+                call("compnies")
+
+    def test_exists_release(self) -> None:
+        catalog = DataCatalog(datasets={"a": MemoryDataset()})
+        assert catalog.exists("a") is False
+        assert catalog.exists("unknown") is False
+        catalog.save("a", 1)
+        assert catalog.exists("a") is True
+        catalog.release("a")
+        assert catalog.exists("a") is False
+
+    def test_load_error_names_dataset(self) -> None:
+        catalog = DataCatalog(datasets={"a": MemoryDataset()})
+        with pytest.raises(DatasetError, match=re.escape(
+            "Dataset 'a': Data for MemoryDataset has not been saved yet."
+        )):
+            catalog.load("a")
+
+    def test_missing_file_names_dataset_and_path(self, tmp_path: Path) -> None:
+        path = str(tmp_path / "none.pkl")
+        catalog = DataCatalog.from_config({"m": {"type": "pickle.PickleDataset",
+                                                 "filepath": path}})
+        with pytest.raises(DatasetError, match=rf"^Dataset 'm': .*no file at '{re.escape(path)}'"):
+            catalog.load("m")
+
+    def test_confirm(self) -> None:
+        catalog = DataCatalog(datasets={"c": Confirmable(), "m": MemoryDataset()})
+        catalog.confirm("c")
+        assert catalog["c"].confirmed  # type: ignore[attr-defined]
+        with pytest.raises(DatasetError, match="Dataset 'm' \\(MemoryDataset\\) has no "
+                                               "'confirm' method"):
+            catalog.confirm("m")
+
+    def test_list_with_regex(self) -> None:
+        catalog = DataCatalog(raw_data={"raw_cars": 1, "raw_boats": 2, "model": 3})
+        assert catalog.list() == ["raw_cars", "raw_boats", "model"]
+        assert catalog.list("^raw") == ["raw_cars", "raw_boats"]
+        with pytest.raises(SyntaxError, match="Invalid regular expression provided: '\\['"):
+            catalog.list("[")
+
+    def test_shallow_copy_is_independent_but_shares_datasets(self) -> None:
+        catalog = DataCatalog.from_config({"a": {"type": "MemoryDataset"}})
+        copy = catalog.shallow_copy()
+        copy["run_only"] = 1
+        copy.save("a", 5)
+        assert "run_only" not in catalog
+        assert catalog.load("a") == 5  # same dataset object
+        assert copy["a"] is catalog["a"]
+
+    def test_describe_and_get_type(self) -> None:
+        catalog = DataCatalog(raw_data={"a": [1]})
+        assert catalog.describe("a") == {
+            "type": "kedro_ipy.io.memory_dataset.MemoryDataset", "data": "<list>",
+        }
+        assert catalog.get_type("nope") is None
+        assert catalog.get("nope") is None
+        assert isinstance(catalog.get("new", fallback_to_runtime_pattern=True), MemoryDataset)
+        assert "new" in catalog
+
+
+def test_threads_share_one_lazily_built_dataset() -> None:
+    import threading
+
+    catalog = DataCatalog.from_config({f"d{i}": {"type": "MemoryDataset"} for i in range(50)})
+    copies = [catalog.shallow_copy() for _ in range(4)]
+    seen: list[list[AbstractDataset]] = [[] for _ in copies]
+    barrier = threading.Barrier(len(copies))
+
+    def work(index: int) -> None:
+        barrier.wait()
+        seen[index] = [copies[index][f"d{i}"] for i in range(50)]
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(copies))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    for i in range(50):
+        assert len({id(s[i]) for s in seen} | {id(catalog[f"d{i}"])}) == 1
+
+
+def test_parse_dataset_definition_like_kedro() -> None:
+    from kedro_ipy.io.core import Version, parse_dataset_definition
+
+    cls, kwargs = parse_dataset_definition(
+        {"type": "pickle.PickleDataset", "filepath": "x.pkl", "versioned": True}, "v1", "v2"
+    )
+    assert cls is PickleDataset
+    assert kwargs == {"filepath": "x.pkl", "version": Version("v1", "v2")}

@@ -1,0 +1,170 @@
+"""The magics on a copy of the example project with the real session: the scenarios."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from IPython.core.error import UsageError
+
+from kedro_ipy.ipython.magics import NodeRunError
+from kedro_ipy.ipython.testing import TestingShell
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "coffee_shop"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean copy of the example project (no run results), as the current folder."""
+    root = tmp_path / "coffee_shop"
+    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(
+        "0[2-9]_*", "sessions", "__pycache__"))
+    monkeypatch.chdir(root / "src")  # found upwards
+    return root
+
+
+@pytest.fixture
+def shell(ip) -> TestingShell:
+    return TestingShell(ip)
+
+
+def test_create_then_run_twice_with_filters(shell, project, capsys):
+    shell.run_cell("%session_create --no-save-on-close")
+    out = capsys.readouterr().out.splitlines()
+    session = shell.user_ns["session"]
+    datasets = [name for name in shell.user_ns["catalog"].keys()
+                if name != "parameters" and not name.startswith("params:")]
+    assert out == [
+        f"Session {session.session_id} on 'Coffee shop' (env: local)",
+        "pipelines: __default__ (11 nodes), data_processing (4), forecasting (5), reporting (2)",
+        f"datasets: {len(datasets)} in catalog · variables: session, context, catalog, params, "
+        "pipelines",
+    ]
+    assert shell.user_ns["params"]["model"]["alpha"] == 0.5
+    assert shell.user_ns["pipelines"]["forecasting"] is not None
+
+    shell.run_cell("%session_run")
+    assert set(shell.user_ns["outputs"]) == {"metrics", "next_week_forecast"}
+    first_catalog = shell.user_ns["catalog"]
+    shell.run_cell("%session_run forecasting --tags training --as trained")
+    assert set(shell.user_ns["trained"]) == {"metrics"}
+    assert shell.user_ns["catalog"] is not first_catalog  # refreshed after each run
+    out = capsys.readouterr().out
+    assert re.search(r"█{20} 11/11 nodes · \d+\.\d\d s", out)
+    assert re.search(r"█{20} 3/3 nodes · \d+\.\d\d s\ntrained: 1 output\n  metrics  dict: ", out)
+    runs = session.store["runs"]
+    assert [(r["pipeline_name"], r["status"]) for r in runs] == [
+        ("__default__", "success"), ("forecasting", "success")]
+
+
+def test_unknown_pipeline_names_the_registered_ones(shell, project):
+    shell.run_cell("%session_create")
+    with pytest.raises(UsageError, match=re.escape(
+            "Pipeline 'forcasting' not found. Registered: __default__, data_processing, "
+            "forecasting, reporting. Did you mean one of these: 'forecasting', 'reporting'?")):
+        shell.run_cell("%session_run forcasting")
+
+
+def test_failing_node_then_fixed_source_resumes(shell, project, capsys):
+    """Scenario 2: a node fails, the user fixes the source file, the resume line works."""
+    shell.run_cell("%session_create --params model.alpha=-1")
+    capsys.readouterr()
+    with pytest.raises(NodeRunError) as failure:
+        shell.run_cell("%session_run")
+    assert isinstance(failure.value.original, ValueError)
+    lines = failure.value._render_traceback_()
+    assert lines[0] == "✗ node 'fit_model' failed: ValueError: model.alpha must be >= 0, got -1."
+    assert lines[1].startswith("  src/coffee_shop/pipelines/forecasting/nodes.py:")
+    assert lines[2] == "  7 of 11 nodes finished. Resume without recomputing persisted data:"
+    resume = lines[3].strip()
+    assert resume == "%session_run --from-nodes rank_products,split_data"
+    # %debug lands in the node's own frame.
+    tb = failure.value.__traceback__
+    while tb.tb_next is not None:
+        tb = tb.tb_next
+    assert tb.tb_frame.f_code.co_name == "fit_model"
+
+    nodes_py = project / "src" / "coffee_shop" / "pipelines" / "forecasting" / "nodes.py"
+    source = nodes_py.read_text()
+    fixed = source.replace('raise ValueError(f"model.alpha must be >= 0, got {model[\'alpha\']}.")',
+                           'model = {**model, "alpha": 0.0}')
+    assert fixed != source
+    nodes_py.write_text(fixed)
+    shell.run_cell(resume)
+    out = capsys.readouterr().out
+    assert "reloaded the project code (src/coffee_shop/pipelines/forecasting/nodes.py " \
+           "changed)" in out
+    assert set(shell.user_ns["outputs"]) == {"metrics", "next_week_forecast"}
+    record = shell.user_ns["session"].store["runs"][-1]
+    assert record["status"] == "success"
+    assert record["from_nodes"] == ["rank_products", "split_data"]
+
+
+def test_load_node_loads_persisted_and_computes_memory_inputs(shell, project, capsys):
+    shell.run_cell("%session_create")
+    shell.run_cell("%session_run data_processing")
+    capsys.readouterr()
+    shell.run_cell("%load_node fit_model")
+    out = capsys.readouterr().out
+    assert "  train_rows   <- train_rows (list, computed by %session_run --to-outputs " \
+           "train_rows,model_input)\n" in out
+    assert "  model_input  <- model_input (dict, computed by %session_run --to-outputs " \
+           "train_rows,model_input)\n" in out
+    assert "  params_model <- params:model (dict)\n" in out
+    assert "Call it: fit_model(train_rows, model_input, params_model)\n" in out
+    assert "# src/coffee_shop/pipelines/forecasting/nodes.py:" in out
+    assert "def fit_model(" in out
+    ns = shell.user_ns
+    assert ns["params_model"]["alpha"] == 0.5
+    assert isinstance(ns["train_rows"], list) and ns["train_rows"]
+    model = shell.run_cell("fit_model = session_node = pipelines['forecasting'].nodes[2].func\n"
+                           "fit_model(train_rows, model_input, params_model)")
+    assert model is not None
+
+
+def test_completion_on_the_example(shell, project):
+    shell.run_cell("%session_create")
+    assert shell.complete("%session_run for") == ["forecasting"]
+    assert shell.complete("%session_run forecasting --tags ") == [
+        "evaluation", "features", "forecast", "training"]
+    assert shell.complete("%session_run --from-nodes fit") == ["fit_model"]
+    assert shell.complete("%session_run --to-outputs params:model.") == [
+        "params:model.split_ratio"]
+    assert shell.complete("%session_run --load-versions sales_m") == ["sales_model:"]
+    assert shell.complete("%session_create --env ") == ["local"]
+
+
+def test_session_info_and_close(shell, project, capsys):
+    shell.run_cell("%session_create --env local")
+    shell.run_cell("%session_run data_processing --to-nodes clean_orders")
+    capsys.readouterr()
+    shell.run_cell("%session_info")
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "project: .."  # relative to the current folder, project/src
+    assert out[2] == "runs: 1"
+    assert re.fullmatch(r" +1 ✓ success 2/2 nodes +\d+\.\d\d s  data_processing --to-nodes "
+                        r"clean_orders", out[3])
+    session = shell.user_ns["session"]
+    shell.run_cell("%session_close")
+    assert session.state.name == "CLOSED"
+
+
+def test_runner_and_load_versions_reach_the_session(shell, project):
+    shell.run_cell("%session_create")
+    shell.run_cell("%session_run --runner Thread")
+    first = shell.user_ns["session"].store["runs"][-1]
+    assert first["runner"] == "ThreadRunner"
+    versions = shell.user_ns["catalog"]["sales_model"].list_versions(full_path=False)
+    assert len(versions) == 1
+    assert shell.complete("%session_run --load-versions sales_model:") == versions
+    shell.run_cell(f"%session_run forecasting --nodes forecast_next_days "
+                   f"--load-versions sales_model:{versions[0]} --as evaluated")
+    record = shell.user_ns["session"].store["runs"][-1]
+    assert record["load_versions"] == {"sales_model": versions[0]}
+    assert set(shell.user_ns["evaluated"]) == {"next_week_forecast"}
+    with pytest.raises(UsageError, match=re.escape(
+            "Dataset 'sales_modle' of --load-versions is not in the catalog. "
+            "Did you mean one of these: 'sales_model', 'sales_report'?")):
+        shell.run_cell("%session_run --load-versions sales_modle:x")

@@ -1,0 +1,465 @@
+"""What every runner promises: free outputs, an untouched catalog, inputs checked up front,
+hooks with Kedro's arguments, datasets released, and failures that say where to resume."""
+
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import threading
+from typing import Any
+
+import pytest
+
+from kedro_ipy.io import DataCatalog, MemoryDataset
+from kedro_ipy.pipeline import Pipeline, node
+from kedro_ipy.runner import (
+    MissingInputsError,
+    SequentialRunner,
+    Task,
+    ThreadRunner,
+)
+
+from .conftest import Disk, RecordingMemoryDataset
+
+RUNNERS = [SequentialRunner, lambda: ThreadRunner(max_workers=2)]
+RUNNER_IDS = ["sequential", "thread"]
+
+
+def inc(x: int) -> int:
+    return x + 1
+
+
+def add(x: int, y: int) -> int:
+    return x + y
+
+
+def boom(x: int) -> int:
+    raise ValueError(f"cannot handle {x}")
+
+
+@pytest.fixture(params=RUNNERS, ids=RUNNER_IDS)
+def runner(request: pytest.FixtureRequest) -> Any:
+    return request.param()
+
+
+class TestResult:
+    def test_returns_values_of_outputs_the_catalog_does_not_register(self, runner):
+        pipe = Pipeline([
+            node(inc, "a", "b", name="first"),
+            node(inc, "b", "c", name="second"),
+            node(inc, "b", "kept", name="third"),
+        ])
+        kept = Disk()
+        catalog = DataCatalog({"a": MemoryDataset(1), "kept": kept})
+
+        assert runner.run(pipe, catalog) == {"c": 3}
+        assert kept.data == 3
+
+    def test_caller_catalog_is_not_modified(self, runner):
+        pipe = Pipeline([node(inc, "a", "b", name="first"), node(inc, "b", "c", name="second")])
+        catalog = DataCatalog({"a": MemoryDataset(1)})
+
+        runner.run(pipe, catalog)
+
+        assert list(catalog.keys()) == ["a"]
+        assert "b" not in catalog
+        assert catalog.load("a") == 1
+
+    def test_parameters_reach_nodes(self, runner):
+        pipe = Pipeline([node(add, ["a", "params:model.alpha"], "out", name="scaled")])
+        catalog = DataCatalog({"a": MemoryDataset(1)})
+        catalog.add_feed_dict({"parameters": {"model": {"alpha": 10}}})
+
+        assert runner.run(pipe, catalog) == {"out": 11}
+
+    def test_transcoded_entries_are_ordered_as_one_dataset(self, runner):
+        pipe = Pipeline([
+            node(inc, "b@memory", "c", name="reader"),
+            node(inc, "a", "b@disk", name="writer"),
+        ])
+        disk = Disk()
+        catalog = DataCatalog({"a": MemoryDataset(1), "b@disk": disk, "b@memory": disk})
+
+        assert runner.run(pipe, catalog) == {"c": 3}
+
+    def test_empty_pipeline_returns_nothing(self, runner):
+        assert runner.run(Pipeline([]), DataCatalog()) == {}
+
+
+class TestMissingInputs:
+    def test_all_missing_inputs_reported_before_anything_runs(self, runner, hook_manager,
+                                                              recorder):
+        pipe = Pipeline([
+            node(add, ["raw_cars", "params:alpha"], "x", name="first"),
+            node(add, ["x", "companies"], "y", name="second"),
+        ])
+        catalog = DataCatalog({"raw_car": MemoryDataset(1), "companies": MemoryDataset(2)})
+
+        with pytest.raises(MissingInputsError) as info:
+            runner.run(pipe, catalog, hook_manager=hook_manager)
+
+        assert str(info.value) == (
+            "2 pipeline inputs are not in the catalog, so nothing was run:\n"
+            "  - 'raw_cars' (did you mean 'raw_car'?)\n"
+            "  - 'params:alpha'\n"
+            "Register them in the catalog configuration (conf/base/catalog.yml), add "
+            "parameters to parameters.yml, or feed values with catalog.add_feed_dict()."
+        )
+        assert info.value.missing == ["raw_cars", "params:alpha"]
+        assert isinstance(info.value, ValueError)  # what Kedro raises
+        assert recorder.calls == []
+
+
+class TestRelease:
+    def test_intermediates_released_after_their_last_reader(self, runner):
+        log: list[str] = []
+        pipe = Pipeline([
+            node(inc, "a", "b", name="n1"),
+            node(inc, "b", "c", name="n2"),
+            node(add, ["b", "c"], "d", name="n3"),
+            node(inc, "d", "e", name="n4"),
+        ])
+        catalog = DataCatalog({
+            name: RecordingMemoryDataset(name, log, data=1 if name == "a" else None)
+            for name in "abcde"
+        })
+
+        runner.run(pipe, catalog)
+
+        # 'b' is read by n2 and n3, so it goes with 'c' after n3; the pipeline's own input
+        # 'a' and output 'e' are never released.
+        assert sorted(log) == ["b", "c", "d"]
+        assert log.index("d") > log.index("b")
+        assert catalog.load("e") == 6
+        assert catalog.load("a") == 1
+
+    def test_memory_stays_flat_along_a_chain(self, runner):
+        from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
+
+        datasets = [MemoryDataset() for _ in range(1, 30)]
+        holding: list[int] = []
+
+        class Watcher:
+            @hook_impl
+            def after_dataset_saved(self):
+                holding.append(sum(ds.exists() for ds in datasets))
+
+        manager = _create_hook_manager()
+        manager.register(Watcher())
+        pipe = Pipeline([node(inc, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(30)])
+        catalog = DataCatalog({f"d{i}": ds for i, ds in enumerate(datasets, start=1)})
+        catalog["d0"] = 0
+
+        assert runner.run(pipe, catalog, hook_manager=manager) == {"d30": 30}
+        assert len(holding) == 30
+        # at each save: the value just written, and at most the one it was computed from
+        assert max(holding) == 2
+        assert sum(ds.exists() for ds in datasets) == 0
+
+
+class TestHooks:
+    def test_order_and_arguments(self, hook_manager, recorder):
+        pipe = Pipeline([node(add, ["a", "b"], "c", name="adder")])
+        catalog = DataCatalog({"a": MemoryDataset(1), "b": MemoryDataset(2)})
+
+        SequentialRunner().run(pipe, catalog, hook_manager=hook_manager, run_id="run-7")
+
+        assert recorder.names() == [
+            "before_dataset_loaded", "after_dataset_loaded",
+            "before_dataset_loaded", "after_dataset_loaded",
+            "before_node_run", "after_node_run",
+            "before_dataset_saved", "after_dataset_saved",
+        ]
+        assert [c["dataset_name"] for c in recorder.of("after_dataset_loaded")] == ["a", "b"]
+        assert [c["data"] for c in recorder.of("after_dataset_loaded")] == [1, 2]
+        before, = recorder.of("before_node_run")
+        after, = recorder.of("after_node_run")
+        assert before["node"].name == "adder"
+        assert before["inputs"] == {"a": 1, "b": 2}
+        assert (before["run_id"], before["is_async"]) == ("run-7", False)
+        assert after["outputs"] == {"c": 3}
+        assert after["catalog"] is before["catalog"]
+        assert after["catalog"] is not catalog  # the run's copy, which knows 'c'
+        assert "c" in after["catalog"]
+        assert recorder.of("after_dataset_saved")[0]["data"] == 3
+
+    def test_every_node_reports_start_and_finish(self, runner, hook_manager, recorder):
+        pipe = Pipeline([node(inc, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(5)])
+        catalog = DataCatalog({"d0": MemoryDataset(0)})
+
+        runner.run(pipe, catalog, hook_manager=hook_manager)
+
+        started = [c["node"].name for c in recorder.of("before_node_run")]
+        finished = [c["node"].name for c in recorder.of("after_node_run")]
+        assert started == finished == [f"n{i}" for i in range(5)]
+
+    def test_before_node_run_can_replace_inputs(self, runner):
+        from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
+
+        class Override:
+            @hook_impl
+            def before_node_run(self, node, inputs):
+                inputs["a"] = -1  # mutating the given dict does nothing
+                return {"b": 100} if node.name == "adder" else None
+
+        manager = _create_hook_manager()
+        manager.register(Override())
+        pipe = Pipeline([node(add, ["a", "b"], "c", name="adder")])
+        catalog = DataCatalog({"a": MemoryDataset(1), "b": MemoryDataset(2)})
+
+        assert runner.run(pipe, catalog, hook_manager=manager) == {"c": 101}
+
+    def test_before_node_run_returning_a_non_dict_is_refused(self):
+        from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
+
+        class Bad:
+            @hook_impl
+            def before_node_run(self):
+                return ["b", 100]
+
+        manager = _create_hook_manager()
+        manager.register(Bad())
+        pipe = Pipeline([node(inc, "a", "c", name="incr")])
+        with pytest.raises(TypeError, match=re.escape(
+            "A 'before_node_run' hook returned list for node 'incr'; it must return None or a "
+            "dict mapping input names to the values to use instead."
+        )):
+            SequentialRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}),
+                                   hook_manager=manager)
+
+    def test_any_object_with_a_hook_relay_works(self):
+        seen = []
+
+        class Relay:
+            def before_node_run(self, **kwargs):
+                seen.append(kwargs["node"].name)
+                return None
+
+        class Manager:
+            hook = Relay()
+
+        pipe = Pipeline([node(inc, "a", "c", name="incr")])
+        assert SequentialRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}),
+                                      hook_manager=Manager()) == {"c": 2}
+        assert seen == ["incr"]
+
+    def test_async_loading_gives_the_same_result(self, hook_manager, recorder):
+        pipe = Pipeline([node(add, ["a", "b"], "c", name="adder"), node(inc, "c", "d", name="i")])
+        catalog = DataCatalog({"a": MemoryDataset(1), "b": MemoryDataset(2)})
+
+        assert SequentialRunner(is_async=True).run(pipe, catalog, hook_manager=hook_manager) == {
+            "d": 4
+        }
+        assert {c["is_async"] for c in recorder.of("before_node_run")} == {True}
+        assert sorted(c["dataset_name"] for c in recorder.of("after_dataset_loaded")) == [
+            "a", "b", "c"
+        ]
+
+
+class TestFailure:
+    def _pipeline(self) -> tuple[Pipeline, DataCatalog]:
+        pipe = Pipeline([
+            node(inc, "raw", "clean", name="prepare"),
+            node(inc, "clean", "features", name="featurize"),
+            node(boom, "features", "model", name="train_model"),
+            node(inc, "model", "metrics", name="evaluate"),
+        ])
+        catalog = DataCatalog({"raw": Disk(1), "features": Disk()})
+        return pipe, catalog
+
+    def test_original_exception_reraised_after_on_node_error(self, runner, hook_manager,
+                                                             recorder):
+        raised = []
+
+        def failing(x):
+            exc = RuntimeError("broken")
+            raised.append(exc)
+            raise exc
+
+        pipe = Pipeline([node(inc, "a", "b", name="ok"), node(failing, "b", "c", name="bad")])
+        with pytest.raises(RuntimeError) as info:
+            runner.run(pipe, DataCatalog({"a": MemoryDataset(1)}), hook_manager=hook_manager)
+
+        assert info.value is raised[0]
+        error_call, = recorder.of("on_node_error")
+        assert error_call["error"] is raised[0]
+        assert error_call["node"].name == "bad"
+        assert error_call["inputs"] == {"b": 2}
+        assert "after_node_run" not in recorder.names("bad")
+
+    @pytest.mark.skipif(sys.version_info < (3, 11), reason="add_note is Python 3.11+")
+    def test_note_names_node_and_resume_arguments(self, runner):
+        pipe, catalog = self._pipeline()
+
+        with pytest.raises(ValueError, match="cannot handle 3") as info:
+            runner.run(pipe, catalog)
+
+        assert info.value.__notes__ == [
+            "kedro_ipy: node 'train_model' failed. 2 of 4 nodes finished. To resume without "
+            'recomputing persisted data, run again with: --from-nodes "train_model"'
+        ]
+
+    def test_failure_logged_at_error_with_resume_suggestion(self, runner, caplog):
+        pipe, catalog = self._pipeline()
+
+        with caplog.at_level(logging.ERROR, logger="kedro_ipy.runner"), pytest.raises(
+            ValueError
+        ):
+            runner.run(pipe, catalog)
+
+        assert [r.getMessage() for r in caplog.records] == [
+            "Node 'train_model' failed: ValueError: cannot handle 3. 2 of 4 nodes finished. "
+            'To resume without recomputing persisted data, run again with: --from-nodes '
+            '"train_model"'
+        ]
+
+    def test_resume_goes_back_to_the_producer_of_in_memory_inputs(self, runner, caplog):
+        pipe, _ = self._pipeline()
+        catalog = DataCatalog({"raw": Disk(1)})  # 'features' now only lives in memory
+
+        with caplog.at_level(logging.ERROR, logger="kedro_ipy.runner"), pytest.raises(
+            ValueError
+        ):
+            runner.run(pipe, catalog)
+
+        assert caplog.records[0].getMessage().endswith('--from-nodes "prepare"')
+
+    def test_failure_of_first_node_suggests_retrying(self, runner, caplog):
+        pipe = Pipeline([node(boom, "a", "b", name="first"), node(inc, "b", "c", name="second")])
+
+        with caplog.at_level(logging.ERROR, logger="kedro_ipy.runner"), pytest.raises(
+            ValueError
+        ):
+            runner.run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+
+        assert caplog.records[0].getMessage() == (
+            "Node 'first' failed: ValueError: cannot handle 1. No node finished (0 of 2); "
+            "run the same command again to retry."
+        )
+
+    def test_failing_on_node_error_hook_does_not_hide_the_node_error(self, runner, caplog):
+        from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
+
+        class Broken:
+            @hook_impl
+            def on_node_error(self, error):
+                raise KeyError("hook bug")
+
+        manager = _create_hook_manager()
+        manager.register(Broken())
+        pipe = Pipeline([node(boom, "a", "b", name="first")])
+
+        with pytest.raises(ValueError, match="cannot handle 1"):
+            runner.run(pipe, DataCatalog({"a": MemoryDataset(1)}), hook_manager=manager)
+        assert "An 'on_node_error' hook failed while handling node 'first'" in caplog.text
+
+
+class TestLogging:
+    def test_quiet_below_info(self, runner, caplog):
+        pipe = Pipeline([node(inc, "a", "b", name="first")])
+        with caplog.at_level(logging.WARNING):
+            runner.run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+        assert caplog.records == []
+
+    def test_progress_at_info(self, caplog):
+        pipe = Pipeline([node(inc, "a", "b", name="first"), node(inc, "b", "c", name="second")])
+        with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
+            SequentialRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+        messages = [r.getMessage() for r in caplog.records]
+        assert messages[:3] == [
+            "Running 2 nodes with SequentialRunner",
+            "Running node first (1/2)",
+            "Running node second (2/2)",
+        ]
+        assert messages[3].startswith("Pipeline run completed: 2 nodes in ")
+
+    def test_runner_adds_no_handlers(self):
+        assert logging.getLogger("kedro_ipy.runner").handlers == []
+
+
+class TestThreadRunner:
+    def test_independent_nodes_run_at_the_same_time(self):
+        barrier = threading.Barrier(2, timeout=10)
+
+        def meet(x):
+            barrier.wait()  # only returns once both nodes are inside at once
+            return x
+
+        pipe = Pipeline([node(meet, "a", "b", name="left"), node(meet, "a", "c", name="right")])
+        result = ThreadRunner(max_workers=2).run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+        assert result == {"b": 1, "c": 1}
+
+    def test_same_result_as_sequential_on_a_dag(self):
+        nodes = [node(inc, "x", "n0", name="s0")]
+        for i in range(1, 40):
+            inputs = [f"n{i - 1}"] if i % 3 else [f"n{i - 1}", f"n{i // 2}"]
+            func = inc if len(inputs) == 1 else add
+            nodes.append(node(func, inputs, f"n{i}", name=f"s{i}"))
+        nodes += [node(inc, f"n{i}", f"leaf{i}", name=f"leaf{i}") for i in range(0, 40, 5)]
+        pipe = Pipeline(nodes)
+
+        def catalog():
+            return DataCatalog({"x": MemoryDataset(1)})
+
+        expected = SequentialRunner().run(pipe, catalog())
+        assert ThreadRunner(max_workers=3).run(pipe, catalog()) == expected
+        assert ThreadRunner().run(pipe, catalog()) == expected
+
+    @pytest.mark.parametrize("bad", [0, -1, 1.5])
+    def test_max_workers_must_be_positive(self, bad):
+        with pytest.raises(ValueError, match=re.escape(
+            f"max_workers must be a positive integer or None, got {bad!r}."
+        )):
+            ThreadRunner(max_workers=bad)
+
+    def test_is_async_is_ignored_with_a_warning(self):
+        with pytest.warns(UserWarning, match="is_async=True is ignored"):
+            runner = ThreadRunner(is_async=True)
+        assert runner._is_async is False
+
+
+class TestTask:
+    def test_executes_one_node_with_hooks(self, hook_manager, recorder):
+        catalog = DataCatalog({"a": MemoryDataset(1), "b": MemoryDataset()})
+        the_node = node(inc, "a", "b", name="one")
+
+        assert Task(the_node, catalog, is_async=False, hook_manager=hook_manager).execute() is (
+            the_node
+        )
+        assert catalog.load("b") == 2
+        assert recorder.names() == [
+            "before_dataset_loaded", "after_dataset_loaded", "before_node_run",
+            "after_node_run", "before_dataset_saved", "after_dataset_saved",
+        ]
+
+
+class TestOnlyMissingOutputs:
+    """Same choices as Kedro 1.7.0's ``only_missing_outputs`` on this pipeline."""
+
+    def _run(self, d_exists: bool) -> tuple[list[str], dict]:
+        ran: list[str] = []
+
+        def track(name):
+            def func(x):
+                ran.append(name)
+                return x
+            return func
+
+        pipe = Pipeline([
+            node(track("A"), "raw", "b_file", name="A"),
+            node(track("B"), "b_file", "c_mem", name="B"),
+            node(track("C"), "c_mem", "d_file", name="C"),
+            node(track("E"), "raw", "e_mem", name="E"),
+        ])
+        catalog = DataCatalog({"raw": Disk(1), "b_file": Disk(2),
+                               "d_file": Disk(3 if d_exists else None)})
+        result = SequentialRunner().run(pipe, catalog, only_missing_outputs=True)
+        return sorted(ran), result
+
+    def test_runs_what_a_missing_output_needs(self):
+        # C's output is missing; C needs B's in-memory output; A's persisted output exists
+        assert self._run(d_exists=False) == (["B", "C"], {})
+
+    def test_runs_nothing_when_every_output_exists(self):
+        assert self._run(d_exists=True) == ([], {})
