@@ -23,8 +23,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _harness import emit, parse_args  # noqa: E402
-from _project import write_project  # noqa: E402
+from _harness import emit, parse_args
+from _project import write_project
 
 # Where the magic names differ, the two frameworks branch here, and only here.
 MAGICS = {
@@ -53,7 +53,8 @@ def cells(lines):
     for line in lines:
         result = ip.run_cell(line, store_history=False)
         if not result.success:
-            raise SystemExit(f"{line!r} failed: {result.error_before_exec or result.error_in_exec!r}")
+            error = result.error_before_exec or result.error_in_exec
+            raise SystemExit(f"{line!r} failed: {error!r}")
     return time.perf_counter() - start
 
 with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):

@@ -20,6 +20,9 @@ PUBLIC_NAMES: dict[str, set[str]] = {
         "VersionNotFoundError", "generate_timestamp",
     },
     "kedro_ipy.io.datasets": {"AbstractFileDataset"},
+    "kedro_ipy.framework.context": {"KedroContext", "KedroContextError"},
+    "kedro_ipy.framework.session": {"KedroSession", "KedroSessionError", "SessionState"},
+    "kedro_ipy.framework.cli": {"main"},
     "kedro_ipy.framework.project": {
         "PACKAGE_NAME", "SettingsError", "configure_project", "find_pipelines", "pipelines",
         "settings", "validate_settings",

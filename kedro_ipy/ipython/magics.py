@@ -296,7 +296,9 @@ class SessionMagics(Magics):
         runs_before = len(self._runs())
         start = time.perf_counter()
         try:
-            with _quiet_runner_errors():
+            from kedro_ipy.ipython._progress import live_progress
+
+            with _quiet_runner_errors(), live_progress(session):
                 outputs = session.run(**kwargs)
         except Exception as exc:
             runs = self._runs()

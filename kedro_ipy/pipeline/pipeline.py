@@ -101,7 +101,17 @@ class _Graph:
     lookups at all. The dataset indexes of a derived graph are built on first use.
     """
 
-    __slots__ = ("_by_name", "_consumers", "_producer", "children", "names", "nodes", "parents")
+    __slots__ = (
+        "_by_name",
+        "_by_namespace",
+        "_by_tag",
+        "_consumers",
+        "_producer",
+        "children",
+        "names",
+        "nodes",
+        "parents",
+    )
 
     def __init__(
         self,
@@ -117,6 +127,8 @@ class _Graph:
         self._by_name: dict[str, int] | None = None
         self._producer: dict[str, int] | None = None
         self._consumers: dict[str, list[int]] | None = None
+        self._by_tag: dict[str, list[int]] | None = None
+        self._by_namespace: dict[str, list[int]] | None = None
 
     @classmethod
     def build(cls, nodes: list[Node], names: list[str]) -> _Graph:
@@ -163,6 +175,8 @@ class _Graph:
         graph = cls(nodes, names, parents, children)
         graph._producer = producer
         graph._consumers = consumers
+        graph.by_tag  # noqa: B018 - index tags and namespaces now: the usual filters
+        graph.by_namespace  # noqa: B018
         return graph
 
     def derive(self, selected: list[int], nodes: list[Node]) -> _Graph:
@@ -203,6 +217,41 @@ class _Graph:
                     producer[base] = i
             self._producer = producer
         return producer
+
+    @property
+    def by_tag(self) -> dict[str, list[int]]:
+        """Tag -> numbers of the nodes carrying it."""
+        by_tag = self._by_tag
+        if by_tag is None:
+            by_tag = {}
+            get = by_tag.get
+            for i, nd in enumerate(self.nodes):
+                for tag in nd._tags:
+                    tagged = get(tag)
+                    if tagged is None:
+                        by_tag[tag] = [i]
+                    else:
+                        tagged.append(i)
+            self._by_tag = by_tag
+        return by_tag
+
+    @property
+    def by_namespace(self) -> dict[str, list[int]]:
+        """Namespace (exactly) -> numbers of its nodes; nodes without namespace are left out."""
+        by_namespace = self._by_namespace
+        if by_namespace is None:
+            by_namespace = {}
+            get = by_namespace.get
+            for i, nd in enumerate(self.nodes):
+                ns = nd._namespace
+                if ns:
+                    members = get(ns)
+                    if members is None:
+                        by_namespace[ns] = [i]
+                    else:
+                        members.append(i)
+            self._by_namespace = by_namespace
+        return by_namespace
 
     @property
     def consumers(self) -> dict[str, list[int]]:
@@ -650,34 +699,35 @@ class Pipeline:
         return seen
 
     def _sel_tags(self, tags: Iterable[str]) -> set[int]:
-        wanted = set(tags)
-        if not wanted:
-            return set()
-        if len(wanted) == 1:
-            (tag,) = wanted
-            return {i for i, nd in enumerate(self._nodes) if tag in nd._tags}
-        return {i for i, nd in enumerate(self._nodes) if not wanted.isdisjoint(nd._tags)}
+        by_tag = self._g().by_tag
+        return set().union(*(by_tag.get(tag, ()) for tag in set(tags)))
 
     def _sel_namespaces(self, namespaces: Iterable[str]) -> set[int]:
+        by_namespace = self._g().by_namespace
         found: set[int] = set()
         unmatched: list[str] = []
-        nodes = self._nodes
         for ns in _unique(namespaces):
             prefix = ns + "."
             hits = [
-                i
-                for i, nd in enumerate(nodes)
-                if nd._namespace and (nd._namespace == ns or nd._namespace.startswith(prefix))
+                members
+                for name, members in by_namespace.items()
+                if name == ns or name.startswith(prefix)
             ]
             if not hits:
                 unmatched.append(ns)
-            found.update(hits)
+            found.update(*hits)
         if unmatched:
-            existing = {p for nd in nodes if nd._namespace for p in nd.namespace_prefixes}
+            existing = {
+                ".".join(parts[: i + 1])
+                for name in by_namespace
+                for parts in [name.split(".")]
+                for i in range(len(parts))
+            }
             suggestions = _close_matches(unmatched, existing)
             hint = f". Did you mean: {suggestions}?" if suggestions else ""
             raise UnknownNameError(
-                f"Pipeline does not contain nodes with the following namespaces: {unmatched}{hint}",
+                "Pipeline does not contain nodes with the following namespaces: "
+                f"{unmatched}{hint}",
                 "namespace",
                 unmatched,
                 suggestions,

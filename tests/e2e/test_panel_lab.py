@@ -87,7 +87,9 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
                 # Narrow the choice in the browser: the count follows before Run is pressed.
                 tags = panel.locator(".jupyter-widget-tagsinput").first
                 tags.locator("input").press_sequentially("preprocessing")
-                tags.locator("input").press("Enter")
+                # The widget adds a tag on the input's "change" event; with the suggestion list
+                # open, headless Chromium fires it on leaving the field, not on Enter.
+                tags.locator("input").press("Tab")
                 expect(panel.locator(".kip-count")).to_have_text(
                     f"will run 4 of {ALL_NODES} nodes")
                 tags.locator(".jupyter-widget-tag-close").first.click()

@@ -158,7 +158,7 @@ class TestCreateArguments:
 class TestOthers:
     def test_load_node(self):
         assert LoadNodeArguments.parse("train --no-source") == LoadNodeArguments("train", False)
-        with pytest.raises(MagicArgumentError, match="^the following arguments are required"):
+        with pytest.raises(MagicArgumentError, match=r"^the following arguments are required"):
             LoadNodeArguments.parse("")
 
     def test_no_arguments(self):

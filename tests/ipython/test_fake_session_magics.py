@@ -50,7 +50,7 @@ class TestCreate:
 
 class TestRun:
     def test_without_a_session_explains_what_to_do(self, ip, fake_project):
-        with pytest.raises(UsageError, match="no session is open. Create one with"):
+        with pytest.raises(UsageError, match=r"no session is open\. Create one with"):
             run(ip, "%session_run")
 
     def test_runs_again_and_again_and_publishes_outputs(self, ip, fake_project, capsys):

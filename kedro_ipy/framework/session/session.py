@@ -113,7 +113,9 @@ class KedroSession:
         """A new session with a fresh id, recording who, where and on which commit.
 
         Args:
-            package_name: the project's package (see the class docstring).
+            package_name: the project's package (see the class docstring). A path here,
+                with no ``project_path``, is taken as the project path, as Kedro 1.x's
+                ``create(project_path)`` does.
             project_path: the project root (see the class docstring).
             save_on_close: persist the store on ``close()`` and after each run.
             env: configuration environment layered over ``base`` (default: ``$KEDRO_ENV``,
@@ -123,6 +125,9 @@ class KedroSession:
             runtime_params: Kedro 1.x's name for ``extra_params``; both are merged.
             conf_source: configuration folder, overriding ``settings.CONF_SOURCE``.
         """
+        if project_path is None and _looks_like_path(package_name):
+            # Kedro 1.x's create() takes the project path first: accept that call too.
+            project_path, package_name = package_name, None
         params = {**(runtime_params or {}), **(extra_params or {})}
         for _ in range(5):
             session = cls(
@@ -438,6 +443,15 @@ def _resume_suggestion(pipeline: Any, done: list[str], catalog: Any) -> list[str
     except Exception as exc:  # a suggestion must never hide the run's own error
         _logger().debug("Could not compute the nodes to resume from: %s", exc)
         return None
+
+
+def _looks_like_path(value: Any) -> bool:
+    """A path-like or a string that cannot be a package name (``"examples/coffee_shop"``)."""
+    if value is None:
+        return False
+    if not isinstance(value, str):
+        return isinstance(value, os.PathLike)
+    return not value.isidentifier() or os.sep in value or "/" in value
 
 
 def _version() -> str:

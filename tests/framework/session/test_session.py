@@ -90,6 +90,11 @@ class TestCreate:
         with KedroSession.create("coffee_shop", project_path=example_project) as session:
             assert session.store["package_name"] == "coffee_shop"
 
+    def test_kedro_1_positional_project_path(self, example_project: Path) -> None:
+        with KedroSession.create(example_project, save_on_close=False) as session:
+            assert session._project_path == example_project.resolve()
+            assert session.store["package_name"] == "coffee_shop"
+
     def test_runtime_params_is_kedro_1_alias(self, example_project: Path) -> None:
         with KedroSession.create(project_path=example_project,
                                  runtime_params={"report.top_n": 1}) as session:
