@@ -19,7 +19,7 @@ $(VENV)/.installed: pyproject.toml
 $(KEDRO_VENV)/.installed:
 	test -x $(KEDRO_VENV)/bin/python || $(PYTHON) -m venv $(KEDRO_VENV)
 	$(KEDRO_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(KEDRO_VENV)/bin/python -m pip install --quiet 'kedro==1.7.0' pandas pyarrow
+	$(KEDRO_VENV)/bin/python -m pip install --quiet 'kedro==1.7.0' ipython pandas pyarrow
 	touch $@
 
 ## The main job: run the example on the embedded default project.

@@ -139,12 +139,18 @@ def format_node_failure(
     project_path: Path | None = None,
 ) -> list[str]:
     """The lines shown when a node fails: what failed, where, how far the run got, what next."""
-    what = f"node '{node}' failed" if node else "run failed"
-    message = str(exc).strip().splitlines()
-    lines = [f"✗ {what}: {type(exc).__name__}: {message[0] if message else ''}".rstrip()]
+    if isinstance(exc, KeyboardInterrupt):
+        what = f"run interrupted during node '{node}'" if node else "run interrupted"
+        lines = [f"✗ {what}"]
+        message: list[str] = []
+    else:
+        what = f"node '{node}' failed" if node else "run failed"
+        message = str(exc).strip().splitlines()
+        lines = [f"✗ {what}: {type(exc).__name__}: {message[0] if message else ''}".rstrip()]
     lines += [f"  {extra}" for extra in message[1:4]]
     roots = [project_path] if project_path is not None else []
-    for frame in user_frames(exc, roots)[-4:]:
+    frames = [] if isinstance(exc, KeyboardInterrupt) else user_frames(exc, roots)[-4:]
+    for frame in frames:
         where = f"{_display_path(frame.filename, project_path)}:{frame.lineno} in {frame.name}"
         code = f": {frame.line.strip()}" if frame.line else ""
         line = f"  {where}{code}"

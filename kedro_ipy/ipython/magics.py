@@ -300,11 +300,12 @@ class SessionMagics(Magics):
 
             with _quiet_runner_errors(), live_progress(session):
                 outputs = session.run(**kwargs)
-        except Exception as exc:
+        except (Exception, KeyboardInterrupt) as exc:
             runs = self._runs()
             record = runs[-1] if len(runs) > runs_before else None
-            if record is not None and record.get("status") == "failed" \
-                    and (record.get("error") or {}).get("node"):
+            failed = record is not None and record.get("status") == "failed"
+            if failed and (isinstance(exc, KeyboardInterrupt)
+                           or (record.get("error") or {}).get("node")):
                 raise self._node_failure(args, record, exc) from exc
             if _is_domain_error(exc):
                 raise UsageError(f"{type(exc).__name__}: {exc}") from None

@@ -64,11 +64,20 @@ class UnknownNameError(ValueError):
         suggestions: Existing names close to them.
     """
 
-    def __init__(self, message: str, kind: str, names: list[str], suggestions: list[str]):
+    def __init__(
+        self,
+        message: str,
+        kind: str = "",
+        names: list[str] | None = None,
+        suggestions: list[str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.kind = kind
-        self.names = names
-        self.suggestions = suggestions
+        self.names = names or []
+        self.suggestions = suggestions or []
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return type(self), (str(self), self.kind, self.names, self.suggestions)
 
 
 def _close_matches(unknown: Iterable[str], existing: Iterable[str], n: int = 3) -> list[str]:
@@ -326,7 +335,27 @@ class _Graph:
 class Pipeline:
     """Nodes wired together by dataset names, validated as a DAG and ordered for execution.
 
-    Pipelines are immutable: filters, ``tag()`` and the operators ``+ - & |`` return new ones.
+    Pipelines are immutable: filters, ``tag()`` and the operators ``+ - & |`` return new ones,
+    so what a pipeline derives from its nodes (indexes, order) is computed once and kept.
+
+    Example:
+        >>> from kedro_ipy.pipeline import node
+        >>> def clean(raw):
+        ...     return raw
+        >>> def train(data, alpha):
+        ...     return alpha
+        >>> pipe = Pipeline(
+        ...     [
+        ...         node(train, ["clean", "params:alpha"], "model", name="train"),
+        ...         node(clean, "raw", "clean", name="clean", tags="etl"),
+        ...     ]
+        ... )
+        >>> [n.name for n in pipe.nodes]
+        ['clean', 'train']
+        >>> sorted(pipe.inputs())
+        ['params:alpha', 'raw']
+        >>> [n.name for n in pipe.to_outputs("clean").nodes]
+        ['clean']
     """
 
     def __init__(
@@ -604,7 +633,12 @@ class Pipeline:
     def tag(self, tags: str | Iterable[str]) -> Pipeline:
         """A copy of the pipeline with ``tags`` added to every node."""
         new = Pipeline._trusted([nd.tag(tags) for nd in self._nodes])
-        new._graph = self._graph
+        graph = self._g()
+        new._graph = retagged = _Graph(new._nodes, graph.names, graph.parents, graph.children)
+        retagged._by_name = graph._by_name
+        retagged._producer = graph._producer
+        retagged._consumers = graph._consumers
+        retagged._by_namespace = graph._by_namespace
         new._layers = self._layers
         return new
 
@@ -1001,6 +1035,7 @@ def pipeline(
             ``inputs``.
 
     Example:
+        >>> from kedro_ipy.pipeline import node
         >>> def double(x):
         ...     return 2 * x
         >>> base = Pipeline([node(double, "raw", "doubled", name="double")])

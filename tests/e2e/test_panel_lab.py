@@ -96,13 +96,13 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
                 expect(panel.locator(".kip-count")).to_have_text(
                     f"will run {ALL_NODES} of {ALL_NODES} nodes")
 
-                run = panel.get_by_role("button", name="Run", exact=True)
+                run = panel.locator(".kip-run")
                 run.dblclick()  # a double click must start a single run
                 expect(panel.locator(".kip-status")).to_contain_text(
                     f"✓ {ALL_NODES}/{ALL_NODES} nodes done")
-                expect(panel.locator(".widget-label", has_text="nodes").first).to_have_text(
+                expect(panel.locator(".kip-progress-label")).to_have_text(
                     f"{ALL_NODES}/{ALL_NODES} nodes")
-                progress = panel.locator(".widget-hprogress .progress-bar")
+                progress = panel.locator(".kip-progress .progress-bar")
                 expect(progress).to_have_attribute("style", re.compile(r"width:\s*100%"))
                 rows = panel.locator(".kip-nodes tbody tr")
                 expect(rows).to_have_count(ALL_NODES)
@@ -113,6 +113,7 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
                 expect(panel.locator(".jp-OutputArea-output", has_text="metrics")
                        .first).to_be_visible()
                 expect(run).to_be_enabled()
+                expect(run).to_have_text("Run")
                 page.screenshot(path=str(shot), full_page=True)
 
                 # Exactly one run in the history although Run got two clicks.

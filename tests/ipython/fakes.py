@@ -130,7 +130,7 @@ class FakeSession:
                       for name in node.inputs}
             try:
                 produced = node.run(inputs)
-            except Exception as exc:
+            except (Exception, KeyboardInterrupt) as exc:
                 record.update(status="failed", duration_s=0.01, resume_from_nodes=[node.name],
                               error={"type": type(exc).__name__, "message": str(exc),
                                      "node": node.name})
@@ -155,6 +155,8 @@ def total(numbers: list[int], alpha: int) -> int:
 
 
 def check(value: int) -> int:
+    if value == 99:
+        raise KeyboardInterrupt
     if value > 100:
         raise ValueError(f"value too large: {value}")
     return value

@@ -132,6 +132,19 @@ class TestRun:
         run(ip, "%session_run --from-nodes check_sum --as res")
         assert ip.user_ns["res"] == {"checked": 5}
 
+    def test_interrupted_run_reports_and_offers_the_resume_line(self, ip, fake_project, capsys):
+        run(ip, "%session_create")
+        ip.user_ns["catalog"].save("summed", 99)
+        capsys.readouterr()
+        result = ip.run_cell("%session_run --from-nodes check_sum")
+        assert isinstance(result.error_in_exec, NodeRunError)
+        assert capsys.readouterr().out.splitlines() == [
+            "✗ run interrupted during node 'check_sum'",
+            "  0 of 1 nodes finished. Resume without recomputing persisted data:",
+            "  %session_run --from-nodes check_sum",
+            "  (%debug opens the debugger where it failed)",
+        ]
+
     def test_help_is_printed_for_dash_h_and_is_the_docstring(self, ip, fake_project, capsys):
         run(ip, "%session_run -h")
         assert capsys.readouterr().out.startswith("usage: %session_run [PIPELINE]")

@@ -221,6 +221,8 @@ class TestSetOperations:
         assert all(n.tags == {"x", "y"} for n in tagged.nodes)
         assert all(n.tags == set() for n in left.nodes)
         assert names(tagged) == names(left)
+        assert names(tagged.only_nodes_with_tags("x")) == names(left)
+        assert left.only_nodes_with_tags("x").nodes == []
 
     def test_constructor_tags(self):
         pipe = Pipeline([node(f, "a", "b", name="n", tags="old")], tags=["new"])

@@ -252,3 +252,17 @@ class TestFilterMethod:
         assert names(sub.to_nodes("report")) == {"clean_data", "train", "report"}
         assert sub.inputs() == {"prepped", "params:drop", "params:alpha"}
         assert names(sub - sub.only_nodes("report")) == {"clean_data", "train", "describe_data"}
+
+
+def test_unknown_name_error_survives_pickling(pipe):
+    import pickle
+
+    with pytest.raises(UnknownNameError) as info:
+        pipe.only_nodes("trian")
+    copy = pickle.loads(pickle.dumps(info.value))
+    assert (str(copy), copy.kind, copy.names, copy.suggestions) == (
+        str(info.value),
+        "node",
+        ["trian"],
+        ["train"],
+    )

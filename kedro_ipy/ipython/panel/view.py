@@ -79,6 +79,10 @@ class PanelView:
         self.resume_button = w.Button(description="Resume", button_style="warning",
                                       icon="redo", tooltip="fill the choices to resume the run")
         _hidden(self.resume_button, True)
+        self.progress.add_class("kip-progress")
+        self.progress_label.add_class("kip-progress-label")
+        self.run_button.add_class("kip-run")
+        self.resume_button.add_class("kip-resume")
         self.status = w.HTML()
         self.progress = w.IntProgress(value=0, min=0, max=1, description="",
                                       layout=w.Layout(width="50%"))
@@ -250,7 +254,8 @@ class PanelView:
         snap = self.model.snapshot()
         self.progress.max = max(snap.total, 1)
         self.progress.value = snap.done
-        self.progress_label.value = f"{snap.done}/{snap.total} nodes"
+        self.progress_label.value = (f"{snap.done}/{snap.total} nodes" if snap.status != "idle"
+                                     else "no run yet")
         rows = []
         for state in snap.nodes:
             took = f"{state.duration_s:.2f} s" if state.duration_s is not None else ""
