@@ -17,11 +17,13 @@ from typing import Any
 
 import pytest
 
-sys.path.insert(0, os.environ.get("KEDRO_IPY_ROOT", os.path.dirname(os.path.dirname(__file__))))
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.environ.get("KEDRO_IPY_ROOT") or os.path.dirname(HERE)
+sys.path.insert(0, ROOT)
 
-import kedro.pipeline as kp
+import kedro.pipeline as kp  # noqa: E402
 
-import kedro_ipy.pipeline as ip
+import kedro_ipy.pipeline as ip  # noqa: E402
 
 pytestmark = pytest.mark.filterwarnings("ignore:Namespace .* is interrupted")
 
@@ -187,3 +189,24 @@ def test_invalid_input_fails_in_both(make: Callable[[Any], Any]) -> None:
     ours = outcome(lambda: make(ip))
     assert isinstance(theirs, str)
     assert ours == theirs
+
+
+def test_large_random_dag_orders_match() -> None:
+    """The benchmark's DAG shape at 3,000 nodes: same order, same filter results."""
+    sys.path.insert(0, os.path.join(ROOT, "bench"))
+    from bench_pipeline import build_nodes, random_dag
+
+    spec = random_dag(3000, seed=7)
+    theirs = kp.Pipeline(build_nodes(kp, spec))
+    ours = ip.Pipeline(build_nodes(ip, spec))
+    assert [n.name for n in ours.nodes] == [n.name for n in theirs.nodes]
+    calls: list[Callable[[Any], Any]] = [
+        lambda p: p.from_nodes("n1500"),
+        lambda p: p.to_nodes("n1500"),
+        lambda p: p.to_outputs("d2999"),
+        lambda p: p.only_nodes_with_tags("t3"),
+        lambda p: p.filter(tags=["t1", "t2"], from_inputs=["raw0"], to_outputs=["d2000"]),
+        lambda p: p.from_nodes("n100").to_nodes("n2500"),
+    ]
+    for call in calls:
+        assert outcome(lambda c=call: c(ours)) == outcome(lambda c=call: c(theirs))

@@ -24,6 +24,7 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     "kedro_ipy.framework.session": {"KedroSession", "KedroSessionError", "SessionState"},
     "kedro_ipy.framework.cli": {"main"},
     "kedro_ipy.ipython": {"load_ipython_extension", "unload_ipython_extension"},
+    "kedro_ipy.ipython.panel": {"SessionPanel"},
     "kedro_ipy.framework.project": {
         "PACKAGE_NAME", "SettingsError", "configure_project", "find_pipelines", "pipelines",
         "settings", "validate_settings",

@@ -12,6 +12,7 @@ import difflib
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from .errors import PipelineError
 from .node import Node
 from .transcoding import TRANSCODING_SEPARATOR, _strip_transcoding, _transcode_split
 
@@ -61,8 +62,6 @@ def _validate(
     existing = {_strip_transcoding(d) for d in pipe.datasets()}
     unknown = sorted((ins | outs | set(parameters)) - existing)
     if unknown:
-        from .pipeline import PipelineError
-
         what = (
             f"{unknown[0]} does not exist in the pipeline."
             if len(unknown) == 1
@@ -77,8 +76,6 @@ def _validate(
         raise PipelineError(
             f"Failed to map datasets and/or parameters onto the nodes provided: {what}{hint}"
         )
-    from .pipeline import PipelineError
-
     if any(_is_parameter(name) for name in ins):
         raise PipelineError("Parameters should be specified in the 'parameters' argument")
     free = {_strip_transcoding(d) for d in pipe.inputs()}

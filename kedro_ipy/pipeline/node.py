@@ -13,6 +13,7 @@ import inspect
 import itertools
 import re
 import warnings
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,8 +25,11 @@ __all__ = ["GroupedNodes", "Node", "node"]
 
 _VALID_NAME = re.compile(r"[\w.-]+").fullmatch
 _DOTTED_NAME_WARNED = False
-_BIND_CACHE: dict[tuple[Any, Any], tuple[str, ...] | None] = {}
-_BIND_CACHE_MAX = 4096
+# function -> {input shape -> binding order}; weak, so that a cached function (and whatever
+# its closure holds) is freed with its nodes
+_BIND_CACHE: weakref.WeakKeyDictionary[Any, dict[Any, tuple[str, ...] | None]] = (
+    weakref.WeakKeyDictionary()
+)
 
 NamesArg = str | list[str] | dict[str, str] | None
 
@@ -130,8 +134,8 @@ def _bind_order(func: Callable, inputs: NamesArg) -> tuple[str, ...] | None:
     order the function binds them (``None`` otherwise).
 
     The answer depends only on the function and the shape of ``inputs`` (how many positional
-    names, or which keyword names), so it is cached: pipelines often reuse a few functions for
-    thousands of nodes.
+    names, or which keyword names), so it is cached per function: pipelines often reuse a few
+    functions for thousands of nodes.
 
     Raises:
         TypeError: the function cannot be called with these inputs.
@@ -143,18 +147,20 @@ def _bind_order(func: Callable, inputs: NamesArg) -> tuple[str, ...] | None:
     else:
         shape = len(inputs) if inputs else 0
     try:
-        key = (func, shape)
-        return _BIND_CACHE[key]
+        known = _BIND_CACHE.get(func)
+    except TypeError:  # not weak-referenceable or not hashable: validate without caching
+        return _bind_uncached(func, inputs, shape)
+    if known is None:
+        known = {}
+        try:
+            _BIND_CACHE[func] = known
+        except TypeError:
+            return _bind_uncached(func, inputs, shape)
+    try:
+        return known[shape]
     except KeyError:
-        pass
-    except TypeError:  # an unhashable callable: validate without caching
-        key = None
-    order = _bind_uncached(func, inputs, shape)
-    if key is not None:
-        if len(_BIND_CACHE) >= _BIND_CACHE_MAX:
-            _BIND_CACHE.clear()
-        _BIND_CACHE[key] = order
-    return order
+        order = known[shape] = _bind_uncached(func, inputs, shape)
+        return order
 
 
 def _bind_uncached(func: Callable, inputs: NamesArg, shape: Any) -> tuple[str, ...] | None:
@@ -240,8 +246,9 @@ class Node:
             self._full_name = None
 
         self._func = func
-        self._inputs = inputs
-        self._outputs = outputs
+        # private copies: a caller mutating its list later must not change the node
+        self._inputs = inputs.copy() if isinstance(inputs, list | dict) else inputs
+        self._outputs = outputs.copy() if isinstance(outputs, list | dict) else outputs
         self._name = name or None
         self._namespace = namespace
         self._tags = _tag_set(tags) if tags else set()
@@ -383,7 +390,7 @@ class Node:
             base = f"partial({_get_readable_func_name(func.func)})"
             key = f"{base}|{inputs}|{outputs}"
         else:
-            base = _get_readable_func_name(func)
+            base = getattr(func, "__name__", None) or type(func).__name__
             module = getattr(func, "__module__", None)
             key = f"{module}.{base}|{inputs}|{outputs}"
         return f"{base}__{hashlib.sha256(key.encode()).hexdigest()[:8]}"

@@ -13,11 +13,8 @@ input and output value (checked as they are sent, with an error naming the datas
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import pickle
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
@@ -31,6 +28,8 @@ from kedro_ipy.runner.task import (
 from kedro_ipy.runner.thread_runner import _check_max_workers
 
 if TYPE_CHECKING:
+    from concurrent.futures import Future
+
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline.node import Node
     from kedro_ipy.runner._plan import _Plan
@@ -89,6 +88,8 @@ def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
 def _mp_context() -> Any:
     """The start method: ``KEDRO_MP_CONTEXT`` (fork, spawn or forkserver) as in Kedro, else the
     platform's default."""
+    import multiprocessing
+
     method = os.environ.get("KEDRO_MP_CONTEXT")
     if method not in {"fork", "spawn", "forkserver"}:
         method = None
@@ -159,6 +160,9 @@ class _ProcessPool:
     """Main-process side of a node: loads and hooks here, the function in a worker."""
 
     def __init__(self, context: _RunContext, workers: int) -> None:
+        # imported here: multiprocessing costs more to import than the rest of the runners
+        from concurrent.futures import ProcessPoolExecutor
+
         self._context = context
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
         self._done: SimpleQueue[tuple[int, Future[bytes]]] = SimpleQueue()
@@ -215,6 +219,8 @@ class _ProcessPool:
                     is_async=context.is_async, run_id=context.run_id,
                 )
             return outputs
+        from concurrent.futures.process import BrokenProcessPool
+
         if isinstance(error, (UnpicklableError, BrokenProcessPool)):
             raise error
         problems = [

@@ -55,6 +55,7 @@ class MissingInputsError(RunnerError, ValueError):
 
     def __init__(self, missing: list[str], available: list[str]) -> None:
         self.missing = missing
+        self._available = available
         lines = []
         for name in missing:
             matches = close_matches(name, available)
@@ -67,6 +68,9 @@ class MissingInputsError(RunnerError, ValueError):
             + "\nRegister them in the catalog configuration (conf/base/catalog.yml), add "
             "parameters to parameters.yml, or feed values with catalog.add_feed_dict()."
         )
+
+    def __reduce__(self) -> tuple[Any, ...]:  # picklable despite the two-argument constructor
+        return (type(self), (self.missing, self._available))
 
 
 class _Pool(Protocol):

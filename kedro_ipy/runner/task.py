@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.runner._hooks import _RunHooks
 
 if TYPE_CHECKING:
+    from concurrent.futures import ThreadPoolExecutor
+
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline.node import Node
 
@@ -212,6 +213,8 @@ class Task:
         """Run the node, confirm its ``confirms`` datasets, and return the node."""
         hooks = _RunHooks(self.hook_manager)
         if self.is_async:
+            from concurrent.futures import ThreadPoolExecutor
+
             with ThreadPoolExecutor() as pool:
                 _run_node_async(self.node, self.node.inputs, self.catalog, hooks, self.run_id,
                                 pool)

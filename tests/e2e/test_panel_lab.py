@@ -28,6 +28,26 @@ REPO = Path(__file__).resolve().parents[2]
 EXAMPLE = REPO / "examples" / "coffee_shop"
 ARTIFACTS = REPO / "test-artifacts"
 ALL_NODES = 11
+# A project hook that makes each node take a moment, so the test can watch the run progress.
+SLOW_NODES = """\
+import time
+from kedro_ipy.framework.hooks import hook_impl
+
+class SlowNodes:
+    @hook_impl
+    def before_node_run(self, node):
+        time.sleep(0.2)
+
+session._hook_manager.register(SlowNodes());
+"""
+# A second session whose parameters make the node fit_model fail, with its own panel.
+BROKEN_PANEL = """\
+from kedro_ipy.framework.session import KedroSession
+from kedro_ipy.ipython.panel import SessionPanel
+
+broken = KedroSession.create(project_path="coffee_shop", extra_params={"model": {"alpha": -1.0}})
+SessionPanel(broken, get_ipython()).widget
+"""
 
 
 def _need(reason: str) -> None:
@@ -43,7 +63,9 @@ def _write_notebook(path: Path) -> None:
     nb.cells = [
         nbformat.v4.new_code_cell("%load_ext kedro_ipy"),
         nbformat.v4.new_code_cell("%session_create coffee_shop"),
+        nbformat.v4.new_code_cell(SLOW_NODES),
         nbformat.v4.new_code_cell("%session_panel"),
+        nbformat.v4.new_code_cell(BROKEN_PANEL),
     ]
     nbformat.write(nb, str(path))
 
@@ -69,7 +91,7 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=chromium, headless=True,
                                         args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1100})
+            page = browser.new_page(viewport={"width": 1280, "height": 1500})
             page.set_default_timeout(60_000)
             expect.set_options(timeout=45_000)
             try:
@@ -78,8 +100,11 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
                 page.wait_for_function(KERNEL_IDLE_JS, timeout=90_000)
                 page.evaluate(RUN_ALL_JS)
 
-                panel = page.locator(".kedro-ipy-panel")
-                expect(panel).to_be_visible()
+                panel = page.locator(".kedro-ipy-panel").first
+                error = page.locator('.jp-OutputArea-output[data-mime-type*="error"]')
+                expect(panel.or_(error).first).to_be_visible()
+                if error.count():  # a failing cell: say why now rather than time out later
+                    pytest.fail(f"a notebook cell failed:\n{error.first.inner_text()}")
                 expect(panel.locator(".kip-count")).to_have_text(
                     f"will run {ALL_NODES} of {ALL_NODES} nodes")
                 expect(panel.locator(".kip-magic")).to_have_text("%session_run")
@@ -98,6 +123,13 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
 
                 run = panel.locator(".kip-run")
                 run.dblclick()  # a double click must start a single run
+                # While it runs: button disabled, one node running, the bar part-way.
+                expect(run).to_be_disabled()
+                expect(panel.locator('.kip-nodes tr[data-status="running"]')).to_have_count(1)
+                expect(panel.locator(".kip-progress-label")).to_have_text(
+                    re.compile(rf"^([1-9]|10)/{ALL_NODES} nodes$"))
+                expect(panel.locator('.kip-pipeline .kip-node[data-state="running"]')
+                       ).to_have_count(1)
                 expect(panel.locator(".kip-status")).to_contain_text(
                     f"✓ {ALL_NODES}/{ALL_NODES} nodes done")
                 expect(panel.locator(".kip-progress-label")).to_have_text(
@@ -127,6 +159,29 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
                 expect(panel.locator('.kip-pipeline .kip-node[data-state="done"]')).to_have_count(
                     ALL_NODES)
                 page.screenshot(path=str(ARTIFACTS / "panel_lab_picture.png"), full_page=True)
+
+                panel.locator(".lm-TabBar-tab", has_text="Catalog").click()
+                expect(panel.locator(".kip-catalog")).to_contain_text("raw_orders")
+                expect(panel.locator(".kip-catalog")).not_to_contain_text("api_key")
+
+                # The second panel: a node fails; the error, traceback and Resume are shown.
+                broken = page.locator(".kedro-ipy-panel").nth(1)
+                broken.scroll_into_view_if_needed()
+                broken.locator(".kip-run").click()
+                expect(broken.locator(".kip-status")).to_contain_text("✗ node 'fit_model' failed")
+                expect(broken.locator('.kip-nodes tr[data-node="fit_model"]')).to_have_attribute(
+                    "data-status", "failed")
+                expect(broken.locator(".jp-OutputArea-output", has_text="model.alpha must be >= 0")
+                       .first).to_be_visible()
+                expect(broken.locator(".jp-OutputArea-output", has_text="Traceback")
+                       .first).to_be_visible()
+                resume = broken.locator(".kip-resume")
+                expect(resume).to_be_visible()
+                resume.click()
+                expect(broken.locator(".kip-magic")).to_have_text(
+                    "%session_run --from-nodes fit_model")
+                expect(broken.locator(".kip-count")).to_contain_text("will run")
+                broken.screenshot(path=str(ARTIFACTS / "panel_lab_failure.png"))
             except Exception:
                 page.screenshot(path=str(ARTIFACTS / "panel_lab.fail.png"), full_page=True)
                 print(server.log_tail())

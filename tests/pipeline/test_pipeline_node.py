@@ -276,3 +276,54 @@ def test_pickled_node_rehashes_in_the_new_process():
     state = pickle.loads(pickle.dumps(n)).__dict__
     assert state["_hash"] is None
     assert pickle.loads(pickle.dumps(n)) == n
+
+
+def test_signature_cache_does_not_keep_functions_alive():
+    import gc
+    import weakref
+
+    def make():
+        payload = list(range(10))
+
+        def inner(x):
+            return payload
+
+        return inner
+
+    func = make()
+    node(func, "a", "b")
+    alive = weakref.ref(func)
+    del func
+    gc.collect()
+    assert alive() is None
+
+
+def test_callable_objects_without_weakref_support():
+    class Slotted:
+        __slots__ = ()
+
+        def __call__(self, x):
+            return x
+
+        __name__ = "slotted"
+
+    n = node(Slotted(), "a", "b", name="s")
+    assert n.run({"a": 1}) == {"b": 1}
+    with pytest.raises(TypeError, match="Inputs of"):
+        node(Slotted(), ["a", "b"], "c", name="s2")
+
+
+def test_node_keeps_its_own_copy_of_the_names():
+    inputs = ["a", "b"]
+    n = node(add, inputs, "c")
+    inputs.append("z")
+    assert n.inputs == ["a", "b"]
+    assert n.run({"a": 1, "b": 2}) == {"c": 3}
+
+
+def test_callable_object_default_name_uses_its_class():
+    class Scaler:
+        def __call__(self, x):
+            return x
+
+    assert node(Scaler(), "a", "b").name.startswith("Scaler__")

@@ -50,6 +50,13 @@ def test_same_result_as_sequential():
     assert result == expected == {"bottom": 6, "side": 2}
 
 
+def test_async_loading_gives_the_same_result():
+    result = ParallelRunner(max_workers=2, is_async=True).run(
+        diamond(), DataCatalog({"a": MemoryDataset(1)})
+    )
+    assert result == {"bottom": 6, "side": 2}
+
+
 def test_functions_run_in_workers_and_hooks_in_this_process(hook_manager, recorder):
     pipe = Pipeline([node(pid, "a", "p1", name="one"), node(pid, "a", "p2", name="two")])
 

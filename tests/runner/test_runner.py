@@ -4,6 +4,7 @@ hooks with Kedro's arguments, datasets released, and failures that say where to 
 from __future__ import annotations
 
 import logging
+import pickle
 import re
 import sys
 import threading
@@ -107,6 +108,7 @@ class TestMissingInputs:
             "parameters to parameters.yml, or feed values with catalog.add_feed_dict()."
         )
         assert info.value.missing == ["raw_cars", "params:alpha"]
+        assert str(pickle.loads(pickle.dumps(info.value))) == str(info.value)
         assert isinstance(info.value, ValueError)  # what Kedro raises
         assert recorder.calls == []
 
@@ -405,6 +407,38 @@ class TestThreadRunner:
         expected = SequentialRunner().run(pipe, catalog())
         assert ThreadRunner(max_workers=3).run(pipe, catalog()) == expected
         assert ThreadRunner().run(pipe, catalog()) == expected
+
+    def test_nodes_running_when_another_fails_are_finished_and_counted(self, caplog,
+                                                                        hook_manager,
+                                                                        recorder):
+        failed = threading.Event()
+
+        def fail(x):
+            failed.set()
+            raise ValueError("early failure")
+
+        def slow(x):
+            assert failed.wait(timeout=10)
+            return x
+
+        pipe = Pipeline([
+            node(fail, "a", "x", name="fail"),
+            node(slow, "a", "y", name="slow"),
+            node(add, ["x", "y"], "z", name="after"),
+        ])
+        catalog = DataCatalog({"a": MemoryDataset(1), "y": Disk()})
+
+        with caplog.at_level(logging.ERROR, logger="kedro_ipy.runner"), pytest.raises(
+            ValueError, match="early failure"
+        ):
+            ThreadRunner(max_workers=2).run(pipe, catalog, hook_manager=hook_manager)
+
+        assert catalog["y"].data == 1
+        assert [c["node"].name for c in recorder.of("after_node_run")] == ["slow"]
+        assert caplog.records[0].getMessage().endswith(
+            '1 of 3 nodes finished. To resume without recomputing persisted data, run again '
+            'with: --from-nodes "fail"'
+        )
 
     @pytest.mark.parametrize("bad", [0, -1, 1.5])
     def test_max_workers_must_be_positive(self, bad):

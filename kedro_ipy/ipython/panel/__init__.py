@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from typing import Any
 
 from .controller import PanelController
@@ -19,6 +21,9 @@ class SessionPanel:
         shell: the IPython shell whose namespace receives ``outputs``, ``catalog``, ... after a
             run, exactly as ``%session_run`` sets them; ``None`` publishes nothing.
         pipelines: name -> Pipeline, defaults to the project's registry.
+        reloader: returns the project's source reloader; by default the one ``%session_create``
+            set up in ``shell``, so a run from the panel picks up edited project code just
+            like ``%session_run``.
         background: run in a worker thread so the kernel stays free and a second click during
             a run is ignored. Default: on inside a Jupyter kernel, off elsewhere (tests, plain
             IPython), where the click returns when the run is over.
@@ -30,12 +35,15 @@ class SessionPanel:
         shell: Any = None,
         *,
         pipelines: Any = None,
+        reloader: Callable[[], Any] | None = None,
         background: bool | None = None,
     ) -> None:
         if background is None:
             background = getattr(shell, "kernel", None) is not None
+        if reloader is None and shell is not None:
+            reloader = functools.partial(_magics_reloader, shell)
         self.controller = PanelController(session, shell, pipelines=pipelines,
-                                          background=background)
+                                          reloader=reloader, background=background)
         self.view = PanelView(self.controller)
 
     @property
@@ -48,6 +56,25 @@ class SessionPanel:
         """The current choices."""
         return self.controller.model.selection
 
+    def choose(self, **values: Any) -> Selection:
+        """Set choices from code, as if picked in the controls; returns the new selection.
+
+        Keys are :class:`Selection` fields (``pipeline_name``, ``tags``, ``node_names``,
+        ``from_nodes``, ``to_nodes``, ``from_inputs``, ``to_outputs``, ``runner``,
+        ``load_versions``); the rest keep their current value.
+
+        Example:
+            ``panel.choose(pipeline_name="forecasting", tags=["training"])``
+        """
+        selection = self.selection.with_values(**values)
+        self.controller.choose(selection)
+        return selection
+
+    @property
+    def message(self) -> str:
+        """The line under the controls: what the choices would run, or why nothing."""
+        return self.controller.model.plan.message
+
     def run(self) -> bool:
         """Press Run: True when a run started (False: nothing to run, or already running)."""
         return self.controller.run()
@@ -59,7 +86,14 @@ class SessionPanel:
     def close(self) -> None:
         """Stop listening to the session and close the widgets."""
         self.controller.close()
-        self.view.widget.close()
+        self.view.close()
 
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         return self.view.widget._repr_mimebundle_(**kwargs)
+
+
+def _magics_reloader(shell: Any) -> Any:
+    """The source reloader of the extension's magics in ``shell``, if a session was created."""
+    manager = getattr(shell, "magics_manager", None)
+    magics = manager.registry.get("SessionMagics") if manager is not None else None
+    return getattr(magics, "reloader", None)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import threading
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from .model import PanelModel, Selection, plan_selection, selection_from_record
@@ -40,7 +40,8 @@ def _is_parameter(name: str) -> bool:
 def history_label(record: Mapping[str, Any]) -> str:
     """One line for a run record: when, what, status, duration."""
     when = str(record.get("started_at") or "")[:19].replace("T", " ")
-    line = selection_from_record(record).magic_line().removeprefix("%session_run").strip() or "__default__"
+    line = selection_from_record(record).magic_line().removeprefix("%session_run").strip()
+    line = line or "__default__"
     status = record.get("status") or "?"
     duration = record.get("duration_s")
     took = f" · {duration:.2f} s" if isinstance(duration, (int, float)) else ""
@@ -58,6 +59,9 @@ class PanelController:
         shell: the IPython shell whose namespace receives ``outputs``, ``catalog``, ...;
             ``None`` publishes nothing (useful outside IPython).
         pipelines: name -> Pipeline; defaults to the project's registry.
+        reloader: returns the project's source reloader (``ProjectReloader``) or None. Before
+            each run its ``reload_if_changed()`` picks up edited project code, and afterwards
+            ``snapshot_new()`` tracks modules the run imported, exactly as ``%session_run``.
         background: run ``session.run`` in a worker thread. In a kernel this keeps the click
             handler short, so a second click that arrives during the run is seen and ignored
             (with a synchronous run it would queue behind the first and start a second run).
@@ -69,6 +73,7 @@ class PanelController:
         shell: Any = None,
         *,
         pipelines: Mapping[str, Any] | None = None,
+        reloader: Callable[[], Any] | None = None,
         background: bool = False,
     ) -> None:
         self.session = session
@@ -77,6 +82,7 @@ class PanelController:
         self.model = PanelModel()
         self.observer = RunObserver(self.model)
         self._pipelines = pipelines
+        self._reloader = reloader
         self._catalog: Any = None
         self._thread: threading.Thread | None = None
         self._hook_manager = getattr(session, "_hook_manager", None)
@@ -200,8 +206,15 @@ class PanelController:
 
     def _execute(self, selection: Selection) -> None:
         runs_before = len(self.session.store.get("runs") or [])
+        reloader = self._reloader() if self._reloader is not None else None
         try:
-            outputs = self.session.run(**selection.run_kwargs())
+            if reloader is not None:
+                reloader.reload_if_changed()
+            try:
+                outputs = self.session.run(**selection.run_kwargs())
+            finally:
+                if reloader is not None:
+                    reloader.snapshot_new()
         except BaseException as exc:  # the model must leave "running" whatever happened
             record = self._new_record(runs_before)
             recorded = record.get("error") or {}
@@ -210,8 +223,7 @@ class PanelController:
                 "type": type(exc).__name__,
                 "message": str(exc),
                 "node": recorded.get("node") or (failed[0] if failed else None),
-                "traceback": "".join(traceback.format_exception(type(exc), exc,
-                                                                exc.__traceback__)),
+                "traceback": self._traceback(exc),
             }
             self.refresh_catalog()
             self.model.finish(error=error, resume_from_nodes=record.get("resume_from_nodes"),
@@ -223,6 +235,24 @@ class PanelController:
         self.refresh_catalog()
         self._publish(outputs)
         self.model.finish(outputs=outputs, nodes_done=record.get("nodes_done"))
+
+    def _traceback(self, exc: BaseException) -> str:
+        """The traceback as the user needs it: the frames in the project's own files.
+
+        The frames of the session, runner and node machinery say nothing about the user's
+        bug, so they are left out when the project's frames can be told apart (as the magic
+        does); otherwise the full traceback is given.
+        """
+        project = getattr(self.session, "_project_path", None)
+        if project is not None:
+            from kedro_ipy.ipython._display import user_frames
+
+            frames = user_frames(exc, [Path(project)])
+            if frames:
+                return ("Traceback (most recent call last; the project's frames only):\n"
+                        + "".join(traceback.format_list(frames))
+                        + "".join(traceback.format_exception_only(type(exc), exc)))
+        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
 
     def _new_record(self, runs_before: int) -> dict[str, Any]:
         runs = self.session.store.get("runs") or []

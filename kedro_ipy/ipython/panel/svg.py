@@ -196,7 +196,7 @@ def _place(layout: Layout, rows: list[list[tuple[str, str]]]) -> None:
     ]
     total_width = max(widths, default=0.0) + 2 * _MARGIN
     y = _MARGIN + _LEGEND_H + _BOX_H / 2
-    for row, row_width in zip(rows, widths):
+    for row, row_width in zip(rows, widths, strict=True):
         x = (total_width - row_width) / 2
         for key in row:
             vertex = layout.vertices[key]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import xml.etree.ElementTree as ET
 
@@ -46,7 +47,7 @@ def test_vertices_of_a_row_do_not_overlap(pipelines):
         rows.setdefault(v.y, []).append(v)
     for row in rows.values():
         row.sort(key=lambda v: v.x)
-        for a, b in zip(row, row[1:]):
+        for a, b in itertools.pairwise(row):
             assert a.x + a.width / 2 <= b.x - b.width / 2
 
 

@@ -284,3 +284,43 @@ class TestHistoryAndInspection:
         view.preview_name.value = "raw"
         view.preview_button.click()
         assert _text(view.preview_out) == repr(RAW)
+
+
+def test_choose_from_code_updates_the_controls(panel, session):
+    selection = panel.choose(pipeline_name="ds", tags=["training"], runner="Thread")
+    assert selection == panel.selection
+    view = panel.view
+    assert (view.pipeline.value, view.runner.value) == ("ds", "Thread")
+    assert view.filters["tags"].value == ["training"]
+    assert panel.message == "will run 2 of 2 nodes"
+    with pytest.raises(TypeError):
+        panel.choose(tagz=["x"])
+
+
+def test_close_stops_listening_and_closes_every_widget(session, shell, pipelines):
+    panel = SessionPanel(session, shell, pipelines=pipelines)
+    run_button = panel.view.run_button
+    panel.close()
+    assert run_button.comm is None
+    assert not session._hook_manager.is_registered(panel.controller.observer)
+
+
+def test_a_big_run_ends_with_the_whole_table_and_picture_up_to_date(shell):
+    from kedro_ipy.pipeline import Pipeline, node
+
+    def step(x):
+        return x + 1
+
+    chain = Pipeline([node(step, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(300)])
+    session = FakeSession({"__default__": chain}, {"d0": 0, "raw": RAW})
+    panel = SessionPanel(session, shell, pipelines={"__default__": chain})
+    try:
+        panel.view.run_button.click()
+        rows = dict(_rows(panel))
+        assert len(rows) == 300 and set(rows.values()) == {"done"}
+        states = re.findall(r'class="kip-node[^"]*" data-name="[^"]+" data-state="(\w+)"',
+                            panel.view.picture.value)
+        assert len(states) == 300 and set(states) == {"done"}
+        assert shell.user_ns["outputs"] == {"d300": 300}
+    finally:
+        panel.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 from pathlib import Path
@@ -101,7 +102,7 @@ def test_a_full_run_from_the_panel(panel, session, shell):
     assert (view.progress.value, view.progress.max) == (ALL_NODES, ALL_NODES)
     assert set(_rows(panel).values()) == {"done"}
     assert len(_rows(panel)) == ALL_NODES
-    assert re.search(r"<td>fit_model</td>.*?\d+\.\d\d s</td>", view.table.value)
+    assert re.search(r"<td>fit_model</td>.*?\d+\.\d+ m?s</td>", view.table.value)
     assert set(shell.user_ns["outputs"]) == {"metrics", "next_week_forecast"}
     assert "metrics:" in _text(view.outputs)
     assert type(shell.user_ns["catalog"]).__name__ == "DataCatalog"
@@ -136,6 +137,8 @@ def test_failure_then_resume_with_the_real_suggestion(tmp_path, shell):
         error = _text(view.error)
         assert "node 'fit_model' failed: ValueError: model.alpha must be >= 0, got -1.0." in error
         assert "Traceback" in error
+        assert "forecasting/nodes.py" in error and ", in fit_model" in error
+        assert "runner.py" not in error  # the machinery's frames are left out
         assert "outputs" not in shell.user_ns
         suggestion = session.store["runs"][-1]["resume_from_nodes"]
         assert suggestion
@@ -187,3 +190,33 @@ def test_catalog_tab_never_shows_credentials(panel, project):
     view.preview_button.click()
     shown = table + _text(view.preview_out) + view.widget.children[0].children[-1].children[0].value
     assert secrets and not any(secret in shown for secret in secrets)
+
+
+def test_panel_from_the_magic_picks_up_edited_project_code(ip, tmp_path):
+    project = _copy_project(tmp_path)
+    ip.run_line_magic("session_create", str(project))
+    ip.run_line_magic("session_panel", "")
+    panel = ip.magics_manager.registry["SessionMagics"].panel
+    assert isinstance(panel, SessionPanel)
+    panel.view.run_button.click()
+    assert "edited" not in ip.user_ns["outputs"]["metrics"]
+
+    nodes = project / "src" / "coffee_shop" / "pipelines" / "forecasting" / "nodes.py"
+    source = nodes.read_text()
+    assert '    return {\n        "mae"' in source
+    nodes.write_text(source.replace('    return {\n        "mae"',
+                                    '    return {\n        "edited": True,\n        "mae"'))
+    stat = nodes.stat()
+    os.utime(nodes, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    panel.view.run_button.click()
+    assert ip.user_ns["outputs"]["metrics"]["edited"] is True
+    assert panel.controller.model.snapshot().status == "success"
+
+
+def test_parallel_runner_run_ends_with_every_node_settled(panel, session):
+    panel.choose(runner="Parallel", pipeline_name="data_processing")
+    panel.view.run_button.click()
+    assert type(session.calls[0]["runner"]).__name__ == "ParallelRunner"
+    assert _rows(panel) == dict.fromkeys(
+        ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"], "done")
+    assert panel.view.progress.value == 4
