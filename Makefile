@@ -29,7 +29,7 @@ run: $(VENV)/.installed
 ## The whole test suite: lint, layering contract, unit tests, notebooks (nbval), browser e2e.
 test: $(VENV)/.installed
 	bash scripts/ensure-chromium.sh
-	$(VENV)/bin/ruff check kedro_ipy tests bench scripts
+	$(VENV)/bin/ruff check kedro_ipy tests bench scripts compat
 	$(VENV)/bin/lint-imports
 	$(PY) -m pytest
 
@@ -38,7 +38,7 @@ lab: $(VENV)/.installed
 	$(VENV)/bin/jupyter lab --notebook-dir=notebooks $(if $(filter 0,$(shell id -u)),--allow-root,)
 
 lint: $(VENV)/.installed
-	$(VENV)/bin/ruff check kedro_ipy tests bench scripts
+	$(VENV)/bin/ruff check kedro_ipy tests bench scripts compat
 	$(VENV)/bin/lint-imports
 
 ## Benchmarks side by side with Kedro 1.7.0; prints a table of timings and ratios.

@@ -13,6 +13,10 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     "kedro_ipy.config": {
         "AbstractConfigLoader", "BadConfigException", "MissingConfigException", "OmegaConfigLoader",
     },
+    "kedro_ipy.pipeline": {
+        "CircularDependencyError", "ConfirmNotUniqueError", "GroupedNodes", "Node",
+        "OutputNotUniqueError", "Pipeline", "PipelineError", "UnknownNameError", "node", "pipeline",
+    },
     "kedro_ipy.io": {
         "AbstractDataset", "AbstractVersionedDataset", "CachedDataset", "CatalogConfigResolver",
         "DataCatalog", "DatasetAlreadyExistsError", "DatasetError", "DatasetNotFoundError",
