@@ -24,6 +24,13 @@ PUBLIC_NAMES: dict[str, set[str]] = {
         "VersionNotFoundError", "generate_timestamp",
     },
     "kedro_ipy.io.datasets": {"AbstractFileDataset"},
+    "kedro_ipy.runner": {
+        "AbstractRunner", "MissingInputsError", "ParallelRunner", "RunnerError", "SequentialRunner",
+        "Task", "ThreadRunner", "UnpicklableError", "find_nodes_to_resume_from",
+    },
+    "kedro_ipy.framework.hooks": {
+        "_create_hook_manager", "_register_hooks", "_register_hooks_entry_points", "hook_impl",
+    },
     "kedro_ipy.framework.context": {"KedroContext", "KedroContextError"},
     "kedro_ipy.framework.session": {"KedroSession", "KedroSessionError", "SessionState"},
     "kedro_ipy.framework.cli": {"main"},
