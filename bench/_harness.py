@@ -30,7 +30,9 @@ def framework_module(framework: str, sub: str) -> ModuleType:
     return importlib.import_module(f"{framework}.{sub}")
 
 
-def best_of(fn: Callable[[], Any], repeat: int = 3, setup: Callable[[], Any] | None = None) -> float:
+def best_of(
+    fn: Callable[[], Any], repeat: int = 3, setup: Callable[[], Any] | None = None
+) -> float:
     """The fastest of ``repeat`` timings of ``fn()``, in seconds; GC is off while timing."""
     timings = []
     for _ in range(repeat):
