@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import math
-import sys
+import shutil
 from pathlib import Path
 
 import pytest
@@ -117,20 +117,34 @@ class TestProject:
         assert "## Best sellers" in text and "(56 days)" in text
 
 
-def test_main_job(example_project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    script = Path(__file__).resolve().parents[2] / "scripts" / "main_job.py"
-    spec = importlib.util.spec_from_file_location("main_job", script)
+def test_main_job_runs_the_quickstart_notebook(
+    example_project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`make run` executes the quickstart notebook; here on copies, so the repo stays clean."""
+    root = Path(__file__).resolve().parents[2]
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    shutil.copy(root / "notebooks" / "quickstart.ipynb", notebooks)
+    project = tmp_path / "examples" / "coffee_shop"
+    project.parent.mkdir()
+    shutil.copytree(example_project, project)
+    module = _import_script(root / "scripts" / "main_job.py")
+    executed = tmp_path / "build" / "quickstart.ipynb"
+
+    assert module.main(notebooks / "quickstart.ipynb", project, executed) == 0
+
+    out = capsys.readouterr().out
+    assert "In [2]: %session_create ../examples/coffee_shop" in out
+    assert "11/11 nodes" in out and "metrics" in out
+    assert "with 0 failing cell(s)" in out
+    assert "report (versioned):" in out and "sales_report.md" in out
+    assert executed.is_file()
+    assert len(list((project / "sessions").glob("*.json"))) == 1
+
+
+def _import_script(path: Path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
-    sys.modules["main_job"] = module
-    try:
-        spec.loader.exec_module(module)
-        assert module.main(example_project) == 0
-    finally:
-        del sys.modules["main_job"]
-    out = capsys.readouterr().out
-    assert "== data_processing: 4/4 nodes" in out
-    assert "== forecasting: 5/5 nodes" in out
-    assert "metrics = {'mae': " in out
-    assert "report (versioned):  coffee_shop/data/08_reporting/sales_report.md/" in out
-    assert "# Coffee shop sales report" in out
+    spec.loader.exec_module(module)
+    return module
