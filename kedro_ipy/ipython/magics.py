@@ -153,7 +153,9 @@ class SessionMagics(Magics):
 
     def _shown_path(self, path: str | Path | None, from_cwd: bool = False) -> str:
         """A path as the user would write it: inside the project, relative to its root;
-        with ``from_cwd``, relative to the current folder when that is short."""
+        with ``from_cwd``, relative to the current folder when it is at most one level up
+        (a notebook beside the project), otherwise absolute, which reads the same from
+        wherever the notebook is opened."""
         if path is None:
             return "?"
         path = Path(path).resolve()
@@ -162,7 +164,7 @@ class SessionMagics(Magics):
             return path.relative_to(root.resolve()).as_posix()
         if from_cwd:
             relative = Path(os.path.relpath(path, Path.cwd()))
-            if relative.parts[:3] != ("..", "..", ".."):
+            if relative.parts[:2] != ("..", ".."):
                 return relative.as_posix()
         return str(path)
 
