@@ -11,22 +11,22 @@ Without Chromium the test is skipped on a developer machine but fails on CI (``C
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
-import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
-from ._lab import CHROMIUM_FLAGS, KERNEL_IDLE_JS, RUN_ALL_JS, LabServer, find_chromium
+from ._jupyter import (
+    ARTIFACTS,
+    copy_example,
+    first_panel,
+    notebook_running,
+    require_browser,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(180)]
 
-REPO = Path(__file__).resolve().parents[2]
-EXAMPLE = REPO / "examples" / "coffee_shop"
-ARTIFACTS = REPO / "test-artifacts"
 ALL_NODES = 11
 # A project hook that makes each node take a moment, so the test can watch the run progress.
 SLOW_NODES = """\
@@ -50,146 +50,95 @@ SessionPanel(broken, get_ipython()).widget
 """
 
 
-def _need(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (required on CI)")
-    pytest.skip(reason)
-
-
-def _write_notebook(path: Path) -> None:
-    nb = nbformat.v4.new_notebook()
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3 (ipykernel)",
-                                 "language": "python"}
-    nb.cells = [
-        nbformat.v4.new_code_cell("%load_ext kedro_ipy"),
-        nbformat.v4.new_code_cell("%session_create coffee_shop"),
-        nbformat.v4.new_code_cell(SLOW_NODES),
-        nbformat.v4.new_code_cell("%session_panel"),
-        nbformat.v4.new_code_cell(BROKEN_PANEL),
-    ]
-    nbformat.write(nb, str(path))
-
-
 def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
-    chromium = find_chromium()
-    if chromium is None:
-        _need("no chromium binary (bash scripts/ensure-chromium.sh installs it)")
-    try:
-        from playwright.sync_api import expect, sync_playwright
-    except ImportError:
-        _need("playwright is not installed")
-
-    shutil.copytree(EXAMPLE, tmp_path / "coffee_shop",
-                    ignore=shutil.ignore_patterns("sessions", "__pycache__"))
-    _write_notebook(tmp_path / "panel_e2e.ipynb")
+    chromium = require_browser()
+    copy_example(tmp_path)
+    write_notebook(tmp_path / "panel_e2e.ipynb", [
+        "%load_ext kedro_ipy", "%session_create coffee_shop", SLOW_NODES, "%session_panel",
+        BROKEN_PANEL,
+    ])
     ARTIFACTS.mkdir(exist_ok=True)
     shot = ARTIFACTS / "panel_lab.png"
 
-    server = LabServer(tmp_path)
-    try:
-        server.wait_ready()
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=chromium, headless=True,
-                                        args=CHROMIUM_FLAGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 1500})
-            page.set_default_timeout(60_000)
-            expect.set_options(timeout=45_000)
-            try:
-                page.goto(server.url("/lab/tree/panel_e2e.ipynb"))
-                page.locator(".jp-NotebookPanel .jp-Notebook").first.wait_for()
-                page.wait_for_function(KERNEL_IDLE_JS, timeout=90_000)
-                page.evaluate(RUN_ALL_JS)
+    with notebook_running(tmp_path, "panel_e2e.ipynb", app="lab", chromium=chromium,
+                          fail_shot=ARTIFACTS / "panel_lab.fail.png") as page:
+        from playwright.sync_api import expect  # importable: require_browser() checked
 
-                panel = page.locator(".kedro-ipy-panel").first
-                error = page.locator('.jp-OutputArea-output[data-mime-type*="error"]')
-                expect(panel.or_(error).first).to_be_visible()
-                if error.count():  # a failing cell: say why now rather than time out later
-                    pytest.fail(f"a notebook cell failed:\n{error.first.inner_text()}")
-                expect(panel.locator(".kip-count")).to_have_text(
-                    f"will run {ALL_NODES} of {ALL_NODES} nodes")
-                expect(panel.locator(".kip-magic")).to_have_text("%session_run")
+        panel = first_panel(page)
+        expect(panel.locator(".kip-count")).to_have_text(
+            f"will run {ALL_NODES} of {ALL_NODES} nodes")
+        expect(panel.locator(".kip-magic")).to_have_text("%session_run")
 
-                # Narrow the choice in the browser: the count follows before Run is pressed.
-                tags = panel.locator(".jupyter-widget-tagsinput").first
-                tags.locator("input").press_sequentially("preprocessing")
-                # The widget adds a tag on the input's "change" event; with the suggestion list
-                # open, headless Chromium fires it on leaving the field, not on Enter.
-                tags.locator("input").press("Tab")
-                expect(panel.locator(".kip-count")).to_have_text(
-                    f"will run 4 of {ALL_NODES} nodes")
-                tags.locator(".jupyter-widget-tag-close").first.click()
-                expect(panel.locator(".kip-count")).to_have_text(
-                    f"will run {ALL_NODES} of {ALL_NODES} nodes")
+        # Narrow the choice in the browser: the count follows before Run is pressed.
+        tags = panel.locator(".jupyter-widget-tagsinput").first
+        tags.locator("input").press_sequentially("preprocessing")
+        # The widget adds a tag on the input's "change" event; with the suggestion list
+        # open, headless Chromium fires it on leaving the field, not on Enter.
+        tags.locator("input").press("Tab")
+        expect(panel.locator(".kip-count")).to_have_text(
+            f"will run 4 of {ALL_NODES} nodes")
+        tags.locator(".jupyter-widget-tag-close").first.click()
+        expect(panel.locator(".kip-count")).to_have_text(
+            f"will run {ALL_NODES} of {ALL_NODES} nodes")
 
-                run = panel.locator(".kip-run")
-                run.dblclick()  # a double click must start a single run
-                # While it runs: button disabled, one node running, the bar part-way.
-                expect(run).to_be_disabled()
-                expect(panel.locator('.kip-nodes tr[data-status="running"]')).to_have_count(1)
-                expect(panel.locator(".kip-progress-label")).to_have_text(
-                    re.compile(rf"^([1-9]|10)/{ALL_NODES} nodes$"))
-                expect(panel.locator('.kip-pipeline .kip-node[data-state="running"]')
-                       ).to_have_count(1)
-                expect(panel.locator(".kip-status")).to_contain_text(
-                    f"✓ {ALL_NODES}/{ALL_NODES} nodes done")
-                expect(panel.locator(".kip-progress-label")).to_have_text(
-                    f"{ALL_NODES}/{ALL_NODES} nodes")
-                progress = panel.locator(".kip-progress .progress-bar")
-                expect(progress).to_have_attribute("style", re.compile(r"width:\s*100%"))
-                rows = panel.locator(".kip-nodes tbody tr")
-                expect(rows).to_have_count(ALL_NODES)
-                expect(panel.locator('.kip-nodes tr[data-status="done"]')).to_have_count(
-                    ALL_NODES)
-                expect(panel.locator(".jp-OutputArea-output",
-                                     has_text="also in the variable `outputs`")).to_be_visible()
-                expect(panel.locator(".jp-OutputArea-output", has_text="metrics")
-                       .first).to_be_visible()
-                expect(run).to_be_enabled()
-                expect(run).to_have_text("Run")
-                page.screenshot(path=str(shot), full_page=True)
+        run = panel.locator(".kip-run")
+        run.dblclick()  # a double click must start a single run
+        # While it runs: button disabled, one node running, the bar part-way.
+        expect(run).to_be_disabled()
+        expect(panel.locator('.kip-nodes tr[data-status="running"]')).to_have_count(1)
+        expect(panel.locator(".kip-progress-label")).to_have_text(
+            re.compile(rf"^([1-9]|10)/{ALL_NODES} nodes$"))
+        expect(panel.locator('.kip-pipeline .kip-node[data-state="running"]')
+               ).to_have_count(1)
+        expect(panel.locator(".kip-status")).to_contain_text(
+            f"✓ {ALL_NODES}/{ALL_NODES} nodes done")
+        expect(panel.locator(".kip-progress-label")).to_have_text(
+            f"{ALL_NODES}/{ALL_NODES} nodes")
+        progress = panel.locator(".kip-progress .progress-bar")
+        expect(progress).to_have_attribute("style", re.compile(r"width:\s*100%"))
+        rows = panel.locator(".kip-nodes tbody tr")
+        expect(rows).to_have_count(ALL_NODES)
+        expect(panel.locator('.kip-nodes tr[data-status="done"]')).to_have_count(
+            ALL_NODES)
+        expect(panel.locator(".jp-OutputArea-output",
+                             has_text="also in the variable `outputs`")).to_be_visible()
+        expect(panel.locator(".jp-OutputArea-output", has_text="metrics")
+               .first).to_be_visible()
+        expect(run).to_be_enabled()
+        expect(run).to_have_text("Run")
+        page.screenshot(path=str(shot), full_page=True)
 
-                # Exactly one run in the history although Run got two clicks.
-                panel.locator(".lm-TabBar-tab", has_text="History").click()
-                options = panel.locator(".widget-select select option")
-                expect(options).to_have_count(1)
-                expect(options.first).to_contain_text("success")
+        # Exactly one run in the history although Run got two clicks.
+        panel.locator(".lm-TabBar-tab", has_text="History").click()
+        options = panel.locator(".widget-select select option")
+        expect(options).to_have_count(1)
+        expect(options.first).to_contain_text("success")
 
-                panel.locator(".lm-TabBar-tab", has_text="Picture").click()
-                expect(panel.locator(".kip-pipeline .kip-node")).to_have_count(ALL_NODES)
-                expect(panel.locator('.kip-pipeline .kip-node[data-state="done"]')).to_have_count(
-                    ALL_NODES)
-                page.screenshot(path=str(ARTIFACTS / "panel_lab_picture.png"), full_page=True)
+        panel.locator(".lm-TabBar-tab", has_text="Picture").click()
+        expect(panel.locator(".kip-pipeline .kip-node")).to_have_count(ALL_NODES)
+        expect(panel.locator('.kip-pipeline .kip-node[data-state="done"]')).to_have_count(
+            ALL_NODES)
+        page.screenshot(path=str(ARTIFACTS / "panel_lab_picture.png"), full_page=True)
 
-                panel.locator(".lm-TabBar-tab", has_text="Catalog").click()
-                expect(panel.locator(".kip-catalog")).to_contain_text("raw_orders")
-                expect(panel.locator(".kip-catalog")).not_to_contain_text("api_key")
+        panel.locator(".lm-TabBar-tab", has_text="Catalog").click()
+        expect(panel.locator(".kip-catalog")).to_contain_text("raw_orders")
+        expect(panel.locator(".kip-catalog")).not_to_contain_text("api_key")
 
-                # The second panel: a node fails; the error, traceback and Resume are shown.
-                broken = page.locator(".kedro-ipy-panel").nth(1)
-                broken.scroll_into_view_if_needed()
-                broken.locator(".kip-run").click()
-                expect(broken.locator(".kip-status")).to_contain_text("✗ node 'fit_model' failed")
-                expect(broken.locator('.kip-nodes tr[data-node="fit_model"]')).to_have_attribute(
-                    "data-status", "failed")
-                expect(broken.locator(".jp-OutputArea-output", has_text="model.alpha must be >= 0")
-                       .first).to_be_visible()
-                expect(broken.locator(".jp-OutputArea-output", has_text="Traceback")
-                       .first).to_be_visible()
-                resume = broken.locator(".kip-resume")
-                expect(resume).to_be_visible()
-                resume.click()
-                expect(broken.locator(".kip-magic")).to_have_text(
-                    "%session_run --from-nodes fit_model")
-                expect(broken.locator(".kip-count")).to_contain_text("will run")
-                broken.screenshot(path=str(ARTIFACTS / "panel_lab_failure.png"))
-            except Exception:
-                page.screenshot(path=str(ARTIFACTS / "panel_lab.fail.png"), full_page=True)
-                print(server.log_tail())
-                raise
-            finally:
-                browser.close()
-    finally:
-        started = time.monotonic()
-        how = server.stop()
-        print(f"server stopped via {how} in {time.monotonic() - started:.1f} s")
-    assert how in ("api/shutdown", "SIGTERM")
+        # The second panel: a node fails; the error, traceback and Resume are shown.
+        broken = page.locator(".kedro-ipy-panel").nth(1)
+        broken.scroll_into_view_if_needed()
+        broken.locator(".kip-run").click()
+        expect(broken.locator(".kip-status")).to_contain_text("✗ node 'fit_model' failed")
+        expect(broken.locator('.kip-nodes tr[data-node="fit_model"]')).to_have_attribute(
+            "data-status", "failed")
+        expect(broken.locator(".jp-OutputArea-output", has_text="model.alpha must be >= 0")
+               .first).to_be_visible()
+        expect(broken.locator(".jp-OutputArea-output", has_text="Traceback")
+               .first).to_be_visible()
+        resume = broken.locator(".kip-resume")
+        expect(resume).to_be_visible()
+        resume.click()
+        expect(broken.locator(".kip-magic")).to_have_text(
+            "%session_run --from-nodes fit_model")
+        expect(broken.locator(".kip-count")).to_contain_text("will run")
+        broken.screenshot(path=str(ARTIFACTS / "panel_lab_failure.png"))
