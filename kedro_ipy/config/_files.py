@@ -131,21 +131,77 @@ def _parse_yaml(text: str, path: Path) -> Any:
         return yaml.load(text, Loader=_loader_class())  # a SafeLoader subclass: safe
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        where = f", line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        # Kedro's wording first (0-based line and position, as Kedro reports them), then
+        # what went wrong, which Kedro leaves out.
+        where = f", unable to read line {mark.line}, position {mark.column}" if mark else ""
+        human = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
         problem = exc.problem or str(exc)
-        raise BadConfigException(
-            f"Invalid YAML or JSON in {path}{where}: {problem}."
+        raise config_parser_error(
+            f"Invalid YAML or JSON file {_posix(path)}{where}. YAML says: {problem}{human}.",
+            mark,
         ) from exc
     except yaml.YAMLError as exc:
-        raise BadConfigException(f"Invalid YAML or JSON in {path}: {exc}.") from exc
+        raise config_parser_error(
+            f"Invalid YAML or JSON file {_posix(path)}. {exc}.", None
+        ) from exc
+
+
+def _posix(path: Path) -> str:
+    return Path(os.path.abspath(path)).as_posix()
+
+
+@lru_cache(maxsize=1)
+def _parser_error_class() -> type:
+    """``BadConfigException`` that is also a ``yaml.parser.ParserError``.
+
+    Kedro raises ``ParserError`` for a file that does not parse; ported code may catch that,
+    our own code catches ``BadConfigException``: one class serves both. Built on first use so
+    importing the package does not import PyYAML.
+    """
+    from yaml.parser import ParserError
+
+    class ConfigParserError(BadConfigException, ParserError):
+        def __init__(self, message: str, mark: Any = None) -> None:
+            Exception.__init__(self, message)
+            self.message = message
+            self.context = None
+            self.context_mark = None
+            self.problem = None
+            self.problem_mark = mark
+            self.note = None
+
+        def __str__(self) -> str:
+            return self.message
+
+    ConfigParserError.__module__ = __name__
+    return ConfigParserError
+
+
+def config_parser_error(message: str, mark: Any) -> BadConfigException:
+    """The exception for an unreadable config file (see :func:`_parser_error_class`)."""
+    return _parser_error_class()(message, mark)  # type: ignore[no-any-return]
+
+
+# YAML 1.2 floats, as OmegaConf (and so Kedro) reads them: ``1e-3`` and ``1_000.5`` are
+# numbers, where PyYAML's YAML 1.1 rules would give the string "1e-3".
+_FLOAT_12 = re.compile(
+    r"""^(?:[-+]?\d+(?:_\d+)*\.[\d_]*(?:[eE][-+]?\d+)?
+    |[-+]?\d+(?:_\d+)*[eE][-+]?\d+
+    |\.\d+(?:_\d+)*(?:[eE][-+]\d+)?
+    |[-+]?\d+(?:_\d+)*(?::[0-5]?\d)+\.[\d_]*
+    |[-+]?\.(?:inf|Inf|INF)
+    |\.(?:nan|NaN|NAN))$""",
+    re.X,
+)
 
 
 @lru_cache(maxsize=1)
 def _loader_class() -> type:
-    """A safe loader (C-accelerated when available) that rejects repeated keys in a mapping.
+    """A safe loader (C-accelerated when available) that reads scalars as Kedro does.
 
-    PyYAML silently keeps the last of two equal keys; in a catalog that hides a dataset, so it
-    is reported like any other syntax error.
+    Like OmegaConf's loader: YAML 1.2 floats (``1e-3``), dates left as strings (OmegaConf
+    cannot hold date objects, so Kedro gives ``"2020-01-01"``), and a key repeated in one
+    mapping is an error (PyYAML would silently keep the last one, hiding a dataset).
     """
     import yaml
 
@@ -172,4 +228,14 @@ def _loader_class() -> type:
                 seen.add(key)
             return super().construct_mapping(node, deep=deep)
 
+    resolvers = {
+        first: [(tag, regex) for tag, regex in entries if tag not in _DROPPED_TAGS]
+        for first, entries in base.yaml_implicit_resolvers.items()
+    }
+    for first in "-+0123456789.":
+        resolvers.setdefault(first, []).insert(0, ("tag:yaml.org,2002:float", _FLOAT_12))
+    _StrictSafeLoader.yaml_implicit_resolvers = resolvers
     return _StrictSafeLoader
+
+
+_DROPPED_TAGS = ("tag:yaml.org,2002:timestamp",)

@@ -4,7 +4,12 @@ Supported:
     ``${a.b.c}`` (another value of the same key and environment; ``${.sibling}`` relative),
     ``${globals:key}`` / ``${globals:key, default}``,
     ``${runtime_params:key}`` / ``${runtime_params:key, default}``,
-    ``${oc.env:VAR}`` / ``${oc.env:VAR, default}`` in credentials only,
+    ``${oc.env:VAR}`` / ``${oc.env:VAR, default}`` in credentials only (everywhere when
+    ``oc.env`` is given as a custom resolver, as Kedro's docs suggest),
+    OmegaConf's other built-in resolvers, which Kedro leaves registered: ``oc.select``,
+    ``oc.coerce``, ``oc.decode``, ``oc.create``, ``oc.deprecated``, ``oc.dict.keys``,
+    ``oc.dict.values``,
+    ``${a.${b}}`` (a key built from another value) and ``${a.list[0]}``,
     ``${name:arg, ...}`` for resolvers given as ``custom_resolvers``,
     and ``\\${...}`` for a literal ``${...}``.
 
@@ -206,8 +211,6 @@ def _evaluate(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
         return _from_globals(args, ctx, path)
     if name == "runtime_params":
         return _from_runtime_params(args, ctx, path)
-    if name == "oc.env":
-        return _from_environment(args, ctx, path)
     if name in ctx.custom_resolvers:
         try:
             return ctx.custom_resolvers[name](*args)
@@ -217,17 +220,31 @@ def _evaluate(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
             raise ctx.fail(
                 path, f"Resolver '{name}' failed with {type(exc).__name__}{detail}"
             ) from exc
+    if name == "oc.env":
+        return _from_environment(args, ctx, path)
+    if name in _OC_RESOLVERS:
+        return _OC_RESOLVERS[name](args, ctx, path)
     known = ["globals", "runtime_params", *ctx.custom_resolvers]
     if ctx.key == "credentials":
         known.append("oc.env")
+    # Kedro's (OmegaConf's) sentence first: ported code matches on it.
     raise ctx.fail(
         path,
-        f"Unsupported interpolation type '{name}'. Available: {', '.join(known)}."
-        + did_you_mean(name, known),
+        f"Unsupported interpolation type {name}. Available: {', '.join(known)} and "
+        "OmegaConf's oc.* resolvers." + did_you_mean(name, [*known, *_OC_RESOLVERS]),
     )
 
 
+_BRACKET = re.compile(r"\[\s*([^\]]*?)\s*\]")
+
+
 def _reference(target: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if "${" in target:
+        # A key built from another value: ``${models.${chosen}.alpha}``.
+        target = str(_resolve_string(target, ctx, path))
+    if "[" in target:
+        # OmegaConf's ``a.b[0]`` / ``a[b]`` is the same lookup as ``a.b.0`` / ``a.b``.
+        target = _BRACKET.sub(r".\1", target)
     if not target:
         raise ctx.fail(path, "Empty interpolation '${}'")
     if target.startswith("."):
@@ -323,7 +340,11 @@ def _from_globals(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -
     default = _one_or_two("globals", args, ctx, path)
     name = args[0]
     if name.startswith("_"):
-        raise ctx.fail(path, f"Globals key '{name}' starts with '_'; such keys are private")
+        raise ctx.fail(
+            path,
+            f"Keys starting with '_' are not supported for globals. '{name}' is private to "
+            "the globals files",
+        )
     value = lookup(ctx.globals_getter(), name)
     if value is not MISSING:
         return value
@@ -334,7 +355,11 @@ def _from_globals(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -
 
 def _from_runtime_params(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
     if ctx.key == "globals":
-        raise ctx.fail(path, "The 'runtime_params' resolver cannot be used in globals")
+        raise ctx.fail(
+            path,
+            "The `runtime_params:` resolver is not supported for globals. Globals are read "
+            "before any run, so they cannot depend on runtime parameters",
+        )
     default = _one_or_two("runtime_params", args, ctx, path)
     value = lookup(ctx.runtime_params, args[0])
     if value is not MISSING:
@@ -342,15 +367,16 @@ def _from_runtime_params(args: list[Any], ctx: ResolveContext, path: tuple[str, 
         return value
     if default is not MISSING:
         return default
-    raise ctx.fail(
-        path, f"Runtime parameter '{args[0]}' not found and no default value provided"
-    )
+    raise ctx.fail(path, f"Runtime parameter '{args[0]}' not found and no default value provided")
 
 
 def _from_environment(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
     if ctx.key != "credentials":
         raise ctx.fail(
-            path, "The 'oc.env' resolver reads environment variables in credentials only"
+            path,
+            "Unsupported interpolation type oc.env. Environment variables are read in "
+            "credentials only; give {'oc.env': ...} in custom_resolvers "
+            "(CONFIG_LOADER_ARGS) to read them everywhere",
         )
     default = _one_or_two("oc.env", args, ctx, path)
     value = os.environ.get(args[0])
@@ -359,3 +385,131 @@ def _from_environment(args: list[Any], ctx: ResolveContext, path: tuple[str, ...
     if default is not MISSING:
         return default
     raise ctx.fail(path, f"Environment variable '{args[0]}' is not set and has no default")
+
+
+# OmegaConf's built-in resolvers other than ``oc.env`` (Kedro leaves them registered). Each
+# takes the already-parsed arguments.
+def _oc_select(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.select:key, default}``: the value at ``key``, or ``default`` (``None``)."""
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+        raise ctx.fail(path, f"'oc.select' takes a key and an optional default, got {args!r}")
+    default = args[1] if len(args) == 2 else None
+    try:
+        return _reference(args[0].strip(), ctx, path)
+    except BadConfigException:
+        if lookup(ctx.root, _absolute(args[0].strip(), path)) is not MISSING:
+            raise  # the key exists but its own interpolation is broken
+        return default
+
+
+def _oc_deprecated(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.deprecated:new_key}``: the value at ``new_key``, with a warning."""
+    import warnings
+
+    if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
+        raise ctx.fail(path, f"'oc.deprecated' takes a key and an optional message, got {args!r}")
+    dotted = ".".join(path)
+    message = (
+        args[1]
+        if len(args) == 2
+        else f"'{dotted}' is deprecated. Change your code and config to use '{args[0]}'"
+    )
+    warnings.warn(
+        str(message).replace("$OLD_KEY", dotted).replace("$NEW_KEY", args[0]),
+        UserWarning,
+        stacklevel=2,
+    )
+    return _reference(args[0].strip(), ctx, path)
+
+
+def _oc_decode(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.decode:'[1, 2]'}``: a string read as a value (number, bool, null, list, dict)."""
+    if len(args) != 1:
+        raise ctx.fail(path, f"'oc.decode' takes one argument, got {len(args)}")
+    value = args[0]
+    if value is None or not isinstance(value, str):
+        return value
+    return _argument(value, ctx, path)
+
+
+def _oc_create(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.create:{a: 1}}``: a dict or list from a value, or from YAML text."""
+    if len(args) != 1:
+        raise ctx.fail(path, f"'oc.create' takes one argument, got {len(args)}")
+    value = args[0]
+    if isinstance(value, str):
+        import yaml
+
+        try:
+            value = yaml.safe_load(value)
+        except yaml.YAMLError as exc:
+            raise ctx.fail(path, f"'oc.create' could not read {value!r}: {exc}") from exc
+    return resolve_tree(value, ctx, path)
+
+
+def _oc_dict_node(name: str, args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if len(args) != 1 or not isinstance(args[0], str):
+        raise ctx.fail(path, f"'{name}' takes the key of a mapping, got {args!r}")
+    node = _reference(args[0].strip(), ctx, path)
+    if not isinstance(node, Mapping):
+        raise ctx.fail(path, f"'{name}' needs a mapping at '{args[0]}', got {type(node).__name__}")
+    return node
+
+
+def _oc_dict_keys(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.dict.keys:key}``: the keys of the mapping at ``key``, as a list."""
+    return list(_oc_dict_node("oc.dict.keys", args, ctx, path))
+
+
+def _oc_dict_values(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.dict.values:key}``: the values of the mapping at ``key``, as a list."""
+    return list(_oc_dict_node("oc.dict.values", args, ctx, path).values())
+
+
+def _absolute(target: str, path: tuple[str, ...]) -> str:
+    if not target.startswith("."):
+        return target
+    ups = len(target) - len(target.lstrip("."))
+    base = path[: max(len(path) - ups, 0)]
+    return ".".join((*base, *target.lstrip(".").split(".")))
+
+
+_TRUE = ("true", "yes", "on", "y", "1")
+_FALSE = ("false", "no", "off", "n", "0")
+
+
+def _oc_coerce(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    """``${oc.coerce:int, ${x}}``: a value converted to ``bool``, ``int``, ``float`` or ``str``."""
+    if len(args) != 2 or args[0] not in ("bool", "int", "float", "str"):
+        raise ctx.fail(
+            path, f"'oc.coerce' takes one of bool, int, float, str and a value, got {args!r}"
+        )
+    kind, value = args
+    try:
+        if kind == "str":
+            return str(value)
+        if kind == "bool":
+            if isinstance(value, str):
+                lowered = value.strip().lower()
+                if lowered in _TRUE or lowered in _FALSE:
+                    return lowered in _TRUE
+                raise ValueError(f"{value!r} is not a boolean")
+            return bool(value)
+        if kind == "int":
+            if isinstance(value, float) and not value.is_integer():
+                raise ValueError(f"{value!r} is not a whole number")
+            return int(value)
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise ctx.fail(path, f"'oc.coerce' cannot make a {kind} of {value!r}: {exc}") from exc
+
+
+_OC_RESOLVERS: dict[str, Callable[[list[Any], ResolveContext, tuple[str, ...]], Any]] = {
+    "oc.select": _oc_select,
+    "oc.coerce": _oc_coerce,
+    "oc.decode": _oc_decode,
+    "oc.create": _oc_create,
+    "oc.deprecated": _oc_deprecated,
+    "oc.dict.keys": _oc_dict_keys,
+    "oc.dict.values": _oc_dict_values,
+}

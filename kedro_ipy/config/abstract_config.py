@@ -13,9 +13,13 @@ from typing import Any
 __all__ = ["AbstractConfigLoader", "BadConfigException", "MissingConfigException"]
 
 
-class BadConfigException(Exception):
+class BadConfigException(ValueError):
     """A config file exists but cannot be used: invalid YAML, a key defined twice in one
-    environment, an interpolation that cannot be resolved."""
+    environment, an interpolation that cannot be resolved.
+
+    It is a ``ValueError`` because Kedro's loader reports these cases with ``ValueError`` (or
+    subclasses of it), so ``except ValueError`` in ported code keeps working.
+    """
 
 
 class MissingConfigException(Exception):

@@ -5,11 +5,17 @@ renaming imports. It does not use OmegaConf: files are read with PyYAML's safe l
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator, KeysView
 from pathlib import Path
 from typing import Any
 
-from kedro_ipy.config._files import list_config_files, match_patterns, read_config_file
+from kedro_ipy.config._files import (
+    CONFIG_SUFFIXES,
+    list_config_files,
+    match_patterns,
+    read_config_file,
+)
 from kedro_ipy.config._resolve import MISSING, ResolveContext, resolve_tree
 from kedro_ipy.config.abstract_config import (
     AbstractConfigLoader,
@@ -24,10 +30,13 @@ _DEFAULT_PATTERNS: dict[str, list[str]] = {
     "catalog": ["catalog*", "catalog*/**", "**/catalog*"],
     "parameters": ["parameters*", "parameters*/**", "**/parameters*"],
     "credentials": ["credentials*", "credentials*/**", "**/credentials*"],
-    "globals": ["globals.yml", "globals.yaml"],
+    "globals": ["globals.yml"],
 }
-_MERGE_STRATEGIES = ("destructive", "soft")
-_BUILTIN_RESOLVERS = ("globals", "runtime_params", "oc.env")
+_MERGE_STRATEGIES = ("soft", "destructive")
+# Resolvers a custom one may not replace (``oc.env`` may be given: Kedro's documented way to
+# read environment variables outside credentials).
+_BUILTIN_RESOLVERS = ("globals", "runtime_params")
+_ARCHIVE_SUFFIXES = (".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".zip")
 
 
 class OmegaConfigLoader(AbstractConfigLoader):
@@ -38,7 +47,13 @@ class OmegaConfigLoader(AbstractConfigLoader):
     one of them; for parameters, a nested key), resolves ``${...}`` interpolations, and then
     lets the run environment's top-level keys replace the base ones (``merge_strategy``
     ``"soft"`` merges nested keys instead). Runtime parameters win over ``parameters`` at any
-    depth. Results are cached per key: a loader reads each file once.
+    depth. As in Kedro, every access reads the files again (so an edited file shows up in a
+    notebook); a file whose modification time did not change is not parsed again.
+
+    With neither ``base_env`` nor ``default_run_env`` (the defaults when the loader is used
+    directly), the files are read from ``conf_source`` itself; a project gets ``"base"`` and
+    ``"local"`` from ``settings.CONFIG_LOADER_ARGS``. ``conf_source`` may also be a
+    ``.tar.gz``/``.zip`` archive of the config folder, as ``kedro package`` makes.
 
     Args:
         conf_source: The folder holding the environment folders.
@@ -48,11 +63,11 @@ class OmegaConfigLoader(AbstractConfigLoader):
             ``${runtime_params:key}``.
         config_patterns: Extra or replacement glob patterns per key, e.g.
             ``{"spark": ["spark*", "spark*/**"]}`` makes ``loader["spark"]`` work.
-        base_env: The environment every run reads first (``"base"`` when ``None``).
-        default_run_env: The run environment when ``env`` is ``None`` (``"local"`` when
-            ``None``). A missing default run environment counts as empty; a missing ``env``
-            that was asked for is an error, raised by the constructor.
-        custom_resolvers: Functions usable as ``${name:arg, ...}``.
+        base_env: The environment every run reads first; ``None`` reads ``conf_source``.
+        default_run_env: The run environment when ``env`` is ``None``; ``None`` means none.
+            An environment folder that does not exist is reported when a key is read.
+        custom_resolvers: Functions usable as ``${name:arg, ...}``; ``"oc.env"`` among them
+            enables environment variables in every key, not only credentials.
         merge_strategy: ``{key: "destructive" | "soft"}``; destructive is the default.
         ignore_hidden: Skip files and folders whose name starts with a dot.
         restrict_runtime_params_type_selection: Refuse a catalog ``type`` chosen by a runtime
@@ -60,7 +75,8 @@ class OmegaConfigLoader(AbstractConfigLoader):
 
     Raises:
         ValueError: an unknown merge strategy or a custom resolver that shadows a built-in one.
-        MissingConfigException: ``env`` names an environment folder that does not exist.
+        BadConfigException: the globals files cannot be read (they are read at construction,
+            as Kedro does).
 
     Example:
         >>> loader = OmegaConfigLoader("conf", env="prod")  # doctest: +SKIP
@@ -83,8 +99,9 @@ class OmegaConfigLoader(AbstractConfigLoader):
         restrict_runtime_params_type_selection: bool = False,
     ) -> None:
         super().__init__(conf_source=str(conf_source), env=env, runtime_params=runtime_params)
-        self.base_env = "base" if base_env is None else base_env
-        self.default_run_env = "local" if default_run_env is None else default_run_env
+        self.base_env = base_env or ""
+        self.default_run_env = default_run_env or ""
+        self._root = _unpack_if_archive(self.conf_source)
         self.config_patterns: dict[str, list[str]] = {
             **{k: list(v) for k, v in _DEFAULT_PATTERNS.items()},
             **{k: list(v) for k, v in (config_patterns or {}).items()},
@@ -92,9 +109,10 @@ class OmegaConfigLoader(AbstractConfigLoader):
         self.merge_strategy = dict(merge_strategy or {})
         for key, strategy in self.merge_strategy.items():
             if strategy not in _MERGE_STRATEGIES:
+                # Kedro's sentence first (it raises when merging; we raise at once).
                 raise ValueError(
-                    f"Merge strategy '{strategy}' for '{key}' is not supported. "
-                    f"Use one of: {', '.join(_MERGE_STRATEGIES)}."
+                    f"Merging strategy {strategy} not supported. The accepted merging "
+                    f"strategies are {list(_MERGE_STRATEGIES)}. It was given for '{key}'."
                     + did_you_mean(str(strategy), _MERGE_STRATEGIES)
                 )
         self._custom_resolvers = dict(custom_resolvers or {})
@@ -106,13 +124,15 @@ class OmegaConfigLoader(AbstractConfigLoader):
         self.ignore_hidden = ignore_hidden
         self.restrict_runtime_params_type_selection = restrict_runtime_params_type_selection
         self._runtime_nested = nest_dotted_keys(self.runtime_params)
-        self._env_listings: dict[str, list[str] | None] = {}
-        self._resolved: dict[str, dict[str, Any]] = {}
-        self._loading_globals = False
-        if env is not None and env != self.base_env:
-            # An environment asked for by name that does not exist is a typo to report now:
-            # callers that treat a key without files as empty would otherwise hide it.
-            self._listing(env, required=True)
+        self._loading_globals = True
+        try:
+            # Read once, now, as Kedro does: a broken globals file fails the constructor and
+            # ``${globals:...}`` sees the globals of the loader's creation.
+            self._globals_value: dict[str, Any] = self["globals"]
+        except MissingConfigException:
+            self._globals_value = {}
+        finally:
+            self._loading_globals = False
 
     # Mapping interface --------------------------------------------------------------------
     def __getitem__(self, key: str) -> dict[str, Any]:
@@ -120,19 +140,16 @@ class OmegaConfigLoader(AbstractConfigLoader):
             return self.data[key]
         if key not in self.config_patterns:
             raise KeyError(
-                f"No config patterns were found for '{key}' in the config loader. Known keys: "
-                f"{', '.join(self.config_patterns)}." + did_you_mean(key, self.config_patterns)
+                f"No config patterns were found for '{key}' in your config loader. Known "
+                f"keys: {', '.join(self.config_patterns)}."
+                + did_you_mean(key, self.config_patterns)
             )
-        if key not in self._resolved:
-            self._resolved[key] = self._load(key)
-        return _copy_tree(self._resolved[key])
+        return self._load(key)
 
     def __setitem__(self, key: str, value: Any) -> None:
         # An explicit value replaces what the files say; globals feed every other key.
         if key == "globals":
-            self._resolved.clear()
-        else:
-            self._resolved.pop(key, None)
+            self._globals_value = value
         super().__setitem__(key, value)
 
     def __contains__(self, key: object) -> bool:
@@ -163,71 +180,100 @@ class OmegaConfigLoader(AbstractConfigLoader):
         return self.env or self.default_run_env
 
     def _env_dir(self, env: str) -> Path:
-        return Path(self.conf_source) / env if env else Path(self.conf_source)
+        return self._root / env if env else self._root
 
-    def _listing(self, env: str, *, required: bool) -> list[str] | None:
-        """The config files of one environment, walked once per loader."""
-        if env not in self._env_listings:
-            env_dir = self._env_dir(env)
-            if env_dir.is_dir():
-                self._env_listings[env] = list_config_files(env_dir, self.ignore_hidden)
-            else:
-                self._env_listings[env] = None
-        listing = self._env_listings[env]
-        if listing is None and required:
+    def _env_files(self, env: str, patterns: list[str]) -> list[Path]:
+        """The config files of one environment matching ``patterns``, sorted."""
+        env_dir = self._env_dir(env)
+        if not env_dir.is_dir():
             raise MissingConfigException(self._missing_env_message(env))
-        return listing
+        listing = list_config_files(env_dir, self.ignore_hidden)
+        inside = [p for p in patterns if ".." not in p.split("/")]
+        found = [env_dir / rel for rel in match_patterns(listing, inside)]
+        outside = [p for p in patterns if ".." in p.split("/")]
+        if outside:
+            found = sorted(set(found) | set(self._glob_outside(env_dir, outside)))
+        return found
+
+    def _glob_outside(self, env_dir: Path, patterns: list[str]) -> list[Path]:
+        """Files matched by patterns that climb out of the environment (``../**/x*``)."""
+        import glob
+
+        found: list[Path] = []
+        for pattern in patterns:
+            for hit in glob.glob(str(env_dir / pattern), recursive=True):
+                path = Path(os.path.normpath(hit))
+                if (
+                    path.is_file()
+                    and path.name.endswith(CONFIG_SUFFIXES)
+                    and not (self.ignore_hidden and self._is_hidden(str(path)))
+                ):
+                    found.append(path)
+        return found
 
     def _missing_env_message(self, env: str) -> str:
-        root = Path(self.conf_source)
+        root = self._root
+        # Kedro's sentence first (ported code matches on it), then what is there instead.
+        head = (
+            "Given configuration path either does not exist or is not a valid directory: "
+            f"{self._env_dir(env)}"
+        )
         if not root.is_dir():
             return (
-                f"Config folder {root} does not exist, so environment '{env}' cannot be read. "
-                f"Check CONF_SOURCE in settings.py or the conf_source given."
+                f"{head}. The config folder {root} does not exist: check CONF_SOURCE in "
+                f"settings.py or the conf_source given."
             )
         available = sorted(
             p.name for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")
         )
         listed = ", ".join(available) if available else "none"
         return (
-            f"Config environment '{env}' not found: {self._env_dir(env)} is not a folder. "
-            f"Environments in {root}: {listed}." + did_you_mean(env, available)
+            f"{head}. Environments in {root}: {listed}." + did_you_mean(env, available)
         )
+
+    def _is_hidden(self, path_str: str) -> bool:
+        """Whether ``path_str`` is a hidden file or lies in a hidden folder below
+        ``conf_source`` (a hidden folder above the config folder does not count)."""
+        path = Path(path_str).resolve().as_posix()
+        root = Path(self.conf_source).resolve().as_posix()
+        if path.startswith(root):
+            path = path[len(root) :]
+        return any(part.startswith(".") for part in path.split("/"))
 
     def _load(self, key: str) -> dict[str, Any]:
         patterns = self.config_patterns[key]
-        base_files = match_patterns(self._listing(self.base_env, required=True) or [], patterns)
+        base_files = self._env_files(self.base_env, patterns)
         run_env = self.run_env
-        env_files: list[str] = []
-        if run_env != self.base_env:
-            listing = self._listing(run_env, required=self.env is not None)
-            env_files = match_patterns(listing, patterns) if listing is not None else []
-        if not base_files and not env_files:
-            if key == "globals":
-                return {}
-            raise MissingConfigException(
-                f"No YAML or JSON files for '{key}' in {self._env_dir(self.base_env)} or "
-                f"{self._env_dir(run_env)} matching the patterns {patterns}."
-            )
+        if run_env == self.base_env:
+            return self._finish(key, self._load_env(key, self.base_env, base_files))
+        # Base first, as Kedro does: an error in a base file is reported before a missing
+        # run environment.
         merged = self._load_env(key, self.base_env, base_files)
-        if run_env != self.base_env and env_files:
+        env_files = self._env_files(run_env, patterns)
+        if not base_files and not env_files and key != "globals":
+            raise MissingConfigException(
+                f"No files of YAML or JSON format found in {self._env_dir(self.base_env)} or "
+                f"{self._env_dir(run_env)} matching the glob pattern(s): {patterns}"
+            )
+        if env_files:
             env_config = self._load_env(key, run_env, env_files)
             if self.merge_strategy.get(key, "destructive") == "soft":
                 merged = deep_merge(merged, env_config)
             else:
                 merged.update(env_config)
+        return self._finish(key, merged)
+
+    def _finish(self, key: str, merged: dict[str, Any]) -> dict[str, Any]:
         if key == "parameters" and self._runtime_nested:
             merged = deep_merge(merged, self._runtime_nested)
         return merged
 
-    def _load_env(self, key: str, env: str, files: list[str]) -> dict[str, Any]:
+    def _load_env(self, key: str, env: str, files: list[Path]) -> dict[str, Any]:
         """Read, check, merge and resolve one environment's files for ``key``."""
-        env_dir = self._env_dir(env)
         raw: dict[str, Any] = {}
         origins: dict[str, Path] = {}
         seen_keys: dict[Path, set[str]] = {}
-        for rel in files:
-            path = env_dir / rel
+        for path in files:
             content = read_config_file(path)
             if content is None:
                 continue
@@ -240,7 +286,7 @@ class OmegaConfigLoader(AbstractConfigLoader):
             raw = deep_merge(raw, content)
             for top in content:
                 origins.setdefault(str(top), path)
-        _check_duplicates(seen_keys, env)
+        _check_duplicates(seen_keys)
         root: dict[str, Any] = raw
         if key == "parameters" and self._runtime_nested:
             root = deep_merge(raw, self._runtime_nested)
@@ -266,22 +312,12 @@ class OmegaConfigLoader(AbstractConfigLoader):
         return resolved
 
     def _globals(self) -> dict[str, Any]:
-        """The merged globals, read once, for ``${globals:...}``; ``{}`` when there are none."""
-        if "globals" in self.data:
-            return self.data["globals"]
-        if "globals" not in self._resolved:
-            if self._loading_globals:
-                raise BadConfigException(
-                    "The 'globals' resolver cannot be used inside the globals files."
-                )
-            self._loading_globals = True
-            try:
-                self._resolved["globals"] = self._load("globals")
-            except MissingConfigException:
-                self._resolved["globals"] = {}
-            finally:
-                self._loading_globals = False
-        return self._resolved["globals"]
+        """The globals read at construction (or set explicitly), for ``${globals:...}``."""
+        if self._loading_globals:
+            raise BadConfigException(
+                "The 'globals' resolver cannot be used inside the globals files."
+            )
+        return self._globals_value
 
 
 def nest_dotted_keys(params: dict[str, Any] | None) -> dict[str, Any]:
@@ -331,34 +367,67 @@ def _leaf_keys(tree: dict[str, Any], prefix: str = "") -> set[str]:
         full = f"{prefix}{key}"
         if not prefix and str(key).startswith("_"):
             continue
-        if isinstance(value, dict) and value:
+        if isinstance(value, dict):
             keys |= _leaf_keys(value, full + ".")
         else:
             keys.add(full)
     return keys
 
 
-def _check_duplicates(seen_keys: dict[Path, set[str]], env: str) -> None:
+def _check_duplicates(seen_keys: dict[Path, set[str]]) -> None:
+    """A key may be defined in only one file of an environment: list every clash.
+
+    The wording is Kedro's (ported code and tests match on it): one line per pair of files,
+    ``Duplicate keys found in <file> and <file>: <keys>``, the keys cut at 100 characters.
+    """
     problems: list[str] = []
     files = list(seen_keys)
     for i, first in enumerate(files):
         for second in files[i + 1 :]:
             common = seen_keys[first] & seen_keys[second]
             if common:
-                names = ", ".join(f"'{k}'" for k in sorted(common))
-                problems.append(f"{names} defined in both {first} and {second}")
+                names = ", ".join(sorted(common))
+                if len(names) > 100:
+                    names = names[:100] + "..."
+                problems.append(
+                    f"Duplicate keys found in {_posix(first)} and {_posix(second)}: {names}"
+                )
     if problems:
-        raise BadConfigException(
-            f"Duplicate keys in environment '{env}': "
-            + "; ".join(problems)
-            + ". A key may be defined in only one file per environment."
-        )
+        raise BadConfigException("\n".join(problems))
 
 
-def _copy_tree(tree: Any) -> Any:
-    """Copy dicts and lists (leaves are shared): callers may edit what they get back."""
-    if isinstance(tree, dict):
-        return {k: _copy_tree(v) for k, v in tree.items()}
-    if isinstance(tree, list):
-        return [_copy_tree(v) for v in tree]
-    return tree
+def _posix(path: Path) -> str:
+    return Path(os.path.abspath(path)).as_posix()
+
+
+def _unpack_if_archive(conf_source: str) -> Path:
+    """The config folder: ``conf_source`` itself, or where its archive was unpacked.
+
+    An archive (``kedro package`` ships ``conf-<package>.tar.gz``) is unpacked once into a
+    temporary folder removed when the interpreter exits; like Kedro, the config folder is the
+    last top-level entry of the archive.
+    """
+    source = Path(conf_source)
+    if not (conf_source.lower().endswith(_ARCHIVE_SUFFIXES) and source.is_file()):
+        return source
+    import atexit
+    import shutil
+    import tempfile
+
+    target = Path(tempfile.mkdtemp(prefix="kedro_ipy_conf_"))
+    atexit.register(shutil.rmtree, target, True)
+    if conf_source.lower().endswith(".zip"):
+        import zipfile
+
+        with zipfile.ZipFile(source) as archive:
+            archive.extractall(target)  # zipfile drops absolute and ".." parts
+    else:
+        import tarfile
+
+        with tarfile.open(source) as archive:
+            if hasattr(tarfile, "data_filter"):
+                archive.extractall(target, filter="data")
+            else:  # pragma: no cover - Python without extraction filters
+                archive.extractall(target)
+    entries = sorted(p.name for p in target.iterdir())
+    return target / entries[-1] if entries else target

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import logging
 import os
 import re
 import sys
@@ -23,6 +24,7 @@ __all__ = [
 _PYPROJECT = "pyproject.toml"
 _SECTIONS = ("kedro", "kedro_ipy")
 _SECTION_HEADER = re.compile(r"^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(kedro|kedro_ipy)[ \t]*\]", re.M)
+_MANDATORY_KEYS = ("package_name", "project_name", "kedro_init_version")
 _KNOWN_KEYS = (
     "package_name",
     "project_name",
@@ -41,6 +43,14 @@ class ProjectMetadataError(RuntimeError):
 class ProjectNotFoundError(ProjectMetadataError):
     """The folder is not a project: no ``pyproject.toml`` with a ``[tool.kedro]`` or
     ``[tool.kedro_ipy]`` section."""
+
+
+class SourceDirOutsideProjectError(ProjectMetadataError, ValueError):
+    """``source_dir`` points outside the project folder (a ``ValueError``, as in Kedro)."""
+
+
+class SourceDirNotFoundError(ProjectMetadataError, NotADirectoryError):
+    """``source_dir`` does not exist (a ``NotADirectoryError``, as in Kedro)."""
 
 
 class ProjectMetadata(NamedTuple):
@@ -109,10 +119,13 @@ def bootstrap_project(project_path: str | Path) -> ProjectMetadata:
             for and, when the folder is inside a project, where that project is.
         ProjectMetadataError: the metadata is unusable.
         SettingsError: a value in the project's ``settings.py`` is unusable.
+
+    A package that cannot be imported is not an error here (as in Kedro, pipelines are only
+    imported when first read), but it is logged as a warning naming the folder looked in.
     """
     root = Path(project_path).expanduser().resolve()
-    metadata = _read_metadata(root)
-    _add_source_dir_to_path(metadata.source_dir, root)
+    metadata = _get_project_metadata(root)
+    _add_src_to_path(metadata.source_dir, root)
     _forget_other_copies(metadata.package_name, metadata.source_dir)
     if importlib.util.find_spec(metadata.package_name) is None:
         folders = (
@@ -120,11 +133,13 @@ def bootstrap_project(project_path: str | Path) -> ProjectMetadata:
             if metadata.source_dir.is_dir()
             else []
         )
-        raise ProjectMetadataError(
-            f"Package '{metadata.package_name}' (package_name in {metadata.config_file}) "
-            f"cannot be imported: there is no {metadata.source_dir / metadata.package_name} "
-            f"folder and no installed package of that name."
-            + did_you_mean(metadata.package_name, folders)
+        logging.getLogger(__name__).warning(
+            "Package '%s' (package_name in %s) cannot be imported: there is no %s folder and "
+            "no installed package of that name.%s",
+            metadata.package_name,
+            metadata.config_file,
+            metadata.source_dir / metadata.package_name,
+            did_you_mean(metadata.package_name, folders),
         )
     # ``project`` and ``startup`` share a layer whose members may not import each other
     # statically (pyproject.toml's layers contract); the call goes through importlib.
@@ -133,11 +148,26 @@ def bootstrap_project(project_path: str | Path) -> ProjectMetadata:
     return metadata
 
 
-def _read_metadata(root: Path) -> ProjectMetadata:
+def _get_project_metadata(project_path: Path) -> ProjectMetadata:
+    """Read ``<project_path>/pyproject.toml`` (Kedro's private name, kept for ported code).
+
+    Unlike Kedro, ``project_name`` and ``kedro_init_version`` may be left out (a project made
+    for kedro_ipy alone needs only ``package_name``) and the version is not compared with
+    Kedro's: kedro_ipy is not Kedro.
+
+    Raises:
+        ProjectNotFoundError: no ``pyproject.toml``, or no ``[tool.kedro]`` section in it.
+        ProjectMetadataError: unparsable, an unknown key, or no usable ``package_name``.
+    """
+    root = project_path
     pyproject = root / _PYPROJECT
     wanted = "a pyproject.toml with a [tool.kedro] or [tool.kedro_ipy] section"
     if not pyproject.is_file():
-        message = f"{root} is not a project: looked for {wanted} there and found no pyproject.toml."
+        # Kedro's sentence first: ported code matches on it.
+        message = (
+            f"Could not find the project configuration file '{_PYPROJECT}' in {root}. "
+            f"{root} is not a project: looked for {wanted} there."
+        )
         above = find_project_root(root.parent) if root.parent != root else None
         if above is not None:
             message += f" The folder {above} above it is a project; did you mean that?"
@@ -145,24 +175,36 @@ def _read_metadata(root: Path) -> ProjectMetadata:
     try:
         document = _load_toml(pyproject)
     except ValueError as exc:
-        raise ProjectMetadataError(f"Cannot parse {pyproject}: {exc}") from exc
+        raise ProjectMetadataError(
+            f"Failed to parse '{_PYPROJECT}' file. {pyproject}: {exc}"
+        ) from exc
     tool = document.get("tool", {})
     sections = [tool[name] for name in _SECTIONS if isinstance(tool.get(name), dict)]
     if not sections:
         raise ProjectNotFoundError(
-            f"{root} is not a project: looked for {wanted}, but {pyproject} has neither section."
+            f"There's no '[tool.kedro]' section in the '{_PYPROJECT}'. {root} is not a "
+            f"project: looked for {wanted}, but {pyproject} has neither section."
         )
     values: dict[str, Any] = {}
     for section in sections:  # [tool.kedro_ipy] wins over [tool.kedro]
         values.update(section)
-    unknown = [key for key in values if key not in _KNOWN_KEYS]
-    if unknown:
-        hints = "".join(did_you_mean(key, _KNOWN_KEYS) for key in unknown)
-        raise ProjectMetadataError(
-            f"Unknown key(s) {', '.join(repr(k) for k in unknown)} in the [tool.kedro] section "
-            f"of {pyproject}. Valid keys: {', '.join(_KNOWN_KEYS)}.{hints}"
-        )
     package_name = values.get("package_name")
+    unknown = [key for key in values if key not in _KNOWN_KEYS]
+    hints = "".join(did_you_mean(key, _KNOWN_KEYS) for key in unknown)
+    if package_name is None:
+        missing = [key for key in _MANDATORY_KEYS if key not in values]
+        typos = f" Unknown: {', '.join(repr(k) for k in unknown)}.{hints}" if unknown else ""
+        raise ProjectMetadataError(
+            f"Missing required keys {missing} from '{_PYPROJECT}'. kedro_ipy needs at least "
+            f"package_name, the project's Python package, in the [tool.kedro] section of "
+            f"{pyproject}.{typos}"
+        )
+    if unknown:
+        raise ProjectMetadataError(
+            f"Found unexpected keys in '{_PYPROJECT}'. Make sure it only contains the "
+            f"following keys: {list(_KNOWN_KEYS)}. Unknown: "
+            f"{', '.join(repr(k) for k in unknown)} in {pyproject}.{hints}"
+        )
     if not isinstance(package_name, str) or not package_name.isidentifier():
         raise ProjectMetadataError(
             f"The [tool.kedro] section of {pyproject} must set package_name to the project's "
@@ -181,18 +223,30 @@ def _read_metadata(root: Path) -> ProjectMetadata:
     )
 
 
-def _add_source_dir_to_path(source_dir: Path, root: Path) -> None:
+def _validate_source_path(source_path: Path, project_path: Path) -> None:
+    """Check that the source folder is inside the project folder and exists.
+
+    Raises:
+        SourceDirOutsideProjectError: (a ``ValueError``) it is outside the project.
+        SourceDirNotFoundError: (a ``NotADirectoryError``) it does not exist.
+    """
     try:
-        source_dir.relative_to(root)
+        source_path.relative_to(project_path)
     except ValueError:
-        raise ProjectMetadataError(
-            f"The source folder {source_dir} must be inside the project folder {root}."
+        raise SourceDirOutsideProjectError(
+            f"Source path '{source_path}' has to be relative to your project root "
+            f"'{project_path}'. Set source_dir in the [tool.kedro] section of pyproject.toml "
+            f"to a folder inside the project."
         ) from None
-    if not source_dir.is_dir():
-        raise ProjectMetadataError(
-            f"The source folder {source_dir} does not exist (set source_dir in the "
-            f"[tool.kedro] section of pyproject.toml when the package is elsewhere)."
+    if not source_path.exists():
+        raise SourceDirNotFoundError(
+            f"Source path '{source_path}' cannot be found. Set source_dir in the [tool.kedro] "
+            f"section of pyproject.toml when the package is elsewhere."
         )
+
+
+def _add_src_to_path(source_dir: Path, root: Path) -> None:
+    _validate_source_path(source_dir, root)
     entry = str(source_dir)
     # First on the path, even when already present further down: when several projects with
     # the same package name are opened in one process, the latest must win.

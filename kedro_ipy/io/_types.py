@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import logging
 from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, Version
 from kedro_ipy.utils import did_you_mean
 
-__all__ = ["KNOWN_TYPES", "build_dataset", "check_entry", "resolve_type"]
+__all__ = ["KNOWN_TYPES", "build_dataset", "check_entry", "check_shape", "parse_error", "resolve_type"]
 
 #: Short names users write, mapped to where our implementation lives.
 KNOWN_TYPES: dict[str, str] = {
@@ -70,8 +71,22 @@ def _is_dataset_class(obj: Any) -> bool:
         return False
     if issubclass(obj, AbstractDataset):
         return True
-    # A class written against Kedro itself (or any duck-typed dataset) is accepted too.
-    return callable(getattr(obj, "load", None)) and callable(getattr(obj, "save", None))
+    # A class written against Kedro's own AbstractDataset (Kedro installed alongside) works
+    # too: it has load() and save() and the same contract.
+    return any(base.__name__ == "AbstractDataset" for base in obj.__mro__[1:]) and (
+        callable(getattr(obj, "load", None)) and callable(getattr(obj, "save", None))
+    )
+
+
+def _class_path(cls: type) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _not_a_dataset(cls: type) -> DatasetError:
+    return DatasetError(
+        f"Dataset type '{_class_path(cls)}' is invalid: all dataset types must extend "
+        "'AbstractDataset'."
+    )
 
 
 def resolve_type(type_name: Any, entry: str = "?") -> type:
@@ -80,27 +95,28 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
     Args:
         type_name: A short name (``pickle.PickleDataset``), a Kedro path, a dotted path, or a
             class.
-        entry: The catalog entry, for the error message.
+        entry: The catalog entry (kept for callers' messages).
 
     Raises:
-        DatasetError: nothing of that name exists, or it is not a dataset class; the message
-            lists the closest known names.
+        DatasetError: nothing of that name exists, it cannot be imported, or it is not a
+            dataset class. Kedro's sentence comes first; the closest known names follow.
     """
     if inspect.isclass(type_name):
         if _is_dataset_class(type_name):
             return type_name
-        raise DatasetError(
-            f"Catalog entry '{entry}': type {type_name.__qualname__} is not a dataset class "
-            "(it needs load() and save())."
-        )
+        raise _not_a_dataset(type_name)
     if not isinstance(type_name, str) or not type_name:
         raise DatasetError(
-            f"Catalog entry '{entry}': 'type' must be a dataset class name such as "
+            f"'type' must be a dataset class or its import path, such as "
             f"'pickle.PickleDataset', not {type_name!r}."
         )
     cached = _CACHE.get(type_name)
     if cached is not None:
         return cached
+    if type_name.strip(".") != type_name:
+        raise DatasetError(
+            "'type' class path does not support relative paths or paths ending with a dot."
+        )
     target = _known_target(type_name)
     candidates = [target] if target else []
     candidates += [
@@ -113,15 +129,12 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
             obj = _import_class(candidate)
         except ImportError as exc:
             raise DatasetError(
-                f"Catalog entry '{entry}': type '{type_name}' could not be imported: {exc}"
+                f"{exc}. Please install the missing dependencies for {type_name}."
             ) from exc
         if obj is None:
             continue
         if not _is_dataset_class(obj):
-            raise DatasetError(
-                f"Catalog entry '{entry}': type '{type_name}' is not a dataset class "
-                "(it needs load() and save())."
-            )
+            raise _not_a_dataset(obj)
         _CACHE[type_name] = obj
         return obj
     short = type_name
@@ -134,9 +147,9 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
         short, KNOWN_TYPES
     )
     raise DatasetError(
-        f"Catalog entry '{entry}': unknown dataset type '{type_name}'. "
+        f"Class '{type_name}' not found, is this a typo?{hint} "
         f"Built-in types: {', '.join(sorted(KNOWN_TYPES))}; any other class can be given by "
-        f"its full dotted path.{hint}"
+        "its full dotted path."
     )
 
 
@@ -158,6 +171,11 @@ def _signature_accepts(cls: type, argument: str) -> bool:
     return argument in params or any(p.kind is p.VAR_KEYWORD for p in params.values())
 
 
+def parse_error(name: str, exc: BaseException | str) -> DatasetError:
+    """The error for an entry whose config cannot be turned into a class and arguments."""
+    return DatasetError(f"An exception occurred when parsing config for dataset '{name}':\n{exc}")
+
+
 def build_dataset(
     name: str,
     config: Any,
@@ -167,46 +185,80 @@ def build_dataset(
     """Instantiate one catalog entry; errors name the entry (credentials already injected).
 
     Raises:
-        DatasetError: the entry is not a mapping, has no ``type``, names an unknown type, asks
-            for versioning of a class without it, or its arguments are rejected.
+        DatasetError: the entry is not a mapping, has no ``type``, names an unknown type, or
+            its arguments are rejected by the class (Kedro's messages, then our hints).
     """
-    kwargs, cls, versioned = check_entry(name, config)
+    check_shape(name, config)
+    try:
+        kwargs, cls, versioned = _split(config)
+    except DatasetError as exc:
+        raise parse_error(name, exc) from exc
     if versioned:
         kwargs["version"] = Version(load_version, save_version)
     try:
         return cls(**kwargs)
-    except DatasetError as exc:
-        raise DatasetError(f"Catalog entry '{name}': {exc}") from exc
+    except TypeError as exc:
+        if inspect.isabstract(cls):
+            raise DatasetError(
+                f"\n{exc}.\nDataset '{name}' cannot be instantiated. Please implement the "
+                f"missing abstract methods in '{_class_path(cls)}'."
+            ) from exc
+        hint = ""
+        if versioned and not _accepts(cls, "version"):
+            hint = (
+                f" Type '{cls.__qualname__}' does not support versioning; remove "
+                "'versioned: true'."
+            )
+        raise DatasetError(
+            f"\n{exc}.\nDataset '{name}' must only contain arguments valid for the "
+            f"constructor of '{_class_path(cls)}'.{hint}"
+        ) from exc
     except Exception as exc:
         raise DatasetError(
-            f"Catalog entry '{name}' could not be created as {cls.__qualname__}: "
-            f"{type(exc).__name__}: {exc}"
+            f"\n{exc}.\nFailed to instantiate dataset '{name}' of type '{_class_path(cls)}'."
         ) from exc
+
+
+def check_shape(name: str, config: Any) -> None:
+    """What Kedro checks when the catalog is built: a mapping with a ``type`` key.
+
+    The type itself is resolved only when the dataset is first used, as in Kedro, so an entry
+    whose library is not installed does not stop the rest of the catalog from working.
+
+    Raises:
+        DatasetError: ``config`` is not a mapping, or has no ``type``.
+    """
+    if not isinstance(config, dict):
+        raise DatasetError(
+            f"Catalog entry '{name}' is not a valid dataset configuration. \nHint: If this "
+            "catalog entry is intended for variable interpolation, make sure that the key is "
+            "preceded by an underscore."
+        )
+    if "type" not in config:
+        raise parse_error(name, "'type' is missing from dataset catalog configuration")
+
+
+def _split(config: dict[str, Any]) -> tuple[dict[str, Any], type, bool]:
+    kwargs = dict(config)
+    cls = resolve_type(kwargs.pop("type"))
+    if "version" in kwargs:
+        logging.getLogger("kedro_ipy.io.core").warning(
+            "'version' attribute removed from dataset configuration since it is a reserved "
+            "word and cannot be directly specified; use 'versioned: true' and load_versions."
+        )
+        del kwargs["version"]
+    versioned = bool(kwargs.pop("versioned", False)) or bool(getattr(cls, "versioned", False))
+    return kwargs, cls, versioned
 
 
 def check_entry(name: str, config: Any) -> tuple[dict[str, Any], type, bool]:
     """Validate an entry without building it: ``(constructor kwargs, class, versioned)``.
 
     Raises:
-        DatasetError: not a mapping, no ``type``, unknown type, or versioning unsupported.
+        DatasetError: not a mapping, no ``type``, or an unknown type.
     """
-    if not isinstance(config, dict):
-        raise DatasetError(
-            f"Catalog entry '{name}' is not a valid dataset configuration: expected a mapping "
-            f"with a 'type' key, got {type(config).__name__}. (Keys starting with '_' are "
-            "ignored, for YAML anchors.)"
-        )
-    if "type" not in config:
-        raise DatasetError(
-            f"Catalog entry '{name}' has no 'type' key; give one, e.g. "
-            "'type: pickle.PickleDataset'."
-        )
-    kwargs = dict(config)
-    cls = resolve_type(kwargs.pop("type"), name)
-    versioned = bool(kwargs.pop("versioned", False))
-    if versioned and not _accepts(cls, "version"):
-        raise DatasetError(
-            f"Catalog entry '{name}': type '{cls.__qualname__}' does not support "
-            "versioning; remove 'versioned: true'."
-        )
-    return kwargs, cls, versioned
+    check_shape(name, config)
+    try:
+        return _split(config)
+    except DatasetError as exc:
+        raise parse_error(name, exc) from exc

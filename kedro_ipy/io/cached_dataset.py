@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, Version
 from kedro_ipy.io.memory_dataset import MemoryDataset, TCopyMode
 
 __all__ = ["CachedDataset"]
+
+logger = logging.getLogger(__name__)
+
+
+class _BadWrappedDataset(DatasetError, ValueError):
+    """``dataset`` is neither a dataset nor its config: a ``ValueError``, as in Kedro."""
 
 
 class CachedDataset(AbstractDataset):
@@ -36,9 +43,10 @@ class CachedDataset(AbstractDataset):
         elif not isinstance(dataset, AbstractDataset) and not (
             callable(getattr(dataset, "load", None)) and callable(getattr(dataset, "save", None))
         ):
-            raise DatasetError(
-                "CachedDataset needs a dataset or a catalog config mapping for 'dataset', "
-                f"not {type(dataset).__name__}."
+            raise _BadWrappedDataset(
+                "The argument type of 'dataset' should be either a dict/YAML representation "
+                "of the dataset, or the actual dataset object. Got "
+                f"{type(dataset).__name__}: {dataset!r}."
             )
         self._dataset = dataset
         self._cache = MemoryDataset(copy_mode=copy_mode)
@@ -50,8 +58,9 @@ class CachedDataset(AbstractDataset):
 
         if "versioned" in config:
             raise DatasetError(
-                "Cached datasets say they are versioned on the CachedDataset entry "
-                "('versioned: true' next to 'type: CachedDataset'), not inside 'dataset'."
+                "Cached datasets should specify that they are versioned in the "
+                "'CachedDataset', not in the wrapped dataset: put 'versioned: true' next to "
+                "'type: CachedDataset', not inside 'dataset'."
             )
         config = dict(config)
         if version is not None:
@@ -82,6 +91,7 @@ class CachedDataset(AbstractDataset):
 
     def __getstate__(self) -> dict[str, Any]:
         # A cache is per process: a copy sent to a worker starts empty.
+        logger.warning("%s: clearing cache to pickle.", self)
         state = self.__dict__.copy()
         state["_cache"] = MemoryDataset(copy_mode=self._cache._copy_mode)
         return state

@@ -20,10 +20,13 @@ import abc
 import functools
 import logging
 import os
+import re
+import sys
+import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import PurePath, PurePosixPath
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 __all__ = [
     "CLOUD_PROTOCOLS",
@@ -42,6 +45,7 @@ __all__ = [
     "get_filepath_str",
     "get_protocol_and_path",
     "parse_dataset_definition",
+    "validate_on_forbidden_chars",
 ]
 
 logger = logging.getLogger(__name__)
@@ -91,26 +95,59 @@ HTTP_PROTOCOLS = ("http", "https")
 CLOUD_PROTOCOLS = ("abfs", "abfss", "adl", "gcs", "gdrive", "gs", "oci", "oss", "s3", "s3a", "s3n")
 
 
+_HAS_SCHEME = re.compile(r"^[a-zA-Z0-9]+://")
+_DRIVE = re.compile(r"^[a-zA-Z]:[\\/]")
+_URL_DRIVE = re.compile(r"^/([a-zA-Z])[:|]([\\/].*)$")
+
+
 def get_protocol_and_path(filepath: str | os.PathLike, version: Version | None = None
                           ) -> tuple[str, str]:
-    """Split a path or URL into ``(protocol, path)``; local paths give ``"file"``.
+    """Split a path or URL into ``(protocol, path)`` exactly as Kedro does.
 
-    Kept under Kedro's name so custom datasets written for Kedro port unchanged.
+    Local paths (also ``C:\\...``) give ``"file"``; HTTP(S) keeps the host in the path; cloud
+    protocols (``s3``, ``gcs``, ``abfs``, ...) keep the bucket but drop ``user@`` and ports;
+    other protocols (but ``memory``) keep only the URL's path. Query and fragment stay on the path. Kept under
+    Kedro's name so custom datasets written for Kedro port unchanged.
 
     Raises:
         DatasetError: ``version`` is given for an HTTP(S) URL, which cannot be versioned.
     """
+    from urllib.parse import urlsplit
+
     text = os.fspath(filepath)
-    protocol, sep, rest = text.partition(PROTOCOL_DELIMITER)
-    if not sep or len(protocol) < 2:  # no protocol, or a Windows drive letter
+    if not isinstance(text, str):
+        text = str(text)
+    if _DRIVE.match(text) or not _HAS_SCHEME.match(text):
         return "file", text
-    if protocol in ("file", "local"):
-        return "file", rest
-    if protocol in HTTP_PROTOCOLS and version is not None:
-        raise DatasetError(
-            f"'{protocol}://' paths cannot be versioned; remove 'versioned' from the entry."
-        )
-    return protocol, rest
+    parts = urlsplit(text)
+    protocol = parts.scheme or "file"
+    if protocol in HTTP_PROTOCOLS:
+        if version is not None:
+            raise DatasetError(
+                "Versioning is not supported for HTTP protocols. Please remove the "
+                "`versioned` flag from the dataset configuration."
+            )
+        return protocol, text.split(PROTOCOL_DELIMITER, 1)[-1]
+    path = parts.path
+    if protocol == "file":
+        drive = _URL_DRIVE.match(path)
+        if drive:
+            path = ":".join(drive.groups())
+    if parts.query:
+        path += "?" + parts.query
+    if parts.fragment:
+        path += "#" + parts.fragment
+    if parts.netloc and protocol == "memory":
+        # Deliberate difference: fsspec's memory filesystem keys files by netloc + path, so
+        # 'memory://a/x' and 'memory://b/x' stay two files (Kedro would drop 'a' and 'b').
+        return protocol, parts.netloc + path
+    if parts.netloc and protocol in CLOUD_PROTOCOLS:
+        host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0]
+        path = host + path
+        if protocol in ("abfss", "oci") and parts.username:
+            # ADLS Gen2 keeps the container, OCI the bucket, before the '@'.
+            path = parts.username + "@" + path
+    return protocol, path
 
 
 def get_filepath_str(raw_path: PurePath, protocol: str) -> str:
@@ -119,6 +156,24 @@ def get_filepath_str(raw_path: PurePath, protocol: str) -> str:
     if protocol in HTTP_PROTOCOLS:
         return f"{protocol}{PROTOCOL_DELIMITER}{path}"
     return path
+
+
+def validate_on_forbidden_chars(**kwargs: Any) -> None:
+    """Refuse string arguments holding a space or ``;`` (SQL-ish table and column names).
+
+    Kept under Kedro's name because dataset plugins call it on their own arguments.
+
+    Raises:
+        DatasetError: a value contains a white-space or a semicolon; the key is named.
+    """
+    for key, value in kwargs.items():
+        if " " in value or ";" in value:
+            raise DatasetError(f"Neither white-space nor semicolon are allowed in '{key}'.")
+
+
+#: Where a short ``type:`` is looked up, in order (Kedro tries ``kedro.io.`` then
+#: ``kedro_datasets.``; ours map those onto the same places, see ``_types``).
+_DEFAULT_PACKAGES = ["kedro_ipy.io.", "kedro_ipy.io.datasets.", ""]
 
 
 def parse_dataset_definition(
@@ -131,59 +186,46 @@ def parse_dataset_definition(
     Raises:
         DatasetError: no ``type``, an unknown type, or versioning the class does not support.
     """
-    from kedro_ipy.io._types import check_entry
+    from kedro_ipy.io._types import _split
 
-    kwargs, cls, versioned = check_entry("?", config)
+    if "type" not in config:
+        raise DatasetError("'type' is missing from dataset catalog configuration")
+    kwargs, cls, versioned = _split(config)
     if versioned:
-        kwargs["version"] = Version(load_version, save_version)
+        kwargs["version"] = Version(load_version, save_version or generate_timestamp())
     return cls, kwargs
 
 
-def _is_wrapped(func: Callable[..., Any]) -> bool:
-    return getattr(func, "__kedro_ipy_wrapped__", False)
+def _load_error(dataset: AbstractDataset, exc: BaseException) -> DatasetError:
+    return DatasetError(f"Failed while loading data from dataset {dataset}.\n{exc}")
 
 
-def _wrap_load(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    @functools.wraps(func)
-    def load(self: AbstractDataset) -> Any:
-        try:
-            return func(self)
-        except DatasetError:
-            raise
-        except Exception as exc:
-            raise DatasetError(
-                f"Failed while loading data from {self}: {type(exc).__name__}: {exc}"
-            ) from exc
-
-    load.__kedro_ipy_wrapped__ = True  # type: ignore[attr-defined]
-    return load
+def _save_error(dataset: AbstractDataset, exc: BaseException) -> DatasetError:
+    return DatasetError(f"Failed while saving data to dataset {dataset}.\n{exc}")
 
 
-def _wrap_save(func: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
-    @functools.wraps(func)
-    def save(self: AbstractDataset, data: Any) -> None:
-        if data is None:
-            raise DatasetError(f"Saving 'None' to {self} is not allowed.")
-        try:
-            func(self, data)
-        except DatasetError:
-            raise
-        except Exception as exc:
-            raise DatasetError(
-                f"Failed while saving data to {self}: {type(exc).__name__}: {exc}"
-            ) from exc
-
-    save.__kedro_ipy_wrapped__ = True  # type: ignore[attr-defined]
-    return save
+_DI = TypeVar("_DI")  # what save() takes
+_DO = TypeVar("_DO")  # what load() gives
 
 
-class AbstractDataset(abc.ABC):
+# Where a dataset's own code is found: ``load``/``save`` (Kedro 1.x style) win over
+# ``_load``/``_save`` defined in the same class; the base class's methods are never wrapped.
+def _own(cls: type, public: str, private: str) -> Callable[..., Any] | None:
+    for name in (public, private):
+        func = cls.__dict__.get(name)
+        if func is not None and callable(func):
+            return func
+    return None
+
+
+class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
     """Base of every dataset: one thing that can be loaded and saved.
 
-    Subclasses implement ``_load``, ``_save`` and ``_describe``; optionally ``_exists`` (else
-    ``exists()`` answers ``False``) and ``_release`` (to drop cached data). The public methods
-    turn any exception into a ``DatasetError`` naming the dataset, so a failing node input is
-    easy to trace back to its file.
+    Subclasses implement ``_load``, ``_save`` and ``_describe`` (or, Kedro 1.x style, ``load``
+    and ``save`` directly); optionally ``_exists`` (else ``exists()`` warns and answers
+    ``False``) and ``_release`` (to drop cached data). Whichever they define is wrapped when the
+    class is created, so any failure reaches the user as a ``DatasetError`` naming the dataset,
+    and a failing node input is easy to trace back to its file.
 
     Example:
         >>> class Constant(AbstractDataset):
@@ -197,15 +239,86 @@ class AbstractDataset(abc.ABC):
     #: Data lives only in this process's memory (runners and resume logic read this flag).
     _EPHEMERAL = False
 
+    #: Remember constructor arguments for ``_init_config``/``DataCatalog.to_config``. Off for
+    #: ``MemoryDataset``: keeping its ``data`` argument alive would double the memory held.
+    _RECORD_INIT = True
+
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
-        # Kedro 1.x datasets define ``load``/``save`` themselves: give them the same wrapping.
-        own_load = cls.__dict__.get("load")
-        if own_load is not None and callable(own_load) and not _is_wrapped(own_load):
-            cls.load = _wrap_load(own_load)  # type: ignore[method-assign]
-        own_save = cls.__dict__.get("save")
-        if own_save is not None and callable(own_save) and not _is_wrapped(own_save):
-            cls.save = _wrap_save(own_save)  # type: ignore[method-assign]
+        init = cls.__dict__.get("__init__")
+        if init is not None and not getattr(init, "__recordsinit__", False):
+            cls.__init__ = _recording_init(cls, init)  # type: ignore[method-assign]
+        load = _own(cls, "load", "_load")
+        if load is not None:
+            cls.load = cls._load_wrapper(  # type: ignore[method-assign]
+                getattr(load, "__wrapped__", load) if _is_wrapped(load, "load") else load
+            )
+        save = _own(cls, "save", "_save")
+        if save is not None:
+            cls.save = cls._save_wrapper(  # type: ignore[method-assign]
+                getattr(save, "__wrapped__", save) if _is_wrapped(save, "save") else save
+            )
+
+    def _init_config(self) -> dict[str, Any]:
+        """This dataset as a catalog entry: ``type`` plus the constructor arguments it got.
+
+        Arguments left out take their defaults; ``version`` becomes ``versioned: true`` and
+        ``metadata`` is dropped, as in Kedro. A ``CachedDataset`` shows its wrapped dataset as
+        a nested entry, with ``versioned`` moved up to the cache.
+        """
+        config: dict[str, Any] = {"type": f"{type(self).__module__}.{type(self).__name__}"}
+        config.update(_called_with(self))
+        if "dataset" in config and type(self).__name__ == "CachedDataset":
+            inner = config.pop("dataset")
+            if isinstance(inner, AbstractDataset):
+                inner = inner._init_config()
+            inner = dict(inner) if isinstance(inner, dict) else {}
+            if "versioned" in inner:
+                config["versioned"] = inner.pop("versioned")
+            inner.pop("metadata", None)
+            config["dataset"] = inner
+        if config.pop("version", None):
+            config["versioned"] = True
+        config.pop("metadata", None)
+        return config
+
+    @classmethod
+    def _load_wrapper(cls, load_func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+        """``load_func`` turned into a public ``load``: failures become ``DatasetError``."""
+
+        @functools.wraps(load_func)
+        def load(self: AbstractDataset) -> Any:
+            try:
+                return load_func(self)
+            except DatasetError:
+                raise
+            except Exception as exc:
+                raise _load_error(self, exc) from exc
+
+        load.__loadwrapped__ = True  # type: ignore[attr-defined]
+        return load
+
+    @classmethod
+    def _save_wrapper(cls, save_func: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+        """``save_func`` turned into a public ``save``: ``None`` refused, failures wrapped.
+
+        ``FileNotFoundError``/``NotADirectoryError`` pass through unchanged, as in Kedro (the
+        versioned wrapper turns them into an explanation).
+        """
+
+        @functools.wraps(save_func)
+        def save(self: AbstractDataset, data: Any) -> None:
+            if data is None:
+                raise DatasetError("Saving 'None' to a 'Dataset' is not allowed")
+            try:
+                save_func(self, data)
+            except (DatasetError, FileNotFoundError, NotADirectoryError):
+                raise
+            except Exception as exc:
+                raise _save_error(self, exc) from exc
+
+        save.__savewrapped__ = True  # type: ignore[attr-defined]
+        return save
 
     @classmethod
     def from_config(
@@ -237,36 +350,27 @@ class AbstractDataset(abc.ABC):
         except DatasetError:
             raise
         except Exception as exc:
-            raise DatasetError(
-                f"Failed while loading data from {self}: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise _load_error(self, exc) from exc
 
     def save(self, data: Any) -> None:
         """Save ``data``; ``None`` is refused, and failures name this dataset."""
         if data is None:
-            raise DatasetError(f"Saving 'None' to {self} is not allowed.")
+            raise DatasetError("Saving 'None' to a 'Dataset' is not allowed")
         try:
             self._save(data)
-        except DatasetError:
+        except (DatasetError, FileNotFoundError, NotADirectoryError):
             raise
         except Exception as exc:
-            raise DatasetError(
-                f"Failed while saving data to {self}: {type(exc).__name__}: {exc}"
-            ) from exc
-
-    load.__kedro_ipy_wrapped__ = True  # type: ignore[attr-defined]
-    save.__kedro_ipy_wrapped__ = True  # type: ignore[attr-defined]
+            raise _save_error(self, exc) from exc
 
     def exists(self) -> bool:
-        """Whether there is data to load (``False`` when the dataset cannot tell)."""
+        """Whether there is data to load (``False``, with a warning, when it cannot tell)."""
         try:
             return bool(self._exists())
         except DatasetError:
             raise
         except Exception as exc:
-            raise DatasetError(
-                f"Failed during exists check for {self}: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise DatasetError(f"Failed during exists check for dataset {self}.\n{exc}") from exc
 
     def release(self) -> None:
         """Drop whatever the dataset keeps in memory (runners call this when data is done)."""
@@ -275,13 +379,14 @@ class AbstractDataset(abc.ABC):
         except DatasetError:
             raise
         except Exception as exc:
-            raise DatasetError(
-                f"Failed during release for {self}: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise DatasetError(f"Failed during release for dataset {self}.\n{exc}") from exc
 
     def describe(self) -> dict[str, Any]:
         """A dict of what identifies this dataset (paths, arguments), never credentials."""
-        return {k: v for k, v in self._describe().items() if v is not None}
+        description = self._describe()
+        if not isinstance(description, dict):
+            return {}
+        return {k: v for k, v in description.items() if v is not None}
 
     def _load(self) -> Any:
         raise DatasetError(f"{type(self).__name__} does not implement loading.")
@@ -294,23 +399,96 @@ class AbstractDataset(abc.ABC):
         """The fields shown by ``repr``: identify the data, leave out secrets."""
 
     def _exists(self) -> bool:
-        logger.debug("%s does not implement exists(); assuming no data.", type(self).__name__)
+        logger.warning(
+            "'exists()' not implemented for '%s'. Assuming output does not exist.",
+            type(self).__name__,
+        )
         return False
 
     def _release(self) -> None:  # optional hook: nothing to drop by default
         return None
 
-    def __str__(self) -> str:
-        return self._pretty_repr(self.describe())
-
     def __repr__(self) -> str:
-        return self._pretty_repr(self.describe())
+        description = self._describe()
+        if isinstance(description, dict) and all(isinstance(k, str) for k in description):
+            return self._pretty_repr(description)
+        name = f"{type(self).__module__}.{type(self).__name__}"
+        logger.warning(
+            "'%s' is a subclass of AbstractDataset and it must implement the '_describe' "
+            "method following the signature of AbstractDataset's '_describe'.",
+            name,
+        )
+        return f"{name}()"
 
     def _pretty_repr(self, description: dict[str, Any]) -> str:
-        args = ", ".join(f"{key}={value!r}" for key, value in description.items())
-        return f"{type(self).__module__}.{type(self).__qualname__}({args})"
+        import pprint
+
+        args = []
+        for key, value in description.items():
+            if value is None:
+                continue
+            shown = pprint.pformat(
+                _hide_url_secrets(value), sort_dicts=False, compact=True, depth=2,
+                width=sys.maxsize,
+            )
+            args.append(f"{key}={shown}")
+        return f"{type(self).__module__}.{type(self).__name__}({', '.join(args)})"
 
 
+def _recording_init(owner: type, init: Callable[..., None]) -> Callable[..., None]:
+    """``init`` that also keeps its arguments (unbound: cheap) for ``_init_config``."""
+
+    @functools.wraps(init)
+    def __init__(self: AbstractDataset, *args: Any, **kwargs: Any) -> None:
+        init(self, *args, **kwargs)
+        if self._RECORD_INIT:
+            # Outermost constructor last: a subclass's arguments win over its parent's.
+            # The class, not the function, is kept: instances must stay picklable.
+            self.__dict__["_init_call"] = (owner, args, kwargs)
+
+    __init__.__recordsinit__ = True  # type: ignore[attr-defined]
+    return __init__
+
+
+def _called_with(dataset: AbstractDataset) -> dict[str, Any]:
+    call = dataset.__dict__.get("_init_call")
+    if call is None:
+        return {}
+    import inspect
+
+    owner, args, kwargs = call
+    init = owner.__dict__["__init__"]
+    init = getattr(init, "__wrapped__", init)
+    try:
+        bound = inspect.signature(init).bind(dataset, *args, **kwargs)
+    except TypeError:  # pragma: no cover - the call succeeded, so it binds
+        return {}
+    bound.apply_defaults()
+    arguments = dict(bound.arguments)
+    arguments.pop(next(iter(arguments)), None)  # self
+    return arguments
+
+
+def _is_wrapped(func: Callable[..., Any], kind: str) -> bool:
+    return bool(getattr(func, f"__{kind}wrapped__", False))
+
+
+_URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.\-]*://[^\s'\"<>)\]]+")
+
+
+def _hide_url_secrets(value: Any) -> Any:
+    """``value`` with ``user:password@`` of URLs inside strings (or containers) blanked."""
+    if isinstance(value, str):
+        if "@" not in value or "://" not in value:
+            return value
+        from kedro_ipy.io.datasets._file import safe_url
+
+        return _URL_IN_TEXT.sub(lambda m: safe_url(m.group(0)), value)
+    if isinstance(value, dict):
+        return {k: _hide_url_secrets(v) for k, v in value.items()}
+    if type(value) in (list, tuple):
+        return type(value)(_hide_url_secrets(v) for v in value)
+    return value
 
 
 def _local_exists(path: str) -> bool:
@@ -323,7 +501,7 @@ def _local_glob(pattern: str) -> list[str]:
     return glob.glob(pattern)
 
 
-class AbstractVersionedDataset(AbstractDataset, abc.ABC):
+class AbstractVersionedDataset(AbstractDataset[_DI, _DO], abc.ABC):
     """A dataset whose saves never overwrite: each save goes to ``<filepath>/<version>/<name>``.
 
     Loading takes the newest version unless ``version.load`` pins one; saving uses
@@ -349,6 +527,49 @@ class AbstractVersionedDataset(AbstractDataset, abc.ABC):
         self._version = version
         self._exists_function = exists_function or _local_exists
         self._glob_function = glob_function or _local_glob
+        # One save version per save: chosen when the save starts, kept until the next one.
+        self._cached_save_version: str | None = None
+
+    @classmethod
+    def _save_wrapper(cls, save_func: Callable[[Any, Any], None]) -> Callable[[Any, Any], None]:
+        """The plain save wrapper plus what versions need around it.
+
+        The save version is fixed before writing; a file standing where the version folder
+        should go is explained; and a save to a version other than the one loads would read
+        warns, since the next load would not see what was just saved.
+        """
+        plain = super()._save_wrapper(save_func)
+
+        @functools.wraps(save_func)
+        def save(self: AbstractVersionedDataset, data: Any) -> None:
+            self._cached_save_version = None
+            save_version = self.resolve_save_version()
+            try:
+                plain(self, data)
+            except (FileNotFoundError, NotADirectoryError) as exc:
+                name = self._filepath.name
+                folder = self._filepath.parent.as_posix()
+                raise DatasetError(
+                    f"Cannot save versioned dataset '{name}' to '{folder}' because a file with "
+                    f"the same name already exists in the directory. This happens when "
+                    f"versioning is turned on for a dataset saved before without it: remove "
+                    f"'{name}' from the directory, or move it into a version folder such as "
+                    f"'{self._filepath.as_posix()}/YYYY-MM-DDThh.mm.ss.sssZ/{name}'."
+                ) from exc
+            load_version = self.resolve_load_version()
+            if load_version != save_version:
+                warnings.warn(
+                    f"Save version '{save_version}' did not match load version "
+                    f"'{load_version}' for {self}. This is strongly discouraged due to "
+                    "inconsistencies it may cause between 'save' and 'load' operations: the "
+                    "next load will not read what was just saved. Avoid pinning a load "
+                    "version for data the run itself saves.",
+                    stacklevel=2,
+                )
+                self._cached_save_version = None
+
+        save.__savewrapped__ = True  # type: ignore[attr-defined]
+        return save
 
     # -- versions -------------------------------------------------------------------------
     def _get_versioned_path(self, version: str) -> PurePosixPath:
@@ -391,7 +612,9 @@ class AbstractVersionedDataset(AbstractDataset, abc.ABC):
         return self._get_version_from_path(paths[0])
 
     def _fetch_latest_save_version(self) -> str:
-        return generate_timestamp()
+        if self._cached_save_version is None:
+            self._cached_save_version = generate_timestamp()
+        return self._cached_save_version
 
     def resolve_load_version(self) -> str | None:
         """The version a load would read: the pin, else the newest, else ``None``."""
@@ -429,9 +652,12 @@ class AbstractVersionedDataset(AbstractDataset, abc.ABC):
         assert version is not None
         path = self._get_versioned_path(version)
         if self._exists_function(str(path)):
+            from kedro_ipy.io.datasets._file import safe_url
+
             raise VersionAlreadyExistsError(
-                f"Version '{version}' of {self} exists already at '{path}'; versioned saves "
-                "never overwrite. Save with a new version (or leave it unset for a fresh one)."
+                f"Save path '{safe_url(str(path))}' for {self} must not exist if versioning is "
+                f"enabled. Versioned saves never overwrite: version '{version}' exists already; "
+                "save with a new version (or leave it unset for a fresh one)."
             )
         return path
 
@@ -441,17 +667,16 @@ class AbstractVersionedDataset(AbstractDataset, abc.ABC):
     def exists(self) -> bool:
         """Whether there is data to load; for a versioned dataset, any (or the pinned) version."""
         try:
-            if self._version is not None and not self._version.load and not self._get_versions():
-                return False
             return bool(self._exists())
         except VersionNotFoundError:
             return False
         except DatasetError:
             raise
         except Exception as exc:
-            raise DatasetError(
-                f"Failed during exists check for {self}: {type(exc).__name__}: {exc}"
-            ) from exc
+            raise DatasetError(f"Failed during exists check for dataset {self}.\n{exc}") from exc
 
     def _exists(self) -> bool:
         return self._exists_function(str(self._get_load_path()))
+
+    def _release(self) -> None:
+        self._cached_save_version = None

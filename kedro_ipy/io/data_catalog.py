@@ -14,8 +14,14 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
-from kedro_ipy.io._types import build_dataset, check_entry
-from kedro_ipy.io.catalog_config_resolver import CatalogConfigResolver, collect_secrets, redact
+from kedro_ipy.io._types import build_dataset, check_shape
+from kedro_ipy.io.cached_dataset import CachedDataset
+from kedro_ipy.io.catalog_config_resolver import (
+    DEFAULT_RUNTIME_PATTERN,
+    CatalogConfigResolver,
+    collect_secrets,
+    redact,
+)
 from kedro_ipy.io.core import (
     AbstractDataset,
     AbstractVersionedDataset,
@@ -23,9 +29,10 @@ from kedro_ipy.io.core import (
     DatasetError,
     DatasetNotFoundError,
     Version,
+    VersionAlreadyExistsError,
     generate_timestamp,
 )
-from kedro_ipy.io.memory_dataset import MemoryDataset
+from kedro_ipy.io.memory_dataset import MemoryDataset, _is_memory_dataset
 from kedro_ipy.utils import did_you_mean
 
 __all__ = ["DataCatalog"]
@@ -126,7 +133,9 @@ class DataCatalog:
         save_version: str | None = None,
     ) -> None:
         self._datasets: dict[str, AbstractDataset] = {}
-        self._resolver = config_resolver or CatalogConfigResolver()
+        self._resolver = config_resolver or CatalogConfigResolver(
+            default_runtime_patterns=DEFAULT_RUNTIME_PATTERN
+        )
         self._load_versions = dict(load_versions or {})
         self._save_version = save_version
         self._params: Any = _MISSING
@@ -168,10 +177,13 @@ class DataCatalog:
         save_version = save_version or generate_timestamp()
         load_versions = dict(load_versions or {})
         try:
-            resolver = CatalogConfigResolver(catalog, credentials)
+            resolver = CatalogConfigResolver(
+                catalog, credentials, default_runtime_patterns=DEFAULT_RUNTIME_PATTERN
+            )
             datasets: dict[str, Any] = {}
             for name, entry in resolver.config.items():
-                versioned = check_entry(name, entry)[2]
+                check_shape(name, entry)
+                versioned = bool(entry.get("versioned", False))
                 datasets[name] = _LazyDataset(
                     name, entry, versioned, load_versions.get(name), save_version
                 )
@@ -187,20 +199,23 @@ class DataCatalog:
         return self
 
     def _check_load_versions(self, load_versions: dict[str, str]) -> None:
+        missing = sorted(
+            name for name in load_versions
+            if name not in self._datasets and self._resolver._match(name) is None
+        )
+        if missing:
+            hints = "".join(did_you_mean(name, self._datasets) for name in missing)
+            raise DatasetNotFoundError(
+                f"'load_versions' keys [{', '.join(missing)}] are not found in the catalog."
+                f"{hints}"
+            )
         for name, version in load_versions.items():
             dataset = self._datasets.get(name)
-            if dataset is None:
-                if self._resolver.match_dataset_pattern(name) is not None:
-                    continue
-                raise DatasetNotFoundError(
-                    f"load_versions names dataset '{name}' (version '{version}'), which is not "
-                    f"in the catalog.{did_you_mean(name, self._datasets)}"
-                )
-            if not _is_versioned(dataset):
-                versioned = sorted(n for n, d in self._datasets.items() if _is_versioned(d))
-                raise DatasetError(
-                    f"load_versions pins version '{version}' of dataset '{name}', which is not "
-                    f"versioned. Versioned datasets: {', '.join(versioned) or 'none'}."
+            if dataset is not None and not _is_versioned(dataset):
+                # Kedro ignores such a pin silently; say so, since it is almost always a typo.
+                logger.warning(
+                    "load_versions pins version '%s' of dataset '%s', which is not versioned; "
+                    "the pin is ignored.", version, name,
                 )
 
     # -- lookup ---------------------------------------------------------------------------
@@ -212,7 +227,7 @@ class DataCatalog:
                 dataset = MemoryDataset(data=value)
                 self._lazy_params.add(name)
                 return self._datasets.setdefault(name, dataset)
-        config = self._resolver.resolve_pattern(name)
+        config = self._resolver.match_config(name)
         if config is None:
             return None
         try:
@@ -220,7 +235,9 @@ class DataCatalog:
                 name, config, self._load_versions.get(name), self._save_version
             )
         except DatasetError as exc:
-            pattern = self._resolver.match_dataset_pattern(name)
+            pattern = self._resolver.match_dataset_pattern(
+                name
+            ) or self._resolver.match_user_catch_all_pattern(name)
             raise DatasetError(
                 self._redact(f"Dataset '{name}' (from pattern '{pattern}'): {exc}")
             ) from self._cause(exc)
@@ -267,7 +284,7 @@ class DataCatalog:
             and _lookup_param(self._params, name[len(PARAMS_PREFIX) :]) is not _MISSING
         ):
             return True
-        return self._resolver.match_dataset_pattern(name) is not None
+        return self._resolver._match(name) is not None
 
     def __getitem__(self, name: str) -> AbstractDataset:
         return self._get_dataset(name)
@@ -290,10 +307,20 @@ class DataCatalog:
         if dataset is None:
             if not fallback_to_runtime_pattern:
                 return None
-            dataset = self._datasets.setdefault(name, MemoryDataset())
-        if version is not None:
-            dataset = self._at_version(name, dataset, version.load)
+            dataset = self._datasets.setdefault(name, self._runtime_dataset(name))
+        if version is not None and isinstance(dataset, AbstractVersionedDataset):
+            # As in Kedro: a copy pinned to ``version``; other datasets come back as they are.
+            import copy
+
+            dataset = copy.copy(dataset)
+            dataset._version = version
         return dataset
+
+    def _runtime_dataset(self, name: str) -> AbstractDataset:
+        """The dataset for data nothing describes: the runtime pattern's (a MemoryDataset)."""
+        if self._resolver.default_runtime_patterns is DEFAULT_RUNTIME_PATTERN:
+            return MemoryDataset()
+        return build_dataset(name, self._resolver.resolve_pattern(name))
 
     def _at_version(self, name: str, dataset: AbstractDataset, version: str) -> AbstractDataset:
         if not _is_versioned(dataset):
@@ -342,7 +369,7 @@ class DataCatalog:
             raise self._named(exc, name) from self._cause(exc)
 
     def _named(self, exc: DatasetError, name: str) -> DatasetError:
-        message = self._redact(f"Dataset '{name}': {exc}")
+        message = self._redact(f"{name}: {exc}")
         try:
             error = type(exc)(message)
         except Exception:  # a foreign subclass with its own constructor
@@ -383,11 +410,12 @@ class DataCatalog:
         """
         dataset = self._get_dataset(name)
         confirm = getattr(dataset, "confirm", None)
+        logger.info("Confirming dataset '%s'", name)
         if not callable(confirm):
             raise DatasetError(
-                f"Dataset '{name}' ({type(dataset).__name__}) has no 'confirm' method."
+                f"Dataset '{name}' does not have 'confirm' method (it is a "
+                f"{type(dataset).__name__}; incremental datasets have one)."
             )
-        logger.debug("Confirming dataset '%s'", name)
         confirm()
 
     def add(self, name: str, dataset: AbstractDataset, replace: bool = False) -> None:
@@ -403,6 +431,8 @@ class DataCatalog:
         self._register(name, dataset)
 
     def _register(self, name: str, dataset: AbstractDataset) -> None:
+        if isinstance(dataset, (AbstractVersionedDataset, CachedDataset)):
+            self._adopt_versions(name, dataset)
         if name in self._datasets:
             logger.debug("Replacing dataset '%s'", name)
         self._datasets[name] = dataset
@@ -413,6 +443,32 @@ class DataCatalog:
             self._lazy_params.clear()
         elif name in self._lazy_params:
             self._lazy_params.discard(name)
+
+    def _adopt_versions(self, name: str, dataset: AbstractDataset) -> None:
+        """Take a versioned dataset's pinned versions into the catalog, as Kedro does.
+
+        Its load version is remembered for ``name``; its save version becomes the catalog's
+        if the catalog has none yet, and must equal it otherwise: one run saves every
+        versioned dataset under one version.
+
+        Raises:
+            VersionAlreadyExistsError: the dataset's save version differs from the catalog's.
+        """
+        inner = dataset._dataset if isinstance(dataset, CachedDataset) else dataset
+        version = getattr(inner, "_version", None)
+        if not isinstance(inner, AbstractVersionedDataset) or not version:
+            return
+        if version.load:
+            self._load_versions[name] = version.load
+        if version.save:
+            current = self._save_version or version.save
+            if current != version.save:
+                raise VersionAlreadyExistsError(
+                    f"Cannot add a dataset `{name}` with `{version.save}` save version. "
+                    f"Save version set for the catalog is `{current}`. All datasets in the "
+                    "catalog must have the same save version."
+                )
+            self._save_version = current
 
     def add_feed_dict(self, feed_dict: dict[str, Any], replace: bool = False) -> None:
         """Add many entries: datasets as they are, any other value inside a ``MemoryDataset``.
@@ -522,10 +578,59 @@ class DataCatalog:
         new._load_versions = dict(self._load_versions)
         return new
 
+    def to_config(
+        self,
+    ) -> tuple[dict[str, dict[str, Any]], dict[str, dict[str, Any]], dict[str, str | None],
+               str | None]:
+        """The catalog as ``from_config`` arguments: ``(catalog, credentials, load_versions,
+        save_version)``.
+
+        In-memory datasets (and parameters) are left out. Entries not used yet keep the config
+        they were given; datasets built or added are described by their constructor
+        arguments. Each entry's credentials move to ``credentials`` under
+        ``<name>_credentials``. Works for datasets built from plain values (as in Kedro).
+        """
+        catalog: dict[str, dict[str, Any]] = {}
+        credentials: dict[str, dict[str, Any]] = {}
+        load_versions: dict[str, str | None] = {}
+        for name, dataset in self._datasets.items():
+            if name in self._lazy_params:
+                continue
+            if type(dataset) is _LazyDataset:
+                if _is_memory_dataset(dataset.config.get("type", "")):
+                    continue
+                config = dataset.config
+            else:
+                if _is_memory_dataset(dataset):
+                    continue
+                to_entry = getattr(dataset, "_init_config", None)
+                config = to_entry() if callable(to_entry) else {
+                    "type": f"{type(dataset).__module__}.{type(dataset).__name__}"
+                }
+            catalog[name], found = _unresolve_credentials(name, config)
+            credentials.update(found)
+            load_versions[name] = self._load_versions.get(name)
+        return catalog, credentials, load_versions, self._save_version
+
+    @staticmethod
+    def _validate_dataset_config(ds_name: str, ds_config: Any) -> None:
+        """Kedro's name for the check every entry passes when the catalog is built."""
+        check_shape(ds_name, ds_config)
+
     @property
     def config_resolver(self) -> CatalogConfigResolver:
         """The dataset factory patterns of this catalog."""
         return self._resolver
+
+    def __eq__(self, other: object) -> bool:
+        """Same datasets (the same objects, or the same unbuilt entries) and same patterns."""
+        if not isinstance(other, DataCatalog):
+            return NotImplemented
+        return (self._datasets, self._resolver.list_patterns()) == (
+            other._datasets, other._resolver.list_patterns()
+        )
+
+    __hash__ = None  # type: ignore[assignment]  # mutable, compared by content
 
     def _ipython_key_completions_(self) -> list[str]:
         return self.keys()
@@ -539,6 +644,29 @@ class DataCatalog:
                 shown = f"<invalid: {exc}>"
             lines.append(f"'{name}': {shown}")
         return self._redact("\n".join(lines))
+
+
+def _unresolve_credentials(name: str, config: dict[str, Any]
+                           ) -> tuple[dict[str, Any], dict[str, Any]]:
+    """A copy of ``config`` whose first non-empty ``credentials`` is replaced by a reference."""
+    import copy
+
+    config = copy.deepcopy(config)
+    found: dict[str, Any] = {}
+    reference = f"{name}_credentials"
+
+    def walk(node: dict[str, Any]) -> bool:
+        for key, value in node.items():
+            if key == "credentials" and value:
+                found[reference] = value
+                node[key] = reference
+                return True
+            if isinstance(value, dict) and walk(value):
+                return True
+        return False
+
+    walk(config)
+    return config, found
 
 
 def _is_versioned(dataset: Any) -> bool:

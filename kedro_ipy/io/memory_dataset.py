@@ -29,12 +29,36 @@ def _infer_copy_mode(data: Any) -> TCopyMode:
     return "deepcopy"
 
 
+def _invalid_copy_mode(copy_mode: Any) -> DatasetError:
+    return DatasetError(
+        f"Invalid copy mode: {copy_mode}. Possible values are: {', '.join(_COPY_MODES)}."
+    )
+
+
 def _copy_with_mode(data: Any, copy_mode: str) -> Any:
     if copy_mode == "deepcopy":
         return copy.deepcopy(data)
     if copy_mode == "copy":
         return data.copy()
-    return data
+    if copy_mode == "assign":
+        return data
+    raise _invalid_copy_mode(copy_mode)
+
+
+_MEMORY_TYPE_NAMES = frozenset({
+    "MemoryDataset",
+    "kedro_ipy.io.MemoryDataset",
+    "kedro_ipy.io.memory_dataset.MemoryDataset",
+    "kedro.io.MemoryDataset",
+    "kedro.io.memory_dataset.MemoryDataset",
+})
+
+
+def _is_memory_dataset(ds_or_type: Any) -> bool:
+    """Whether a dataset, or a catalog ``type:`` string, is a ``MemoryDataset``."""
+    if isinstance(ds_or_type, str):
+        return ds_or_type in _MEMORY_TYPE_NAMES
+    return isinstance(ds_or_type, MemoryDataset)
 
 
 class MemoryDataset(AbstractDataset):
@@ -54,6 +78,7 @@ class MemoryDataset(AbstractDataset):
     """
 
     _EPHEMERAL = True
+    _RECORD_INIT = False  # never keep the caller's ``data`` alive (it is copied on save)
 
     def __init__(
         self,
@@ -62,10 +87,7 @@ class MemoryDataset(AbstractDataset):
         metadata: dict[str, Any] | None = None,
     ) -> None:
         if copy_mode is not None and copy_mode not in _COPY_MODES:
-            raise DatasetError(
-                f"Invalid copy_mode {copy_mode!r} for MemoryDataset; "
-                f"valid modes: {', '.join(_COPY_MODES)}."
-            )
+            raise _invalid_copy_mode(copy_mode)
         self._copy_mode = copy_mode
         self.metadata = metadata
         self._data: Any = _EMPTY

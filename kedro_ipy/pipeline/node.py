@@ -17,14 +17,19 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .transcoding import TRANSCODING_SEPARATOR, _transcode_split
+
+if TYPE_CHECKING:
+    from .preview_contract import PreviewPayload
 
 __all__ = ["GroupedNodes", "Node", "node"]
 
 _VALID_NAME = re.compile(r"[\w.-]+").fullmatch
-_DOTTED_NAME_WARNED = False
+# Set on ``Node`` once the dotted-name warning was given. Kedro keeps the flag under this
+# attribute name and its test suites reset it with ``delattr(Node, ...)``, so we use the same.
+_DOTTED_NAME_WARNED = "__dotted_dataset_name_warned__"
 # function -> {input shape -> binding order}; weak, so that a cached function (and whatever
 # its closure holds) is freed with its nodes
 _BIND_CACHE: weakref.WeakKeyDictionary[Any, dict[Any, tuple[str, ...] | None]] = (
@@ -105,7 +110,7 @@ def _names_tuple(value: Any, what: str, namespace: str | None) -> tuple[str, ...
                 f"type, but {bad!r} from {value!r} is '{type(bad)}'."
             )
         ) from None
-    if "." in joined and not _DOTTED_NAME_WARNED:
+    if "." in joined and not getattr(Node, _DOTTED_NAME_WARNED, False):
         for name in names:
             if "." in name:
                 _warn_dotted_name(name, namespace)
@@ -114,16 +119,17 @@ def _names_tuple(value: Any, what: str, namespace: str | None) -> tuple[str, ...
 
 def _warn_dotted_name(name: str, namespace: str | None) -> None:
     """Warn once per process about dataset names with dots: dots are how namespaces prefix."""
-    global _DOTTED_NAME_WARNED
-    if _DOTTED_NAME_WARNED or name.startswith("params:"):
+    if getattr(Node, _DOTTED_NAME_WARNED, False) or name.startswith("params:"):
         return
     prefix = name.rpartition(".")[0]
     if namespace and prefix.startswith(namespace.split(".")[0]):
         return
-    _DOTTED_NAME_WARNED = True
+    setattr(Node, _DOTTED_NAME_WARNED, True)
+    # Kedro's wording first (code filters warnings on it), then the name we found.
     warnings.warn(
-        f"Dataset name '{name}' contains '.', which namespaces use to prefix dataset names; "
-        "consider another separator such as '_'.",
+        "One or more dataset names contain '.' characters, which is not recommended as the "
+        "dot notation is reserved for automatic namespacing in Kedro. Consider using a "
+        f"different naming convention. First dotted name found: '{name}'.",
         UserWarning,
         stacklevel=4,
     )
@@ -213,6 +219,7 @@ class Node:
         tags: str | Iterable[str] | None = None,
         confirms: str | list[str] | None = None,
         namespace: str | None = None,
+        preview_fn: Callable[..., Any] | None = None,
     ) -> None:
         """Validate and build a node; see :func:`node` for the arguments.
 
@@ -235,21 +242,21 @@ class Node:
         order = _bind_order(func, inputs)
         if order is not None:
             in_names = tuple(inputs[key] for key in order)  # type: ignore[index]
-        if name is not None:
-            if not (name and _VALID_NAME(name)):
+        if name:
+            if not _VALID_NAME(name):
                 raise ValueError(
                     f"'{name}' is not a valid node name. It must contain only letters, "
                     "digits, hyphens, underscores and/or fullstops."
                 )
             self._full_name: str | None = f"{namespace}.{name}" if namespace else name
-        else:
+        else:  # None or "": the node is named after its function, as in Kedro
             self._full_name = None
 
         self._func = func
         # private copies: a caller mutating its list later must not change the node
         self._inputs = inputs.copy() if isinstance(inputs, list | dict) else inputs
         self._outputs = outputs.copy() if isinstance(outputs, list | dict) else outputs
-        self._name = name or None
+        self._name = name
         self._namespace = namespace
         self._tags = _tag_set(tags) if tags else set()
         self._confirms = confirms
@@ -261,6 +268,9 @@ class Node:
         self._hash: int | None = None
         if len(out_names) > 1 or (in_names and out_names):
             self._validate_outputs()
+        if preview_fn:
+            _check_preview_fn(preview_fn)
+        self._preview_fn = preview_fn
 
     def _validate_outputs(self) -> None:
         out = self._out
@@ -302,6 +312,7 @@ class Node:
             "namespace": self._namespace,
             "tags": self._tags,
             "confirms": self._confirms,
+            "preview_fn": self._preview_fn,
         }
         params.update(overwrite_params)
         return Node(**params)
@@ -402,6 +413,26 @@ class Node:
             return self._name
         return self._func_name.replace("_", " ").title()
 
+    def preview(self) -> PreviewPayload | None:
+        """Call the node's ``preview_fn`` and return its payload (``None`` without one).
+
+        Raises:
+            ValueError: ``preview_fn`` returned something other than a ``TextPreview``,
+                ``MermaidPreview``, ``ImagePreview`` or ``CustomPreview``.
+        """
+        if not self._preview_fn:
+            return None
+        from .preview_contract import _PAYLOAD_TYPES
+
+        result = self._preview_fn()
+        if not isinstance(result, _PAYLOAD_TYPES):
+            raise ValueError(
+                "preview_fn must return one of the valid preview types (TextPreview, "
+                "MermaidPreview, ImagePreview, or CustomPreview), but got "
+                f"'{type(result).__name__}' instead."
+            )
+        return result
+
     @property
     def namespace(self) -> str | None:
         """The node's namespace (outer to inner scopes, dot-separated), or ``None``."""
@@ -489,12 +520,13 @@ class Node:
 
     def _outputs_to_dictionary(self, result: Any) -> dict[str, Any]:
         spec = self._outputs
-        if spec is None or not spec:
+        if spec is None:
             if result is not None:
+                # Kedro's sentence first (users filter warnings on it), then ours.
                 warnings.warn(
                     f"Node '{self._name or self._func_name}' returned a value of type "
-                    f"'{type(result).__name__}' but declares no outputs, so the value is "
-                    "dropped. Declare an output to keep it.",
+                    f"'{type(result).__name__}', but the node is defined with outputs=None. "
+                    "The value is dropped: declare an output to keep it.",
                     UserWarning,
                     stacklevel=3,
                 )
@@ -514,9 +546,15 @@ class Node:
             )
         keys = list(spec)
         if set(keys) != first.keys():
+            # Kedro's sentence (which names the returned keys first) verbatim, so code
+            # matching on it keeps working; then which keys are missing or unexpected.
+            missing = [k for k in keys if k not in first]
+            extra = [k for k in first if k not in spec]
             raise ValueError(
                 f"Failed to save outputs of node {self}.\nThe node's output keys "
-                f"{sorted(keys)} do not match with the returned output's keys {sorted(first)}."
+                f"{_set_repr(first)} do not match with the returned output's keys "
+                f"{_set_repr(keys)}. Declared but not returned: {missing}; returned but not "
+                f"declared: {extra}."
             )
         if rest is None:
             return {spec[k]: first[k] for k in keys}
@@ -541,6 +579,32 @@ class Node:
             return dict(zip(spec, first, strict=True))
         rows = itertools.chain([first], rest)
         return dict(zip(spec, _unzip(rows, len(spec)), strict=True))
+
+
+def _set_repr(keys: Iterable[Any]) -> str:
+    """``{'a', 'b'}`` like a set's repr, but in a stable order."""
+    return "{" + ", ".join(sorted(map(repr, keys))) + "}"
+
+
+class KedroExperimentalWarning(UserWarning):
+    """Warns that a feature is experimental and may change (Kedro's class of that name)."""
+
+
+def _check_preview_fn(preview_fn: Any) -> None:
+    if not callable(preview_fn):
+        raise ValueError(
+            _node_error_message(
+                f"preview_fn must be a function, not '{type(preview_fn).__name__}'."
+            )
+        )
+    # once per process, like Kedro (which also keeps the flag on Node under this name)
+    if not getattr(Node, "__preview_fn_warned__", False):
+        Node.__preview_fn_warned__ = True  # type: ignore[attr-defined]
+        warnings.warn(
+            "The 'preview_fn' feature is experimental and may change in future versions.",
+            KedroExperimentalWarning,
+            stacklevel=4,
+        )
 
 
 def _peek(result: Any) -> tuple[Any, Any]:
@@ -598,6 +662,7 @@ def node(
     tags: str | Iterable[str] | None = None,
     confirms: str | list[str] | None = None,
     namespace: str | None = None,
+    preview_fn: Callable[..., PreviewPayload] | None = None,
 ) -> Node:
     """Wrap ``func`` as a pipeline node reading ``inputs`` and writing ``outputs``.
 
@@ -613,6 +678,9 @@ def node(
         tags: Tags for selecting nodes with ``Pipeline.only_nodes_with_tags``.
         confirms: Datasets whose ``confirm()`` is called once the node has run.
         namespace: Dot-separated namespace, prefixed to the node's name.
+        preview_fn: Experimental, as in Kedro 1.7: a no-argument function returning a
+            :mod:`~kedro_ipy.pipeline.preview_contract` payload that viewers show for the
+            node; see :meth:`Node.preview`.
 
     Returns:
         The new node.
@@ -632,4 +700,5 @@ def node(
         tags=tags,
         confirms=confirms,
         namespace=namespace,
+        preview_fn=preview_fn,
     )

@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from ._graph import _Graph
+from ._namespace_check import warn_interrupted_namespaces
 from .errors import (
     CircularDependencyError,
     ConfirmNotUniqueError,
@@ -31,7 +32,11 @@ from .errors import (
     UnknownNameError,
 )
 from .node import GroupedNodes, Node, _to_list
-from .transcoding import TRANSCODING_SEPARATOR, _strip_transcoding
+from .transcoding import (  # noqa: F401  (_transcode_split: Kedro exposes it here too)
+    TRANSCODING_SEPARATOR,
+    _strip_transcoding,
+    _transcode_split,
+)
 
 __all__ = [
     "CircularDependencyError",
@@ -146,8 +151,33 @@ class Pipeline:
         self._graph = _Graph.build(flat, names)
         self._graph._by_name = by_name
         self._layers = self._graph.layers()
+        if any(nd._namespace for nd in flat):
+            warn_interrupted_namespaces(flat, self._graph, self._order())
 
     # construction ---------------------------------------------------------------------------
+
+    def _map_nodes(
+        self,
+        nodes: Iterable[Node | Pipeline] | Pipeline,
+        inputs: str | set[str] | dict[str, str] | None = None,
+        outputs: str | set[str] | dict[str, str] | None = None,
+        parameters: str | set[str] | dict[str, str] | None = None,
+        tags: str | Iterable[str] | None = None,
+        namespace: str | None = None,
+        prefix_datasets_with_namespace: bool = True,
+    ) -> list[Node]:
+        """Copies of ``nodes`` renamed as ``pipeline(...)`` would (Kedro's private hook)."""
+        from .modular import _map_nodes
+
+        return _map_nodes(
+            nodes,
+            inputs=inputs or {},
+            outputs=outputs or {},
+            parameters=parameters or {},
+            tags=tags,
+            namespace=namespace,
+            prefix_datasets_with_namespace=prefix_datasets_with_namespace,
+        )
 
     def _set_nodes(self, nodes: list[Node]) -> None:
         self._nodes = nodes
@@ -287,8 +317,11 @@ class Pipeline:
         # The parent package is loaded before any of its subpackages; reading its version from
         # sys.modules keeps this layer free of imports of the rest of kedro_ipy.
         package = sys.modules[__name__.partition(".")[0]]
+        version = getattr(package, "__version__", None)
         payload = {
-            "kedro_ipy_version": getattr(package, "__version__", None),
+            # Kedro's key (readers of Kedro's JSON look it up), and ours, as the session does
+            "kedro_version": version,
+            "kedro_ipy_version": version,
             "pipeline": [
                 {
                     "name": nd.name,
@@ -674,7 +707,8 @@ def _raise_duplicates(names: list[str], sources: list[Pipeline | None]) -> None:
         parts.append(f"{label}:\n{listed}\n")
     raise ValueError(
         "Pipeline nodes must have unique names. The following node names appear more than "
-        f"once:\n\n{''.join(parts)}\nGive each node a distinct name with node(..., name=...)."
+        f"once:\n\n{''.join(parts)}\nYou can name your nodes using the last argument of "
+        "'node()'. Give each node a distinct name with node(..., name=...)."
     )
 
 

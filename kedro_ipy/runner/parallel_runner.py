@@ -18,11 +18,14 @@ import pickle
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
-from kedro_ipy.runner.runner import AbstractRunner, RunnerError
+from kedro_ipy.io import DatasetError
+from kedro_ipy.runner.runner import AbstractRunner, RunnerError, _default_workers
 from kedro_ipy.runner.task import (
     _apply_before_node_run,
+    _is_generator_node,
     _load_one,
     _notify_node_error,
+    _refuse_async_generator,
     _save_outputs,
 )
 from kedro_ipy.runner.thread_runner import _check_max_workers
@@ -45,9 +48,21 @@ _ADVICE = (
 )
 
 
-class UnpicklableError(RunnerError, ValueError):
+class UnpicklableError(RunnerError, ValueError, AttributeError):
     """Raised by ``ParallelRunner`` when a node function or a dataset's value cannot be sent
-    to a worker process; the message names each one."""
+    to a worker process; the message names each one.
+
+    It is also an ``AttributeError``, which is what Kedro's ``ParallelRunner`` raises when it
+    refuses nodes or datasets before a run.
+    """
+
+
+class _UnpicklableOutputError(UnpicklableError, DatasetError):
+    """A node returned a value that cannot travel back from its worker process.
+
+    Also a ``DatasetError``: Kedro raises one when such a value is saved to the in-memory
+    dataset shared between processes.
+    """
 
 
 def _pickle_problem(obj: Any) -> str | None:
@@ -70,16 +85,26 @@ def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
     Pickling here (rather than letting the pool do it) lets an unpicklable output be named.
     """
     outputs = node.run(inputs)
+    if outputs and _is_generator_node(node):  # streams cannot be pickled: send the chunks
+        outputs = {name: list(stream) for name, stream in outputs.items()}
     try:
         return pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
-        problems = [
-            f"  - output '{name}' of node '{node.name}' ({type(value).__name__}): {problem}"
+        bad = [
+            (name, value, problem)
             for name, value in outputs.items()
             if (problem := _pickle_problem(value)) is not None
         ]
-        raise UnpicklableError(
-            "These values cannot be sent back from a worker process:\n"
+        problems = [
+            f"  - output '{name}' of node '{node.name}' ({type(value).__name__}): {problem}"
+            for name, value, problem in bad
+        ]
+        # Kedro's sentence first, naming the type of the first bad value
+        first = f"{type(bad[0][1])!s}" if bad else f"An output of node '{node.name}'"
+        raise _UnpicklableOutputError(
+            f"{first} cannot be serialised. ParallelRunner implicit memory datasets can "
+            "only be used with serialisable data. These values cannot be sent back from a "
+            "worker process:\n"
             + "\n".join(problems or [f"  - the outputs of node '{node.name}'"])
             + "\n" + _ADVICE
         ) from None
@@ -119,7 +144,7 @@ class ParallelRunner(AbstractRunner):
         return f"ParallelRunner(max_workers={self._max_workers!r})"
 
     def _workers(self, plan: _Plan) -> int:
-        limit = self._max_workers or os.cpu_count() or 1
+        limit = self._max_workers or _default_workers()
         return max(1, min(limit, plan.width))
 
     def _run(self, pipeline: Any, context: _RunContext) -> None:
@@ -129,9 +154,12 @@ class ParallelRunner(AbstractRunner):
     def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:
         """Refuse, before anything runs, what could not be sent to a worker."""
         problems = []
+        bad_nodes: list[str] = []
+        bad_datasets: list[str] = []
         for node in plan.nodes:
             problem = _pickle_problem(node)
             if problem is not None:
+                bad_nodes.append(node.name)
                 problems.append(f"  - function '{_func_name(node)}' of node '{node.name}': "
                                 f"{problem}")
         from kedro_ipy.io import MemoryDataset
@@ -144,10 +172,18 @@ class ParallelRunner(AbstractRunner):
             if isinstance(dataset, MemoryDataset):
                 problem = _pickle_problem(getattr(dataset, "_data", None))
                 if problem is not None:
+                    bad_datasets.append(name)
                     problems.append(f"  - dataset '{name}' (in memory): {problem}")
         if problems:
+            # Kedro's sentences first, for code that matches on them
+            kedro_words = (
+                f"The following nodes cannot be serialised: {sorted(bad_nodes)}. "
+                if bad_nodes
+                else f"The following datasets cannot be used with multiprocessing: "
+                f"{sorted(bad_datasets)}. "
+            )
             raise UnpicklableError(
-                f"Cannot run with ParallelRunner: {len(problems)} "
+                kedro_words + f"Cannot run with ParallelRunner: {len(problems)} "
                 f"{'object' if len(problems) == 1 else 'objects'} cannot be pickled to a "
                 "worker process:\n" + "\n".join(problems) + "\n" + _ADVICE
             )
@@ -181,6 +217,7 @@ class _ProcessPool:
         if self._io_pool is None:
             inputs = {name: _load_one(name, node, catalog, hooks) for name in names}
         else:
+            _refuse_async_generator(node)
             futures = {n: self._io_pool.submit(_load_one, n, node, catalog, hooks) for n in names}
             inputs = {name: future.result() for name, future in futures.items()}
         if hooks.before_node_run is not None:

@@ -17,6 +17,7 @@ from kedro_ipy.runner._plan import _base_name
 if TYPE_CHECKING:
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
+    from kedro_ipy.pipeline.node import Node
 
 __all__ = ["find_nodes_to_resume_from", "format_from_nodes"]
 
@@ -61,11 +62,21 @@ def find_nodes_to_resume_from(
         >>> find_nodes_to_resume_from(pipeline, ["load", "clean"], catalog)
         ['clean']    # if 'clean' wrote a MemoryDataset the failed node needs
     """
+    nodes, to_run, parents = _resume_plan(pipeline, done_node_names, catalog)
+    first = [index for index in to_run if not (parents[index] & to_run)]
+    return sorted(nodes[index].name for index in first)
+
+
+def _resume_plan(
+    pipeline: Pipeline, done_node_names: Iterable[str], catalog: DataCatalog
+) -> tuple[list[Node], set[int], dict[int, set[int]]]:
+    """The pipeline's nodes, the indices of those a resumed run must execute, and each
+    node's parents (indices)."""
     nodes = list(pipeline.nodes)
     done = set(done_node_names)
     unfinished = {index for index, node in enumerate(nodes) if node.name not in done}
     if not unfinished:
-        return []
+        return nodes, set(), {}
 
     producers: dict[str, list[int]] = {}
     for index, node in enumerate(nodes):
@@ -109,8 +120,7 @@ def find_nodes_to_resume_from(
             if child not in to_run:
                 to_run.add(child)
                 queue.append(child)
-    first = [index for index in to_run if not (parents[index] & to_run)]
-    return sorted(nodes[index].name for index in first)
+    return nodes, to_run, parents
 
 
 def format_from_nodes(node_names: Iterable[str]) -> str:

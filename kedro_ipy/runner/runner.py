@@ -24,12 +24,18 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from kedro_ipy.io import MemoryDataset
 from kedro_ipy.runner._hooks import _RunHooks
+from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private names)
+    _is_dataset_ephemeral_or_missing,
+    _is_persistent_dataset_missing,
+)
 from kedro_ipy.runner._plan import _Plan
 from kedro_ipy.runner.resume import find_nodes_to_resume_from, format_from_nodes
 from kedro_ipy.runner.task import _run_node
 from kedro_ipy.utils import close_matches
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
     from kedro_ipy.pipeline.node import Node
@@ -37,6 +43,20 @@ if TYPE_CHECKING:
 __all__ = ["AbstractRunner", "MissingInputsError", "RunnerError"]
 
 logger = logging.getLogger("kedro_ipy.runner")
+
+#: Windows' process pools refuse more than 61 workers; the default is capped there (as Kedro does).
+_MAX_WINDOWS_WORKERS = 61
+
+
+def _default_workers() -> int:
+    """How many workers to use when the user did not say: one per CPU (61 at most on
+    Windows)."""
+    import os
+
+    count = os.cpu_count() or 1
+    if sys.platform == "win32":
+        count = min(count, _MAX_WINDOWS_WORKERS)
+    return count
 
 
 class RunnerError(Exception):
@@ -62,7 +82,10 @@ class MissingInputsError(RunnerError, ValueError):
             hint = f" (did you mean {' or '.join(repr(m) for m in matches)}?)" if matches else ""
             lines.append(f"  - '{name}'{hint}")
         noun = "input is" if len(missing) == 1 else "inputs are"
+        names = "{" + ", ".join(repr(name) for name in missing) + "}"
         super().__init__(
+            # Kedro's sentence first: code written for Kedro matches on it
+            f"Pipeline input(s) {names} not found in the DataCatalog. "
             f"{len(missing)} pipeline {noun} not in the catalog, so nothing was run:\n"
             + "\n".join(lines)
             + "\nRegister them in the catalog configuration (conf/base/catalog.yml), add "
@@ -71,6 +94,29 @@ class MissingInputsError(RunnerError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable despite the two-argument constructor
         return (type(self), (self.missing, self._available))
+
+
+def _find_all_nodes_for_resumed_pipeline(
+    pipeline: Pipeline, unfinished_nodes: Iterable[Node], catalog: DataCatalog
+) -> set[Node]:
+    """Every node a resumed run must execute, given the nodes that did not finish (Kedro's
+    private helper, under its name and signature for code and tests that call it)."""
+    from kedro_ipy.runner.resume import _resume_plan
+
+    unfinished = {node.name for node in unfinished_nodes}
+    done = [node.name for node in pipeline.nodes if node.name not in unfinished]
+    nodes, to_run, _ = _resume_plan(pipeline, done, catalog)
+    return {nodes[index] for index in to_run}
+
+
+def _find_nodes_to_resume_from(
+    pipeline: Pipeline, unfinished_nodes: Iterable[Node], catalog: DataCatalog
+) -> set[str]:
+    """``find_nodes_to_resume_from`` taking the unfinished nodes, as Kedro's private helper
+    does."""
+    unfinished = {node.name for node in unfinished_nodes}
+    done = [node.name for node in pipeline.nodes if node.name not in unfinished]
+    return set(find_nodes_to_resume_from(pipeline, done, catalog))
 
 
 class _Pool(Protocol):
@@ -129,6 +175,20 @@ class AbstractRunner(ABC):
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
+    @property
+    def _logger(self) -> logging.Logger:
+        """The logger runs report to (Kedro's attribute name, kept for code that reads it)."""
+        return logger
+
+    def _filter_pipeline_for_missing_outputs(
+        self, pipeline: Pipeline, catalog: DataCatalog
+    ) -> Pipeline:
+        """The part of ``pipeline`` that ``only_missing_outputs=True`` runs (Kedro's hook point
+        for runners that want another rule)."""
+        from kedro_ipy.runner._missing_outputs import _only_missing_outputs
+
+        return _only_missing_outputs(pipeline, catalog)
+
     def run(
         self,
         pipeline: Pipeline,
@@ -161,9 +221,7 @@ class AbstractRunner(ABC):
                 gains a note naming the node and where to resume from.
         """
         if only_missing_outputs:
-            from kedro_ipy.runner._missing_outputs import _only_missing_outputs
-
-            pipeline = _only_missing_outputs(pipeline, catalog)
+            pipeline = self._filter_pipeline_for_missing_outputs(pipeline, catalog)
         plan = _Plan(pipeline)
         missing = [name for name in plan.free_inputs if name not in catalog]
         if missing:
@@ -183,6 +241,7 @@ class AbstractRunner(ABC):
         start = perf_counter()
         if logger.isEnabledFor(logging.INFO):
             logger.info("Running %d nodes with %s", len(plan.nodes), type(self).__name__)
+            self._log_io_mode()
         self._run(pipeline, context)
         if logger.isEnabledFor(logging.INFO):
             logger.info(
@@ -192,6 +251,16 @@ class AbstractRunner(ABC):
         return {name: run_catalog.load(name) for name in free_outputs}
 
     # -- what subclasses may change ---------------------------------------------------------
+
+    def _log_io_mode(self) -> None:
+        """Say whether loads and saves run concurrently (the sentences Kedro logs)."""
+        if self._is_async:
+            logger.info("Asynchronous mode is enabled for loading and saving data.")
+        else:
+            logger.info(
+                "Using synchronous mode for loading and saving data. Pass is_async=True "
+                "(--async) to load and save each node's datasets concurrently."
+            )
 
     def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:
         """Refuse a run before it starts (``ParallelRunner`` checks what it must pickle)."""
@@ -352,7 +421,7 @@ class AbstractRunner(ABC):
                 else f"{len(done)} of {total} nodes finished."
             )
         else:
-            advice = f"No node finished (0 of {total}); run the same command again to retry."
+            advice = "No nodes ran. Repeat the previous command to attempt a new run."
         logger.error(
             "Node '%s' failed: %s: %s. %s", node.name, type(exc).__name__, exc, advice
         )

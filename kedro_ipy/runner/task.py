@@ -7,8 +7,9 @@ single nodes itself.
 
 from __future__ import annotations
 
+import inspect
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.runner._hooks import _RunHooks
@@ -19,9 +20,46 @@ if TYPE_CHECKING:
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline.node import Node
 
-__all__ = ["Task"]
+__all__ = ["Task", "TaskError"]
 
 logger = logging.getLogger("kedro_ipy.runner")
+
+_CO_GENERATOR = inspect.CO_GENERATOR
+
+
+class TaskError(Exception):
+    """Kedro's error for a ``Task`` that cannot run. Kept so code importing it ports; here a
+    ``Task`` without a hook manager simply runs without hooks."""
+
+
+def _is_generator_node(node: Node) -> bool:
+    """Whether the node's function uses ``yield``: its outputs are then saved chunk by chunk.
+
+    Plain functions are answered from their code flags (the runner asks once per node run).
+    """
+    func = node.func
+    code = getattr(func, "__code__", None)
+    if code is not None:
+        return bool(code.co_flags & _CO_GENERATOR)
+    return inspect.isgeneratorfunction(func)
+
+
+def _interleaved(outputs: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """``(name, chunk)`` pairs taking one chunk of each output in turn, as a generator node
+    yields them; stops with the shortest stream."""
+    names = list(outputs)
+    for row in zip(*outputs.values(), strict=False):
+        yield from zip(names, row, strict=True)
+
+
+def _refuse_async_generator(node: Node) -> None:
+    if _is_generator_node(node):
+        raise ValueError(
+            # Kedro's sentences, then which runner setting to change
+            "Async data loading and saving does not work with nodes wrapping generator "
+            f"functions. Please make sure you don't use `yield` anywhere in node {node}. "
+            "Run with is_async=False (without --async) to save its chunks one by one."
+        )
 
 
 def _apply_before_node_run(
@@ -130,7 +168,8 @@ def _save_outputs(
     before_save = hooks.before_dataset_saved
     after_save = hooks.after_dataset_saved
     save = catalog.save
-    for name, data in outputs.items():
+    items = _interleaved(outputs) if outputs and _is_generator_node(node) else outputs.items()
+    for name, data in items:
         if before_save is not None:
             before_save(dataset_name=name, data=data, node=node)
         save(name, data)
@@ -166,7 +205,11 @@ def _run_node_async(
     """Like ``_run_node``, but inputs are loaded and outputs saved concurrently on ``pool``.
 
     Worth it when a node reads or writes several slow datasets (remote files, databases).
+
+    Raises:
+        ValueError: The node's function is a generator (its chunks must be saved in order).
     """
+    _refuse_async_generator(node)
     futures = {name: pool.submit(_load_one, name, node, catalog, hooks) for name in input_names}
     inputs = {name: future.result() for name, future in futures.items()}
     if hooks.before_node_run is not None:

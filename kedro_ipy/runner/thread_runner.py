@@ -10,13 +10,12 @@ pool, so it runs in the calling thread, like ``SequentialRunner``.
 
 from __future__ import annotations
 
-import os
 import threading
 import warnings
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
-from kedro_ipy.runner.runner import AbstractRunner
+from kedro_ipy.runner.runner import AbstractRunner, _default_workers
 
 if TYPE_CHECKING:
     from kedro_ipy.runner._plan import _Plan
@@ -27,7 +26,10 @@ __all__ = ["ThreadRunner"]
 
 def _check_max_workers(max_workers: int | None) -> int | None:
     if max_workers is not None and (not isinstance(max_workers, int) or max_workers <= 0):
-        raise ValueError(f"max_workers must be a positive integer or None, got {max_workers!r}.")
+        raise ValueError(
+            f"max_workers should be positive: got {max_workers!r}; pass a positive integer, "
+            "or None for one worker per CPU."
+        )
     return max_workers
 
 
@@ -47,8 +49,9 @@ class ThreadRunner(AbstractRunner):
     def __init__(self, max_workers: int | None = None, is_async: bool = False) -> None:
         if is_async:
             warnings.warn(
-                "ThreadRunner already runs nodes in threads and cannot also load and save "
-                "asynchronously; is_async=True is ignored.",
+                # Kedro's sentence, which code written for Kedro may filter warnings on
+                "'ThreadRunner' doesn't support loading and saving the node inputs and "
+                "outputs asynchronously with threads. Setting 'is_async' to False.",
                 UserWarning,
                 stacklevel=2,
             )
@@ -58,8 +61,11 @@ class ThreadRunner(AbstractRunner):
     def __repr__(self) -> str:
         return f"ThreadRunner(max_workers={self._max_workers!r})"
 
+    def _log_io_mode(self) -> None:
+        return None  # threads already overlap I/O; there is no mode to report (as in Kedro)
+
     def _workers(self, plan: _Plan) -> int:
-        limit = self._max_workers or os.cpu_count() or 1
+        limit = self._max_workers or _default_workers()
         return max(1, min(limit, plan.width))
 
     def _create_pool(self, context: _RunContext, workers: int) -> _ThreadPool:

@@ -11,6 +11,13 @@ import pytest
 from kedro_ipy.config import BadConfigException, OmegaConfigLoader
 
 
+def project_loader(conf_source: object, *args: object, **kwargs: object) -> OmegaConfigLoader:
+    """A loader set up as a project's settings set it up (``base`` + ``local``)."""
+    kwargs.setdefault("base_env", "base")
+    kwargs.setdefault("default_run_env", "local")
+    return OmegaConfigLoader(conf_source, *args, **kwargs)  # type: ignore[arg-type]
+
+
 @pytest.fixture
 def conf(tmp_path: Path) -> Path:
     root = tmp_path / "conf"
@@ -39,7 +46,7 @@ class TestGlobals:
             whole: ${globals:nested}
             """,
         )
-        assert OmegaConfigLoader(conf)["parameters"] == {
+        assert project_loader(conf)["parameters"] == {
             "folds": 5,
             "label": "fold-5",
             "deep": "deep",
@@ -56,7 +63,7 @@ class TestGlobals:
             c: {v: '${globals:missing, null}'}
             """,
         )
-        assert OmegaConfigLoader(conf)["catalog"] == {
+        assert project_loader(conf)["catalog"] == {
             "a": {"path": "fallback/a.csv"},
             "b": {"n": 3, "flag": True},
             "c": {"v": None},
@@ -66,24 +73,23 @@ class TestGlobals:
         write(conf, "base/globals.yml", "bucket: dev\n")
         write(conf, "local/globals.yml", "bucket: mine\n")
         write(conf, "base/catalog.yml", "a: {path: '${globals:bucket}/a'}\n")
-        assert OmegaConfigLoader(conf)["catalog"] == {"a": {"path": "mine/a"}}
-        assert OmegaConfigLoader(conf)["globals"] == {"bucket": "mine"}
+        assert project_loader(conf)["catalog"] == {"a": {"path": "mine/a"}}
+        assert project_loader(conf)["globals"] == {"bucket": "mine"}
 
     def test_missing_key_without_default_names_file_and_key(self, conf: Path) -> None:
         path = write(conf, "base/catalog.yml", "a: {path: '${globals:root}/a'}\n")
-        msg = (
-            f"Globals key 'root' not found and no default value provided (in {path} at 'a.path')"
-        )
+        msg = f"Globals key 'root' not found and no default value provided (in {path} at 'a.path')"
         with pytest.raises(BadConfigException, match=re.escape(msg)):
-            OmegaConfigLoader(conf)["catalog"]
+            project_loader(conf)["catalog"]
 
     def test_no_globals_file_means_empty_globals(self, conf: Path) -> None:
-        assert OmegaConfigLoader(conf)["globals"] == {}
+        assert project_loader(conf)["globals"] == {}
 
     def test_runtime_params_are_refused_in_globals(self, conf: Path) -> None:
         write(conf, "base/globals.yml", "x: ${runtime_params:x, 1}\n")
-        with pytest.raises(BadConfigException, match="cannot be used in globals"):
-            OmegaConfigLoader(conf)["globals"]
+        msg = "The `runtime_params:` resolver is not supported for globals."
+        with pytest.raises(BadConfigException, match=re.escape(msg)):
+            project_loader(conf)  # globals are read by the constructor, as in Kedro
 
 
 class TestReferences:
@@ -99,7 +105,7 @@ class TestReferences:
               sibling: ${.size}
             """,
         )
-        assert OmegaConfigLoader(conf)["parameters"]["model"] == {
+        assert project_loader(conf)["parameters"]["model"] == {
             "size": 3,
             "first": "a",
             "sibling": 3,
@@ -114,44 +120,44 @@ class TestReferences:
             cars: ${_csv}
             """,
         )
-        assert OmegaConfigLoader(conf)["catalog"] == {
+        assert project_loader(conf)["catalog"] == {
             "cars": {"type": "pandas.CSVDataset", "load_args": {"sep": ","}}
         }
 
     def test_escaped_interpolation_is_literal(self, conf: Path) -> None:
         write(conf, "base/parameters.yml", r"x: '\${not.resolved}'" + "\n")
-        assert OmegaConfigLoader(conf)["parameters"] == {"x": "${not.resolved}"}
+        assert project_loader(conf)["parameters"] == {"x": "${not.resolved}"}
 
     def test_unknown_reference_and_cycles_are_errors(self, conf: Path) -> None:
         write(conf, "base/parameters.yml", "a: ${b}\nb: ${a}\nc: ${nope}\n")
-        loader = OmegaConfigLoader(conf)
+        loader = project_loader(conf)
         with pytest.raises(BadConfigException, match="Circular interpolation through 'b'"):
             loader["parameters"]
         write(conf, "base/parameters.yml", "c: ${nope}\n")
         with pytest.raises(BadConfigException, match="Interpolation key 'nope' not found"):
-            OmegaConfigLoader(conf)["parameters"]
+            project_loader(conf)["parameters"]
 
     def test_unknown_resolver_suggests_close_match(self, conf: Path) -> None:
         path = write(conf, "base/parameters.yml", "a: ${global:x}\n")
         msg = (
-            "Unsupported interpolation type 'global'. Available: globals, runtime_params. "
-            f"Did you mean 'globals'? (in {path} at 'a')"
+            "Unsupported interpolation type global. Available: globals, runtime_params and "
+            f"OmegaConf's oc.* resolvers. Did you mean 'globals'? (in {path} at 'a')"
         )
         with pytest.raises(BadConfigException, match=re.escape(msg)):
-            OmegaConfigLoader(conf)["parameters"]
+            project_loader(conf)["parameters"]
 
 
 class TestResolvers:
     def test_custom_resolver_gets_typed_arguments(self, conf: Path) -> None:
         write(conf, "base/parameters.yml", "total: ${add:1, 2.5}\nname: ${upper:'ab, c'}\n")
-        loader = OmegaConfigLoader(
+        loader = project_loader(
             conf, custom_resolvers={"add": lambda a, b: a + b, "upper": str.upper}
         )
         assert loader["parameters"] == {"total": 3.5, "name": "AB, C"}
 
     def test_custom_resolver_cannot_replace_a_builtin(self, conf: Path) -> None:
         with pytest.raises(ValueError, match="would replace a built-in resolver"):
-            OmegaConfigLoader(conf, custom_resolvers={"globals": dict})
+            project_loader(conf, custom_resolvers={"globals": dict})
 
     def test_env_vars_in_credentials_only(
         self, conf: Path, monkeypatch: pytest.MonkeyPatch
@@ -162,16 +168,14 @@ class TestResolvers:
             "local/credentials.yml",
             "db: {password: '${oc.env:KIPY_TEST_PASSWORD}', user: '${oc.env:KIPY_NOPE, anon}'}\n",
         )
-        assert OmegaConfigLoader(conf)["credentials"] == {
-            "db": {"password": "s3cret", "user": "anon"}
-        }
+        assert project_loader(conf)["credentials"] == {"db": {"password": "s3cret", "user": "anon"}}
         write(conf, "base/parameters.yml", "p: ${oc.env:KIPY_TEST_PASSWORD}\n")
         with pytest.raises(BadConfigException, match="in credentials only"):
-            OmegaConfigLoader(conf)["parameters"]
+            project_loader(conf)["parameters"]
 
     def test_credential_errors_do_not_echo_values(self, conf: Path) -> None:
         write(conf, "local/credentials.yml", "db: {password: 'hunter2${oops'}\n")
         with pytest.raises(BadConfigException) as info:
-            OmegaConfigLoader(conf)["credentials"]
+            project_loader(conf)["credentials"]
         assert "hunter2" not in str(info.value)
         assert "Unclosed interpolation" in str(info.value)

@@ -59,7 +59,10 @@ class TestBootstrap:
 
     def test_accepts_tool_kedro_ipy_and_custom_source_dir(self, tmp_path: Path) -> None:
         root = make_project(
-            tmp_path, "ipy_pkg", section="kedro_ipy", extra_metadata='source_dir = "code"',
+            tmp_path,
+            "ipy_pkg",
+            section="kedro_ipy",
+            extra_metadata='source_dir = "code"',
             source_dir="code",
         )
         metadata = bootstrap_project(root)
@@ -91,8 +94,9 @@ class TestBootstrap:
 class TestNotAProject:
     def test_folder_without_pyproject_says_what_was_looked_for(self, tmp_path: Path) -> None:
         msg = (
+            f"Could not find the project configuration file 'pyproject.toml' in {tmp_path}. "
             f"{tmp_path} is not a project: looked for a pyproject.toml with a [tool.kedro] or "
-            "[tool.kedro_ipy] section there and found no pyproject.toml."
+            "[tool.kedro_ipy] section there."
         )
         with pytest.raises(ProjectNotFoundError, match=re.escape(msg)):
             bootstrap_project(tmp_path)
@@ -121,49 +125,75 @@ class TestNotAProject:
 class TestBadMetadata:
     def test_unparsable_pyproject(self, tmp_path: Path) -> None:
         write(tmp_path / "pyproject.toml", "[tool.kedro\npackage_name = 'x'\n")
-        with pytest.raises(ProjectMetadataError, match=re.escape("Cannot parse")):
+        with pytest.raises(
+            ProjectMetadataError, match=re.escape("Failed to parse 'pyproject.toml' file.")
+        ):
             bootstrap_project(tmp_path)
 
     def test_unknown_key_suggests_the_right_one(self, tmp_path: Path) -> None:
-        write(tmp_path / "pyproject.toml", "[tool.kedro]\npakage_name = 'x'\n")
+        write(tmp_path / "pyproject.toml", "[tool.kedro]\npackage_name = 'x'\ntool = 1\n")
         msg = (
-            f"Unknown key(s) 'pakage_name' in the [tool.kedro] section of "
-            f"{tmp_path / 'pyproject.toml'}. Valid keys: package_name, project_name, "
-            "kedro_init_version, source_dir, tools, example_pipeline. Did you mean one of "
-            "these: 'package_name', 'project_name'?"
+            "Found unexpected keys in 'pyproject.toml'. Make sure it only contains the "
+            "following keys: ['package_name', 'project_name', 'kedro_init_version', "
+            "'source_dir', 'tools', 'example_pipeline']. Unknown: 'tool' in "
+            f"{tmp_path / 'pyproject.toml'}. Did you mean 'tools'?"
         )
         with pytest.raises(ProjectMetadataError, match=re.escape(msg)):
             bootstrap_project(tmp_path)
 
+    def test_misspelt_package_name_is_missing_with_a_suggestion(self, tmp_path: Path) -> None:
+        write(tmp_path / "pyproject.toml", "[tool.kedro]\npakage_name = 'x'\n")
+        msg = (
+            "Missing required keys ['package_name', 'project_name', 'kedro_init_version'] "
+            "from 'pyproject.toml'."
+        )
+        with pytest.raises(ProjectMetadataError, match=re.escape(msg)) as raised:
+            bootstrap_project(tmp_path)
+        assert "Unknown: 'pakage_name'. Did you mean one of these:" in str(raised.value)
+
     def test_missing_package_name(self, tmp_path: Path) -> None:
         write(tmp_path / "pyproject.toml", "[tool.kedro]\nproject_name = 'x'\n")
-        with pytest.raises(ProjectMetadataError, match="must set package_name"):
+        msg = "Missing required keys ['package_name', 'kedro_init_version'] from 'pyproject.toml'."
+        with pytest.raises(ProjectMetadataError, match=re.escape(msg)):
             bootstrap_project(tmp_path)
 
     def test_missing_source_folder(self, tmp_path: Path) -> None:
         write(tmp_path / "pyproject.toml", "[tool.kedro]\npackage_name = 'nosrc_pkg'\n")
         with pytest.raises(
-            ProjectMetadataError,
-            match=re.escape(f"The source folder {tmp_path / 'src'} does not exist"),
-        ):
+            NotADirectoryError,  # Kedro's type; also a ProjectMetadataError
+            match=re.escape(f"Source path '{tmp_path / 'src'}' cannot be found."),
+        ) as raised:
             bootstrap_project(tmp_path)
+        assert isinstance(raised.value, ProjectMetadataError)
 
     def test_source_folder_outside_the_project(self, tmp_path: Path) -> None:
         write(
             tmp_path / "p" / "pyproject.toml",
             "[tool.kedro]\npackage_name = 'out_pkg'\nsource_dir = '../elsewhere'\n",
         )
-        with pytest.raises(ProjectMetadataError, match="must be inside the project folder"):
+        msg = (
+            f"Source path '{tmp_path / 'elsewhere'}' has to be relative to your project root "
+            f"'{tmp_path / 'p'}'."
+        )
+        with pytest.raises(ValueError, match=re.escape(msg)) as raised:  # Kedro's type
             bootstrap_project(tmp_path / "p")
+        assert isinstance(raised.value, ProjectMetadataError)
 
-    def test_package_that_does_not_exist_suggests_folders(self, tmp_path: Path) -> None:
+    def test_package_that_does_not_exist_is_a_warning_suggesting_folders(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        # As in Kedro, bootstrap does not import the package; it only says it is not there.
         make_project(tmp_path, "real_pkg")
-        text = (tmp_path / "pyproject.toml").read_text().replace(
-            'package_name = "real_pkg"', 'package_name = "reel_pkg"'
+        text = (
+            (tmp_path / "pyproject.toml")
+            .read_text()
+            .replace('package_name = "real_pkg"', 'package_name = "reel_pkg"')
         )
         (tmp_path / "pyproject.toml").write_text(text)
-        with pytest.raises(ProjectMetadataError, match=re.escape("Did you mean 'real_pkg'?")):
-            bootstrap_project(tmp_path)
+        with caplog.at_level("WARNING", logger="kedro_ipy.framework.startup"):
+            assert bootstrap_project(tmp_path).package_name == "reel_pkg"
+        assert "Package 'reel_pkg'" in caplog.text
+        assert "Did you mean 'real_pkg'?" in caplog.text
 
 
 class TestFindProjectRoot:

@@ -55,17 +55,17 @@ class TestAbstractDataset:
     def test_load_failure_names_dataset_and_operation(self) -> None:
         with pytest.raises(
             DatasetError,
-            match=r"Failed while loading data from .*Broken\(where='here'\): ValueError: disk",
+            match=r"Failed while loading data from dataset .*Broken\(where='here'\)\.\ndisk on fire$",
         ) as info:
             Broken().load()
         assert isinstance(info.value.__cause__, ValueError)
 
     def test_save_failure_names_dataset_and_operation(self) -> None:
-        with pytest.raises(DatasetError, match=r"Failed while saving data to .*Broken.*OSError"):
+        with pytest.raises(DatasetError, match=r"Failed while saving data to dataset .*Broken.*\.\n"):
             Broken().save(1)
 
     def test_exists_failure_is_wrapped(self) -> None:
-        with pytest.raises(DatasetError, match=r"Failed during exists check .*cannot tell"):
+        with pytest.raises(DatasetError, match=r"Failed during exists check for dataset .*\.\n.*cannot tell"):
             Broken().exists()
 
     def test_saving_none_is_refused(self) -> None:
@@ -74,7 +74,7 @@ class TestAbstractDataset:
 
     def test_kedro_style_subclass_is_wrapped_too(self) -> None:
         ds = KedroStyle()
-        with pytest.raises(DatasetError, match=r"Failed while loading data from .*KeyError"):
+        with pytest.raises(DatasetError, match=r"Failed while loading data from dataset .*KedroStyle\(\)\.\n'nothing'"):
             ds.load()
         ds.save([1])
         assert ds.load() == [1]
@@ -122,6 +122,7 @@ class TestVersioning:
         assert Dict(files, Version(None, None)).load() == "new"
         assert Dict(files, Version("2024-01-01T00.00.00.000Z", None)).load() == "old"
 
+    @pytest.mark.filterwarnings("ignore:Save version .* did not match load version")
     def test_list_versions_newest_first(self) -> None:
         files: dict[str, Any] = {}
         for v in ("2024-01-01T00.00.00.000Z", "2024-03-01T00.00.00.000Z",
@@ -184,5 +185,5 @@ def test_get_protocol_and_path(path: str, expected: tuple[str, str]) -> None:
 def test_http_cannot_be_versioned() -> None:
     from kedro_ipy.io.core import get_protocol_and_path
 
-    with pytest.raises(DatasetError, match="'https://' paths cannot be versioned"):
+    with pytest.raises(DatasetError, match="Versioning is not supported for HTTP protocols"):
         get_protocol_and_path("https://example.com/a.csv", Version(None, None))

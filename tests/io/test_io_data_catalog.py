@@ -81,35 +81,76 @@ class TestFromConfig:
         catalog = DataCatalog.from_config({"x": {"type": f"{__name__}.Confirmable"}})
         assert type(catalog["x"]) is Confirmable
 
-    def test_unknown_type_suggests_close_names(self) -> None:
+    def test_unknown_type_fails_on_first_use_and_suggests_close_names(self) -> None:
+        # As in Kedro, an entry whose type is missing only fails when it is used.
+        catalog = DataCatalog.from_config(
+            {"cars": {"type": "pandas.CSVDataSet", "filepath": "c"},
+             "ok": {"type": "MemoryDataset", "data": 1}}
+        )
+        assert catalog.load("ok") == 1
         with pytest.raises(DatasetError, match=re.escape(
-            "Catalog entry 'cars': unknown dataset type 'pandas.CSVDataSet'. Built-in types: "
+            "An exception occurred when parsing config for dataset 'cars':\n"
+            "Class 'pandas.CSVDataSet' not found, is this a typo?"
         )) as info:
-            DataCatalog.from_config({"cars": {"type": "pandas.CSVDataSet", "filepath": "c"}})
+            catalog.load("cars")
         assert "Did you mean 'pandas.CSVDataset'?" in str(info.value)
 
     def test_type_that_is_not_a_dataset(self) -> None:
+        catalog = DataCatalog.from_config({"x": {"type": "collections.OrderedDict"}})
         with pytest.raises(DatasetError, match=re.escape(
-            "type 'collections.OrderedDict' is not a dataset"
+            "Dataset type 'collections.OrderedDict' is invalid: all dataset types must extend "
+            "'AbstractDataset'."
         )):
-            DataCatalog.from_config({"x": {"type": "collections.OrderedDict"}})
+            catalog.load("x")
+
+    def test_relative_type_path_is_refused(self) -> None:
+        with pytest.raises(DatasetError, match="'type' class path does not support relative"):
+            DataCatalog.from_config({"x": {"type": ".PickleDataset"}}).load("x")
 
     def test_malformed_entries_are_named(self) -> None:
-        with pytest.raises(DatasetError, match="Catalog entry 'x' is not a valid dataset "
-                                               "configuration: expected a mapping"):
+        with pytest.raises(DatasetError, match=re.escape(
+            "Catalog entry 'x' is not a valid dataset configuration. \nHint: If this catalog "
+            "entry is intended for variable interpolation, make sure that the key is preceded "
+            "by an underscore."
+        )):
             DataCatalog.from_config({"x": "pickle.PickleDataset"})
-        with pytest.raises(DatasetError, match="Catalog entry 'y' has no 'type' key"):
+        with pytest.raises(DatasetError, match=re.escape(
+            "An exception occurred when parsing config for dataset 'y':\n"
+            "'type' is missing from dataset catalog configuration"
+        )):
             DataCatalog.from_config({"y": {"filepath": "a.csv"}})
 
     def test_bad_constructor_args_name_the_entry(self) -> None:
         catalog = DataCatalog.from_config({"x": {"type": "MemoryDataset", "colour": "red"}})
-        with pytest.raises(DatasetError, match="Catalog entry 'x' could not be created as "
-                                               "MemoryDataset: TypeError"):
+        with pytest.raises(DatasetError, match=re.escape(
+            "Dataset 'x' must only contain arguments valid for the constructor of "
+            "'kedro_ipy.io.memory_dataset.MemoryDataset'."
+        )) as info:
+            catalog.load("x")
+        assert "colour" in str(info.value)
+
+    def test_failing_constructor_names_entry_and_type(self) -> None:
+        catalog = DataCatalog.from_config(
+            {"x": {"type": "pickle.PickleDataset", "filepath": ""}}
+        )
+        with pytest.raises(DatasetError, match=re.escape(
+            "Failed to instantiate dataset 'x' of type "
+            "'kedro_ipy.io.datasets.pickle.PickleDataset'."
+        )):
             catalog.load("x")
 
     def test_versioned_type_without_versions(self) -> None:
+        catalog = DataCatalog.from_config({"x": {"type": "MemoryDataset", "versioned": True}})
         with pytest.raises(DatasetError, match="'MemoryDataset' does not support versioning"):
-            DataCatalog.from_config({"x": {"type": "MemoryDataset", "versioned": True}})
+            catalog.load("x")
+
+    def test_reserved_version_key_is_dropped_with_a_warning(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        catalog = DataCatalog.from_config({"x": {"type": "MemoryDataset", "version": 3}})
+        with caplog.at_level(logging.WARNING):
+            assert isinstance(catalog["x"], MemoryDataset)
+        assert "'version' attribute removed from dataset configuration" in caplog.text
 
 
 class TestCredentials:
@@ -211,14 +252,17 @@ class TestFactories:
         assert "cars_csv" in catalog
 
     def test_only_one_catch_all(self) -> None:
-        with pytest.raises(DatasetError, match=re.escape("2 catch-all patterns ({a}, {b})")):
+        with pytest.raises(DatasetError, match=re.escape(
+                "Multiple catch-all patterns found in the catalog: {a}, {b}. Only one "
+                "catch-all pattern is allowed")):
             DataCatalog.from_config({"{a}": {"type": "MemoryDataset"},
                                      "{b}": {"type": "MemoryDataset"}})
 
     def test_unknown_placeholder_in_config(self) -> None:
         with pytest.raises(DatasetError, match=re.escape(
-            "Dataset factory pattern '{name}_csv' uses {folder} in its config, "
-            "but its name only has {name}."
+            "Incorrect dataset configuration provided. Keys used in the configuration "
+            "{'{folder}'} should present in the dataset pattern name {name}_csv. "
+            "(Its name has {name}.)"
         )):
             DataCatalog.from_config({"{name}_csv": {
                 "type": "pandas.CSVDataset", "filepath": "{folder}/{name}.csv",
@@ -273,15 +317,22 @@ class TestVersions:
         assert pinned.load("a_model") == 1
 
     def test_load_versions_for_unknown_dataset(self) -> None:
-        with pytest.raises(DatasetNotFoundError, match=r"load_versions names dataset 'modle'.*"
+        with pytest.raises(DatasetNotFoundError, match=r"'load_versions' keys \[modle\] are not "
+                                                       r"found in the catalog\..*"
                                                        "Did you mean 'model'"):
             DataCatalog.from_config({"model": {"type": "MemoryDataset"}},
                                     load_versions={"modle": "2024-01-01T00.00.00.000Z"})
 
-    def test_load_versions_for_unversioned_dataset(self) -> None:
-        with pytest.raises(DatasetError, match="dataset 'model', which is not versioned"):
-            DataCatalog.from_config({"model": {"type": "MemoryDataset"}},
-                                    load_versions={"model": "2024-01-01T00.00.00.000Z"})
+    def test_load_versions_for_unversioned_dataset_is_ignored_with_a_warning(
+        self, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        with caplog.at_level(logging.WARNING, logger="kedro_ipy.io.data_catalog"):
+            catalog = DataCatalog.from_config(
+                {"model": {"type": "MemoryDataset", "data": 1}},
+                load_versions={"model": "2024-01-01T00.00.00.000Z"},
+            )
+        assert catalog.load("model") == 1
+        assert "dataset 'model', which is not versioned; the pin is ignored" in caplog.text
 
 
 class TestParameters:
@@ -381,8 +432,7 @@ class TestCatalogApi:
         catalog = DataCatalog(datasets={"c": Confirmable(), "m": MemoryDataset()})
         catalog.confirm("c")
         assert catalog["c"].confirmed  # type: ignore[attr-defined]
-        with pytest.raises(DatasetError, match="Dataset 'm' \\(MemoryDataset\\) has no "
-                                               "'confirm' method"):
+        with pytest.raises(DatasetError, match="Dataset 'm' does not have 'confirm' method"):
             catalog.confirm("m")
 
     def test_list_with_regex(self) -> None:

@@ -120,8 +120,9 @@ class TestAtomicSaves:
         path = f"memory://{uuid.uuid4().hex}/d.json"
         ds = JSONDataset(filepath=path)
         ds.save({"good": 1})
-        with pytest.raises(DatasetError, match="TypeError"):
+        with pytest.raises(DatasetError, match="not JSON serializable") as info:
             ds.save({"bad": object()})
+        assert isinstance(info.value.__cause__, TypeError)
         assert ds.load() == {"good": 1}
 
     def test_saved_file_has_normal_permissions(self, tmp_path: Path) -> None:

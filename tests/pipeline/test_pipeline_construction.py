@@ -248,6 +248,8 @@ class TestReports:
     def test_to_json(self, diamond):
         data = json.loads(diamond.tag("t").to_json())
         assert data["kedro_ipy_version"] == kedro_ipy.__version__
+        # Kedro's key is there too, for code written against Kedro's JSON
+        assert data["kedro_version"] == kedro_ipy.__version__
         assert data["pipeline"][0] == {
             "name": "split",
             "inputs": ["raw"],
@@ -279,3 +281,14 @@ class TestReports:
         assert pipe.group_nodes_by(None)[1].dependencies == ["prep.inner.x"]
         with pytest.raises(ValueError, match="Unsupported group_by strategy: bogus"):
             pipe.group_nodes_by("bogus")
+
+
+def test_transcoding_helpers_importable_where_kedro_has_them():
+    import sys
+
+    module = sys.modules["kedro_ipy.pipeline.pipeline"]  # `pipeline` is also the function
+    assert module._transcode_split("cars@pandas") == ("cars", "pandas")
+    assert module._transcode_split("cars") == ("cars", "")
+    assert module._strip_transcoding("cars@spark") == "cars"
+    with pytest.raises(ValueError, match="Expected maximum 1 transcoding separator"):
+        module._transcode_split("a@b@c")

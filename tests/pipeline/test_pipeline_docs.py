@@ -9,7 +9,12 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "module_name", ["kedro_ipy.pipeline.node", "kedro_ipy.pipeline.pipeline"]
+    "module_name",
+    [
+        "kedro_ipy.pipeline.node",
+        "kedro_ipy.pipeline.pipeline",
+        "kedro_ipy.pipeline.preview_contract",
+    ],
 )
 def test_docstring_examples(module_name: str) -> None:
     module = importlib.import_module(module_name)

@@ -140,3 +140,13 @@ class TestErrors:
     def test_renaming_that_creates_duplicate_outputs(self, base):
         with pytest.raises(ValueError, match="duplicate output"):
             pipeline(base, outputs={"out": "same", "side": "same"})
+
+
+def test_map_nodes_on_a_pipeline_returns_renamed_copies():
+    # Kedro keeps this helper on Pipeline and its test suite calls it directly
+    base = Pipeline([node(lambda x: x, "a", "b", name="n1")])
+    copies = base._map_nodes(nodes=base, namespace="ds", inputs={"a": "raw"})
+    assert [(n.name, n.namespace, n.inputs, n.outputs) for n in copies] == [
+        ("ds.n1", "ds", ["raw"], ["ds.b"])
+    ]
+    assert base.nodes[0].name == "n1"  # the source pipeline is untouched

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-import sys
+import warnings
 from functools import partial
 
 import pytest
@@ -155,12 +155,19 @@ class TestValidation:
             node(identity, "a@b@c", "d")
 
     def test_dotted_dataset_name_warns_once(self, monkeypatch):
-        node_module = sys.modules["kedro_ipy.pipeline.node"]  # the name `node` is the function
-        monkeypatch.setattr(node_module, "_DOTTED_NAME_WARNED", False)
-        with pytest.warns(UserWarning, match="contains '.'"):
+        # the flag lives on Node under Kedro's attribute name, which Kedro's tests reset
+        monkeypatch.delattr(Node, "__dotted_dataset_name_warned__", raising=False)
+        with pytest.warns(UserWarning, match="contain '.' characters") as record:
             node(identity, "a.b", "c")
+            node(identity, "x.y", "z")
+        assert len(record) == 1
+        assert "First dotted name found: 'a.b'" in str(record[0].message)
         # a dotted name under a matching namespace, and parameters, are expected
-        node(identity, "params:x.y", "d")
+        monkeypatch.delattr(Node, "__dotted_dataset_name_warned__")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            node(identity, "params:x.y", "d")
+            node(identity, "ns.a", "ns.b", namespace="ns")
 
 
 class TestIdentity:
@@ -209,8 +216,41 @@ class TestRun:
         assert n.run({"x": 3}) == {"P": 3, "Q": 6}
 
     def test_no_outputs_drops_value_with_warning(self):
-        with pytest.warns(UserWarning, match="declares no outputs"):
-            assert node(identity, "a", None).run({"a": 1}) == {}
+        msg = (
+            "Node 'keep' returned a value of type 'int', but the node is defined with "
+            "outputs=None."
+        )
+        with pytest.warns(UserWarning, match=re.escape(msg)):
+            assert node(identity, "a", None, name="keep").run({"a": 1}) == {}
+
+    def test_no_outputs_returning_none_is_silent(self):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            assert node(lambda a: None, "a", None).run({"a": 1}) == {}
+
+    @pytest.mark.parametrize(
+        "outputs, msg",
+        [
+            ([], "The node definition contains a list of outputs [], whereas the node function"),
+            ({}, "The node output is a dictionary, whereas the function output is"),
+        ],
+    )
+    def test_empty_output_list_or_dict_is_not_outputs_none(self, outputs, msg):
+        # as in Kedro: only outputs=None drops the return value
+        with pytest.raises(ValueError, match=re.escape(msg)):
+            node(identity, "a", outputs).run({"a": 1})
+        assert node(lambda a: (), "a", []).run({"a": 1}) == {}
+
+    def test_dict_output_keys_mismatch_message(self):
+        n = node(lambda a: {"ret": a, "odd": 0}, "a", {"ret": "B", "ans": "C"}, name="split")
+        # Kedro's sentence (returned keys first), then what is missing and what is extra
+        msg = (
+            "The node's output keys {'odd', 'ret'} do not match with the returned output's "
+            "keys {'ans', 'ret'}. Declared but not returned: ['ans']; returned but not "
+            "declared: ['odd']."
+        )
+        with pytest.raises(ValueError, match=re.escape(msg)):
+            n.run({"a": 1})
 
     def test_generator_outputs_are_split_lazily(self):
         def gen():
@@ -327,3 +367,11 @@ def test_callable_object_default_name_uses_its_class():
             return x
 
     assert node(Scaler(), "a", "b").name.startswith("Scaler__")
+
+
+def test_empty_name_means_no_name():
+    # Kedro accepts name="" and names the node after its function
+    n = node(identity, "a", "b", name="")
+    assert n.name == node(identity, "a", "b").name
+    assert str(n) == "identity([a]) -> [b]"
+    assert n.short_name == "Identity"

@@ -9,9 +9,11 @@ import threading
 
 import pytest
 
-from kedro_ipy.io import DataCatalog, MemoryDataset
+from kedro_ipy.io import DataCatalog, DatasetError, MemoryDataset
 from kedro_ipy.pipeline import Pipeline, node
 from kedro_ipy.runner import ParallelRunner, SequentialRunner, UnpicklableError
+
+from .conftest import Disk
 
 
 def inc(x):
@@ -92,8 +94,10 @@ def test_unpicklable_functions_and_data_refused_before_the_run(hook_manager, rec
 
     message = str(info.value)
     assert message.startswith(
+        "The following nodes cannot be serialised: ['anonymous', 'inner']. "
         "Cannot run with ParallelRunner: 3 objects cannot be pickled to a worker process:\n"
     )
+    assert isinstance(info.value, AttributeError)  # what Kedro's ParallelRunner raises
     assert (
         "  - function 'test_unpicklable_functions_and_data_refused_before_the_run.<locals>"
         ".<lambda>' of node 'anonymous': "
@@ -109,14 +113,28 @@ def test_unpicklable_functions_and_data_refused_before_the_run(hook_manager, rec
     assert recorder.calls == []
 
 
+def test_unpicklable_in_memory_data_alone_is_refused_in_kedro_words():
+    pipe = Pipeline([node(inc, "lock", "out", name="user")])
+    catalog = DataCatalog({"lock": MemoryDataset(threading.Lock(), copy_mode="assign")})
+
+    with pytest.raises(AttributeError, match=re.escape(
+        "The following datasets cannot be used with multiprocessing: ['lock']. "
+        "Cannot run with ParallelRunner: 1 object cannot be pickled"
+    )):
+        ParallelRunner().run(pipe, catalog)
+
+
 def test_unpicklable_output_named():
     pipe = Pipeline([node(make_lock, "a", "lock", name="locker")])
     with pytest.raises(UnpicklableError, match=re.escape(
+        "<class '_thread.lock'> cannot be serialised. ParallelRunner implicit memory datasets "
+        "can only be used with serialisable data. "
         "These values cannot be sent back from a worker process:\n"
         "  - output 'lock' of node 'locker' (lock): TypeError: cannot pickle '_thread.lock' "
         "object"
-    )):
+    )) as info:
         ParallelRunner(max_workers=1).run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+    assert isinstance(info.value, DatasetError)  # as Kedro's shared-memory dataset raises
 
 
 def test_unpicklable_input_named():
@@ -157,5 +175,17 @@ def test_node_failure_reported_in_this_process(hook_manager, recorder):
 
 @pytest.mark.parametrize("bad", [0, -3])
 def test_max_workers_must_be_positive(bad):
-    with pytest.raises(ValueError, match="max_workers must be a positive integer or None"):
+    with pytest.raises(ValueError, match="max_workers should be positive"):
         ParallelRunner(max_workers=bad)
+
+
+def squares(n):
+    for i in range(n):
+        yield i * i
+
+
+def test_generator_node_chunks_saved_one_by_one_in_the_main_process():
+    pipe = Pipeline([node(squares, "n", "sq", name="gen")])
+    catalog = DataCatalog({"n": MemoryDataset(4), "sq": Disk()})
+    ParallelRunner(max_workers=1).run(pipe, catalog)
+    assert catalog["sq"].saves == [0, 1, 4, 9]

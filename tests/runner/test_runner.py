@@ -101,6 +101,7 @@ class TestMissingInputs:
             runner.run(pipe, catalog, hook_manager=hook_manager)
 
         assert str(info.value) == (
+            "Pipeline input(s) {'raw_cars', 'params:alpha'} not found in the DataCatalog. "
             "2 pipeline inputs are not in the catalog, so nothing was run:\n"
             "  - 'raw_cars' (did you mean 'raw_car'?)\n"
             "  - 'params:alpha'\n"
@@ -336,8 +337,8 @@ class TestFailure:
             runner.run(pipe, DataCatalog({"a": MemoryDataset(1)}))
 
         assert caplog.records[0].getMessage() == (
-            "Node 'first' failed: ValueError: cannot handle 1. No node finished (0 of 2); "
-            "run the same command again to retry."
+            "Node 'first' failed: ValueError: cannot handle 1. No nodes ran. Repeat the "
+            "previous command to attempt a new run."
         )
 
     def test_failing_on_node_error_hook_does_not_hide_the_node_error(self, runner, caplog):
@@ -369,12 +370,23 @@ class TestLogging:
         with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
             SequentialRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}))
         messages = [r.getMessage() for r in caplog.records]
-        assert messages[:3] == [
+        assert messages[:4] == [
             "Running 2 nodes with SequentialRunner",
+            "Using synchronous mode for loading and saving data. Pass is_async=True (--async) "
+            "to load and save each node's datasets concurrently.",
             "Running node first (1/2)",
             "Running node second (2/2)",
         ]
-        assert messages[3].startswith("Pipeline run completed: 2 nodes in ")
+        assert messages[4].startswith("Pipeline run completed: 2 nodes in ")
+
+    def test_async_mode_is_announced_and_thread_runner_reports_no_mode(self, caplog):
+        pipe = Pipeline([node(inc, "a", "b", name="first")])
+        with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
+            SequentialRunner(is_async=True).run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+            ThreadRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+        messages = [r.getMessage() for r in caplog.records]
+        assert "Asynchronous mode is enabled for loading and saving data." in messages
+        assert not any(m.startswith("Using synchronous mode") for m in messages)
 
     def test_runner_adds_no_handlers(self):
         assert logging.getLogger("kedro_ipy.runner").handlers == []
@@ -443,12 +455,16 @@ class TestThreadRunner:
     @pytest.mark.parametrize("bad", [0, -1, 1.5])
     def test_max_workers_must_be_positive(self, bad):
         with pytest.raises(ValueError, match=re.escape(
-            f"max_workers must be a positive integer or None, got {bad!r}."
+            f"max_workers should be positive: got {bad!r}; pass a positive integer, or None "
+            "for one worker per CPU."
         )):
             ThreadRunner(max_workers=bad)
 
     def test_is_async_is_ignored_with_a_warning(self):
-        with pytest.warns(UserWarning, match="is_async=True is ignored"):
+        with pytest.warns(UserWarning, match=re.escape(
+            "'ThreadRunner' doesn't support loading and saving the node inputs and outputs "
+            "asynchronously with threads. Setting 'is_async' to False."
+        )):
             runner = ThreadRunner(is_async=True)
         assert runner._is_async is False
 
@@ -497,3 +513,103 @@ class TestOnlyMissingOutputs:
 
     def test_runs_nothing_when_every_output_exists(self):
         assert self._run(d_exists=True) == ([], {})
+
+    def test_logs_what_it_skips_and_runs_in_kedro_words(self, caplog):
+        with caplog.at_level(logging.DEBUG, logger="kedro_ipy.runner"):
+            self._run(d_exists=False)
+        messages = [r.getMessage() for r in caplog.records]
+        assert "Skipping 2 nodes with existing outputs: A, E" in messages
+        assert "Running 2 out of 4 nodes" in messages
+        assert "Node 'C' must run: has missing output 'd_file'" in messages
+        assert "Node 'B' must run: produces 'c_mem' needed by running child 'C'" in messages
+
+    def test_says_when_everything_is_skipped(self, caplog):
+        with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
+            self._run(d_exists=True)
+        assert "Skipping all 4 nodes (all persistent outputs exist)" in [
+            r.getMessage() for r in caplog.records
+        ]
+
+    def test_subclasses_can_change_the_rule(self):
+        class EverythingRuns(SequentialRunner):
+            def _filter_pipeline_for_missing_outputs(self, pipeline, catalog):
+                return pipeline
+
+        pipe = Pipeline([node(inc, "a", "b", name="one")])
+        catalog = DataCatalog({"a": MemoryDataset(1), "b": Disk(5)})
+        EverythingRuns().run(pipe, catalog, only_missing_outputs=True)
+        assert catalog["b"].data == 2
+
+
+def count_up(n):
+    yield from range(n)
+
+
+def pairs(n):
+    for i in range(n):
+        yield i, -i
+
+
+class TestGeneratorNodes:
+    """A node whose function yields has each chunk saved as it comes (as in Kedro)."""
+
+    @pytest.mark.parametrize("make_runner", [
+        SequentialRunner, lambda: ThreadRunner(max_workers=2),
+    ], ids=["sequential", "thread"])
+    def test_every_chunk_is_saved_in_turn(self, make_runner, hook_manager, recorder):
+        pipe = Pipeline([node(pairs, "n", ["pos", "neg"], name="gen"),
+                         node(count_up, "n", "count", name="counter")])
+        catalog = DataCatalog({"n": MemoryDataset(3), "pos": Disk(), "neg": Disk(),
+                               "count": Disk()})
+
+        make_runner().run(pipe, catalog, hook_manager=hook_manager)
+
+        assert catalog["pos"].saves == [0, 1, 2]
+        assert catalog["neg"].saves == [0, -1, -2]
+        assert catalog["count"].saves == [0, 1, 2]
+        saved = [(c["dataset_name"], c["data"]) for c in recorder.of("after_dataset_saved")
+                 if c["node"].name == "gen"]
+        assert saved == [("pos", 0), ("neg", 0), ("pos", 1), ("neg", -1), ("pos", 2),
+                         ("neg", -2)]
+
+    def test_a_function_returning_an_iterable_is_saved_whole(self):
+        pipe = Pipeline([node(lambda n: range(n), "n", "r", name="plain")])
+        catalog = DataCatalog({"n": MemoryDataset(3), "r": Disk()})
+        SequentialRunner().run(pipe, catalog)
+        assert catalog["r"].saves == [range(3)]
+
+    def test_async_mode_refuses_generator_nodes(self):
+        pipe = Pipeline([node(count_up, "n", "count", name="counter")])
+        catalog = DataCatalog({"n": MemoryDataset(3), "count": Disk()})
+        with pytest.raises(ValueError, match=re.escape(
+            "Async data loading and saving does not work with nodes wrapping generator "
+            "functions. Please make sure you don't use `yield` anywhere in node "
+        )):
+            SequentialRunner(is_async=True).run(pipe, catalog)
+        assert catalog["count"].saves == []
+
+
+class TestKedroPrivateHelpers:
+    """Kedro's private resume helpers exist under their names, taking unfinished nodes."""
+
+    def test_resume_helpers_take_the_unfinished_nodes(self):
+        from kedro_ipy.runner.runner import (
+            _find_all_nodes_for_resumed_pipeline,
+            _find_nodes_to_resume_from,
+        )
+
+        pipe = Pipeline([node(inc, "raw", "mem", name="A"), node(inc, "mem", "disk", name="B"),
+                         node(inc, "disk", "out", name="C")])
+        catalog = DataCatalog({"raw": Disk(1), "disk": Disk()})
+        unfinished = [n for n in pipe.nodes if n.name in {"B", "C"}]
+        assert _find_nodes_to_resume_from(pipe, unfinished, catalog) == {"A"}
+        assert {n.name for n in _find_all_nodes_for_resumed_pipeline(pipe, unfinished,
+                                                                      catalog)} == {"A", "B",
+                                                                                    "C"}
+
+    def test_default_workers_capped_on_windows(self, monkeypatch):
+        from kedro_ipy.runner import runner as runner_module
+
+        monkeypatch.setattr("os.cpu_count", lambda: 100)
+        monkeypatch.setattr(runner_module.sys, "platform", "win32")
+        assert runner_module._default_workers() == runner_module._MAX_WINDOWS_WORKERS == 61

@@ -28,22 +28,34 @@ class KedroContextError(Exception):
     left to run after filtering, or a catalog that cannot be built from its configuration."""
 
 
-def _is_relative_local(value: str) -> bool:
-    if "://" in value or value.startswith("~"):
+def _is_relative_path(path_string: str) -> bool:
+    """Whether ``path_string`` is a local path relative to the current folder (not a URL, not
+    ``~``, not absolute in POSIX or Windows form)."""
+    if "://" in path_string or path_string.startswith("~"):
         return False
-    if PureWindowsPath(value).drive:
+    if PureWindowsPath(path_string).drive:
         return False
-    return not PurePosixPath(value).is_absolute()
+    return not PurePosixPath(path_string).is_absolute()
 
 
-def _absolute_paths(project_path: Path, conf: dict[str, Any]) -> dict[str, Any]:
-    """A copy of ``conf`` whose relative ``filepath``/``path``/``filename`` values point under
-    ``project_path``, so datasets work whatever the current folder (e.g. ``notebooks/``)."""
+def _convert_paths_to_absolute_posix(
+    project_path: Path | PurePosixPath | PureWindowsPath, conf_dictionary: dict[str, Any]
+) -> dict[str, Any]:
+    """A copy of ``conf_dictionary`` whose relative ``filepath``/``path``/``filename`` values
+    point under ``project_path`` (and whose Windows absolute paths use ``/``), so datasets work
+    whatever the current folder (e.g. ``notebooks/``).
+
+    Raises:
+        ValueError: ``project_path`` is relative, so the result would still depend on the
+            current folder.
+    """
+    if not project_path.is_absolute():
+        raise ValueError(f"project_path must be an absolute path. Received: {project_path}")
     converted: dict[str, Any] = {}
-    for key, value in conf.items():
+    for key, value in conf_dictionary.items():
         if isinstance(value, dict):
-            converted[key] = _absolute_paths(project_path, value)
-        elif isinstance(value, str) and key in _PATH_KEYS and _is_relative_local(value):
+            converted[key] = _convert_paths_to_absolute_posix(project_path, value)
+        elif isinstance(value, str) and key in _PATH_KEYS and _is_relative_path(value):
             converted[key] = (project_path / value).as_posix()
         elif isinstance(value, str) and key in _PATH_KEYS and PureWindowsPath(value).drive:
             converted[key] = PureWindowsPath(value).as_posix()
@@ -76,6 +88,23 @@ def _merge_params(params: dict[str, Any], overrides: dict[str, Any]) -> dict[str
         else:
             _set_dotted(merged, key, value)
     return merged
+
+
+def _parameter_entries(params: dict[str, Any]) -> dict[str, Any]:
+    """The catalog entries the parameters give, as Kedro hands them to
+    ``after_catalog_created``: ``parameters`` and ``params:<key>`` for every key at any depth
+    (``params:model`` and ``params:model.alpha``)."""
+    entries: dict[str, Any] = {"parameters": params}
+
+    def add(prefix: str, value: Any) -> None:
+        entries[f"params:{prefix}"] = value
+        if isinstance(value, dict):
+            for key, child in value.items():
+                add(f"{prefix}.{key}", child)
+
+    for key, value in params.items():
+        add(str(key), value)
+    return entries
 
 
 class KedroContext:
@@ -127,9 +156,18 @@ class KedroContext:
         try:
             params = self.config_loader["parameters"]
         except MissingConfigException as exc:
-            logger.warning("Parameters not found in the configuration: %s", exc)
+            import warnings
+
+            # Kedro's sentence first (a UserWarning, as there): users filter on it.
+            warnings.warn(
+                f"Parameters not found in your Kedro project config.\n{exc}", stacklevel=2
+            )
             params = {}
         return _merge_params(dict(params or {}), self._runtime_params)
+
+    def _get_parameters(self) -> dict[str, Any]:
+        """``parameters`` and every ``params:<dotted.key>`` entry, as a plain dict."""
+        return _parameter_entries(self.params)
 
     def _get_config_credentials(self) -> dict[str, Any]:
         from kedro_ipy.config import MissingConfigException
@@ -137,34 +175,29 @@ class KedroContext:
         try:
             return dict(self.config_loader["credentials"] or {})
         except MissingConfigException as exc:
-            logger.debug("Credentials not found in the configuration: %s", exc)
+            logger.debug("Credentials not found in your Kedro project config.\n %s", exc)
             return {}
 
     def _get_catalog(
         self,
+        catalog_class: type | None = None,
         save_version: str | None = None,
         load_versions: dict[str, str] | None = None,
-        *,
-        catalog_class: type | None = None,
     ) -> DataCatalog:
         """Build the catalog a run uses.
 
         Args:
+            catalog_class: overrides ``settings.DATA_CATALOG_CLASS`` (first, as in Kedro).
             save_version: the version every versioned dataset saves under (the run id).
             load_versions: ``{dataset: version}`` to load instead of the latest.
-            catalog_class: overrides ``settings.DATA_CATALOG_CLASS``.
 
         Raises:
             KedroContextError: the catalog class cannot be built from the configuration.
+            MissingConfigException: the configuration environment does not exist.
         """
-        from kedro_ipy.config import MissingConfigException
-
-        try:
-            conf_catalog = dict(self.config_loader["catalog"] or {})
-        except MissingConfigException as exc:
-            logger.warning("No catalog configuration found: %s", exc)
-            conf_catalog = {}
-        conf_catalog = _absolute_paths(self.project_path, conf_catalog)
+        # A MissingConfigException (an env folder that is not there) propagates, as in Kedro.
+        conf_catalog = dict(self.config_loader["catalog"] or {})
+        conf_catalog = _convert_paths_to_absolute_posix(self.project_path, conf_catalog)
         conf_creds = self._get_config_credentials()
         if catalog_class is None:
             from kedro_ipy.framework.project import settings
@@ -187,7 +220,7 @@ class KedroContext:
             catalog=catalog,
             conf_catalog=conf_catalog,
             conf_creds=conf_creds,
-            parameters=parameters,
+            parameters=_parameter_entries(parameters),
             save_version=save_version,
             load_versions=load_versions,
         )

@@ -118,7 +118,8 @@ def _register_hooks(hook_manager: PluginManager, hooks: Iterable[Any]) -> None:
             continue
         if inspect.isclass(hooks_instance):
             raise HookRegistrationError(
-                f"Hooks must be registered as instances, but settings.HOOKS contains the class "
+                "KedroSession expects hooks to be registered as instances. "
+                f"settings.HOOKS contains the class "
                 f"'{hooks_instance.__qualname__}'. Write HOOKS = "
                 f"({hooks_instance.__name__}(),) with the parentheses."
             )
@@ -188,8 +189,12 @@ class _NullPluginManager:
     """Stands in for a hook manager when there is none: every hook call does nothing.
 
     ``manager.hook.<any_name>(**kwargs)`` returns ``None`` (not a list), which callers of
-    ``before_node_run`` treat as "no replacement".
+    ``before_node_run`` treat as "no replacement". Like Kedro's, it accepts (and ignores) any
+    constructor arguments, so it can stand in for a ``PluginManager("name")``.
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
 
     def __getattr__(self, name: str) -> Any:
         return self

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.project._pipelines import _ProjectPipelines, discover_pipelines
 from kedro_ipy.framework.project._settings import SettingsError, _ProjectSettings
@@ -58,6 +58,17 @@ def configure_project(package_name: str, preserve_logging: bool = False) -> None
     PACKAGE_NAME = package_name
 
 
+def configure_logging(logging_config: dict[str, Any]) -> None:
+    """Apply a ``logging.config.dictConfig`` configuration, as Kedro's function of this name.
+
+    kedro_ipy does not configure logging by itself (a notebook's logging belongs to the
+    user); this is here so that ported code calling it keeps working.
+    """
+    import logging.config
+
+    logging.config.dictConfig(logging_config)
+
+
 def validate_settings() -> None:
     """Import and check the configured project's ``settings.py`` now.
 
@@ -67,8 +78,9 @@ def validate_settings() -> None:
     """
     if PACKAGE_NAME is None:
         raise ValueError(
-            "No project is configured, so there are no settings to validate. Call "
-            "bootstrap_project(path) or configure_project(package_name) first."
+            "Package name not found. Make sure you have configured the project using "
+            "'bootstrap_project'. No project is configured, so there are no settings to "
+            "validate: call bootstrap_project(path) or configure_project(package_name) first."
         )
     settings.load()
 
@@ -102,8 +114,12 @@ def find_pipelines(
     """
     if PACKAGE_NAME is None:
         raise RuntimeError(
-            "find_pipelines() needs a configured project: call bootstrap_project(path) or "
-            "configure_project(package_name) first."
+            "'find_pipelines' cannot be called before the project is configured. Call "
+            "'configure_project' first (or bootstrap_project(path), which calls it)."
         )
-    requested = pipelines._requested if pipelines._requested is not None else pipelines_to_find
+    requested = (
+        pipelines._requested_pipelines
+        if pipelines._requested_pipelines is not None
+        else pipelines_to_find
+    )
     return discover_pipelines(PACKAGE_NAME, raise_errors, requested)

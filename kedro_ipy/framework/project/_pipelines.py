@@ -36,7 +36,7 @@ class _ProjectPipelines(MutableMapping):
     def __init__(self) -> None:
         self._module_name: str | None = None
         self._content: dict[str, Pipeline] | None = None
-        self._requested: list[str] | None = None
+        self._requested_pipelines: list[str] | None = None
         self._lock = threading.RLock()
 
     # Configuration ------------------------------------------------------------------------
@@ -45,7 +45,7 @@ class _ProjectPipelines(MutableMapping):
         with self._lock:
             self._module_name = pipelines_module
             self._content = None
-            self._requested = None
+            self._requested_pipelines = None
 
     @property
     def pipelines_module(self) -> str | None:
@@ -73,9 +73,9 @@ class _ProjectPipelines(MutableMapping):
         """
         with self._lock:
             names = list(pipeline_names) if pipeline_names is not None else None
-            if names != self._requested:
+            if names != self._requested_pipelines:
                 self._content = None
-            self._requested = names
+            self._requested_pipelines = names
 
     @property
     def is_loaded(self) -> bool:
@@ -147,7 +147,11 @@ def _forget_package_modules(package: str) -> None:
 def discover_pipelines(
     package_name: str, raise_errors: bool = False, pipelines_to_find: list[str] | None = None
 ) -> dict[str, Pipeline]:
-    """What :func:`kedro_ipy.framework.project.find_pipelines` returns for ``package_name``."""
+    """What :func:`kedro_ipy.framework.project.find_pipelines` returns for ``package_name``.
+
+    Warnings and errors use Kedro's sentences (ported code and tests match on them), followed
+    by what went wrong.
+    """
     from kedro_ipy.pipeline import Pipeline, pipeline
 
     load_all = pipelines_to_find is None or "__default__" in pipelines_to_find
@@ -158,12 +162,18 @@ def discover_pipelines(
         default = None
         module = _import(f"{package_name}.pipeline", raise_errors, missing_ok=True)
         if module is not None:
-            default = _create_pipeline(module, Pipeline, raise_errors)
+            default = _create_pipeline(module, Pipeline)
         found["__default__"] = default if default is not None else pipeline([])
 
     names = _pipeline_folders(package_name)
-    if names is None:
-        names = []
+    if names is None:  # no <package>/pipelines package
+        if requested:
+            message = f"Pipeline(s) not found: {', '.join(sorted(requested))}"
+            if raise_errors:
+                raise KeyError(message)
+            warnings.warn(message, UserWarning, stacklevel=3)
+            return {}
+        return found
     for name in names:
         if requested is not None and name not in requested:
             continue
@@ -172,11 +182,11 @@ def discover_pipelines(
         if module is None:
             continue
         if not hasattr(module, "create_pipeline"):
-            # Kedro's template re-exports create_pipeline from the package; a folder that
-            # only has pipeline.py is found too.
+            # Kedro only asks the folder's package; kedro_ipy also takes the create_pipeline
+            # of its pipeline.py, so a package that does not re-export it is still found.
             inner = _import(f"{module_name}.pipeline", raise_errors, missing_ok=True)
             module = inner if inner is not None else module
-        built = _create_pipeline(module, Pipeline, raise_errors)
+        built = _create_pipeline(module, Pipeline)
         if built is not None:
             found[name] = built
         elif raise_errors:
@@ -185,12 +195,21 @@ def discover_pipelines(
     if requested is not None:
         for name in sorted(requested - set(names)):
             message = (
-                f"Pipeline '{name}' was requested but {package_name}/pipelines/{name} does not "
-                f"exist." + did_you_mean(name, names)
+                f"An error occurred while importing the '{package_name}.pipelines.{name}' "
+                "module."
+            )
+            hint = (
+                f" There is no {package_name}/pipelines/{name} folder."
+                + did_you_mean(name, names)
             )
             if raise_errors:
-                raise ImportError(message)
-            warnings.warn(message, UserWarning, stacklevel=3)
+                raise ImportError(message + hint)
+            warnings.warn(
+                f"{message} Nothing defined therein will be returned by 'find_pipelines'."
+                + hint,
+                UserWarning,
+                stacklevel=3,
+            )
     return found
 
 
@@ -211,7 +230,7 @@ def _pipeline_folders(package_name: str) -> list[str] | None:
         except OSError:
             continue
         for entry in entries:
-            if entry.is_dir() and not entry.name.startswith((".", "__")):
+            if entry.is_dir() and entry.name != "__pycache__" and not entry.name.startswith("."):
                 names.add(entry.name)
     return sorted(names)
 
@@ -222,12 +241,13 @@ def _import(module_name: str, raise_errors: bool, missing_ok: bool = False) -> M
     except Exception as exc:
         if missing_ok and isinstance(exc, ModuleNotFoundError) and exc.name == module_name:
             return None
+        message = f"An error occurred while importing the '{module_name}' module."
         if raise_errors:
-            raise ImportError(f"An error occurred while importing '{module_name}'.") from exc
+            raise ImportError(message) from exc
         import traceback
 
         warnings.warn(
-            f"Importing '{module_name}' failed, so find_pipelines() skips it:\n\n"
+            f"{message} Nothing defined therein will be returned by 'find_pipelines'.\n\n"
             f"{traceback.format_exc()}",
             UserWarning,
             stacklevel=4,
@@ -235,25 +255,25 @@ def _import(module_name: str, raise_errors: bool, missing_ok: bool = False) -> M
         return None
 
 
-def _create_pipeline(module: ModuleType, pipeline_type: type, raise_errors: bool) -> Any:
+def _create_pipeline(module: ModuleType, pipeline_type: type) -> Any:
+    """``module.create_pipeline()``, or ``None`` with a warning when that is not a Pipeline."""
     create = getattr(module, "create_pipeline", None)
     if create is None:
-        message = (
-            f"Module '{module.__name__}' has no 'create_pipeline' function, so find_pipelines() "
-            f"skips it."
+        warnings.warn(
+            f"The '{module.__name__}' module does not expose a 'create_pipeline' function, so "
+            f"no pipelines defined therein will be returned by 'find_pipelines'.",
+            UserWarning,
+            stacklevel=4,
         )
-        if raise_errors:
-            raise ImportError(message)
-        warnings.warn(message, UserWarning, stacklevel=4)
         return None
     built = create()
     if not isinstance(built, pipeline_type):
-        message = (
-            f"'create_pipeline' in '{module.__name__}' returned {type(built).__name__}, not a "
-            f"Pipeline, so find_pipelines() skips it."
+        warnings.warn(
+            f"Expected the 'create_pipeline' function in the '{module.__name__}' module to "
+            f"return a 'Pipeline' object, got '{type(built).__name__}' instead. Nothing "
+            f"defined therein will be returned by 'find_pipelines'.",
+            UserWarning,
+            stacklevel=4,
         )
-        if raise_errors:
-            raise ImportError(message)
-        warnings.warn(message, UserWarning, stacklevel=4)
         return None
     return built

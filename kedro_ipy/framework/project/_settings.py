@@ -38,6 +38,11 @@ _DEFAULTS: dict[str, tuple[Any, bool]] = {
     "CONFIG_LOADER_CLASS": ("kedro_ipy.config.OmegaConfigLoader", True),
     "CONFIG_LOADER_ARGS": ({"base_env": "base", "default_run_env": "local"}, False),
     "DATA_CATALOG_CLASS": ("kedro_ipy.io.DataCatalog", True),
+    # Kedro 1.x settings that kedro_ipy accepts with Kedro's defaults, so that a ported
+    # settings.py setting them is valid and code reading them gets the same values.
+    "SESSION_CLASS": ("kedro_ipy.framework.session.KedroSession", True),
+    "RUNNER_MODULE_ALLOWLIST": ((), False),
+    "DATASET_VALIDATION": (True, False),
 }
 
 # Keyword arguments OmegaConfigLoader takes besides conf_source, env and runtime_params.
@@ -90,6 +95,19 @@ class _ProjectSettings:
             SettingsError: a setting has a value of the wrong kind.
         """
         self._ensure_loaded()
+
+    def as_dict(self) -> dict[str, Any]:
+        """Every setting by name (defaults included), as Kedro's ``settings.as_dict()``."""
+        return {name: getattr(self, name) for name in sorted({*_DEFAULTS, *self._ensure_loaded()})}
+
+    def set(self, name: str, value: Any) -> None:
+        """Override one setting in this process, as Kedro's ``settings.set(name, value)``.
+
+        The value is not checked (nor is it in Kedro); the next ``configure`` forgets it.
+        """
+        values = self._ensure_loaded()
+        with self._lock:
+            values[name] = value
 
     def __getattr__(self, name: str) -> Any:
         if name.startswith("_"):
@@ -249,6 +267,7 @@ _CHECKS: dict[str, Callable[[str, Any, str], None]] = {
     "CONF_SOURCE": _check_conf_source,
     "HOOKS": _check_hooks,
     "DISABLE_HOOKS_FOR_PLUGINS": _check_names,
+    "RUNNER_MODULE_ALLOWLIST": _check_names,
     "CONTEXT_CLASS": _check_subclass("kedro_ipy.framework.context.KedroContext"),
     "SESSION_STORE_CLASS": _check_subclass("kedro_ipy.framework.session.store.BaseSessionStore"),
     "SESSION_STORE_ARGS": _check_mapping,

@@ -22,15 +22,24 @@ FILTERS = {
     "to_nodes": "to_nodes",
     "from_inputs": "from_inputs",
     "to_outputs": "to_outputs",
+    "namespaces": "only_nodes_with_namespaces",
 }
+
+
+class PipelineSelectionError(KedroContextError, ValueError):
+    """An unknown pipeline name, or filters that select nothing to run.
+
+    A ``KedroContextError`` (the session's documented error) that is also a ``ValueError``,
+    which is what Kedro 1.x raises in these cases, so code written for either catches it.
+    """
 
 
 def select_pipeline(pipelines: Mapping[str, Pipeline], name: str) -> Pipeline:
     """The registered pipeline called ``name``.
 
     Raises:
-        KedroContextError: no such pipeline; the message lists the registered ones and the
-            closest match.
+        PipelineSelectionError: no such pipeline; the message lists the registered ones and
+            the closest match.
     """
     try:
         return pipelines[name]
@@ -39,9 +48,23 @@ def select_pipeline(pipelines: Mapping[str, Pipeline], name: str) -> Pipeline:
     registered = sorted(pipelines)
     listed = ", ".join(registered) if registered else "none (register_pipelines() returned {})"
     hint = did_you_mean(name, registered)
-    raise KedroContextError(
-        f"Pipeline '{name}' not found. Registered pipelines: {listed}.{hint}"
+    raise PipelineSelectionError(
+        f"Failed to find the pipeline named '{name}'. It needs to be generated and returned "
+        f"by the 'register_pipelines' function. Registered pipelines: {listed}.{hint}"
     ) from None
+
+
+def select_pipelines(pipelines: Mapping[str, Pipeline], names: list[str]) -> Pipeline:
+    """The registered pipelines called ``names``, added together (one name: that pipeline).
+
+    Raises:
+        PipelineSelectionError: one of the names is not registered.
+    """
+    selected = [select_pipeline(pipelines, name) for name in names]
+    combined = selected[0]
+    for other in selected[1:]:
+        combined = combined + other
+    return combined
 
 
 def _show(values: list[str]) -> str:
@@ -53,6 +76,9 @@ def _hint(pipeline: Pipeline, arg: str, values: list[str]) -> str:
     if arg == "tags":
         offered = sorted({tag for node in pipeline.nodes for tag in node.tags})
         kind = "Tags in the pipeline"
+    elif arg == "namespaces":
+        offered = sorted({n.namespace.split(".")[0] for n in pipeline.nodes if n.namespace})
+        kind = "Namespaces in the pipeline"
     elif arg in ("node_names", "from_nodes", "to_nodes"):
         offered = sorted(node.name for node in pipeline.nodes)
         kind = "Nodes in the pipeline"
@@ -76,26 +102,27 @@ def filter_pipeline(pipeline: Pipeline, pipeline_name: str, **filters: Any) -> P
     then the filters are combined one at a time to say which one emptied the selection.
 
     Raises:
-        KedroContextError: a filter is invalid or the filtered pipeline has no nodes.
+        PipelineSelectionError: a filter is invalid or the filtered pipeline has no nodes.
     """
     active = {arg: list(filters[arg]) for arg in FILTERS if filters.get(arg)}
     if not active:
         if not pipeline.nodes:
-            raise KedroContextError(f"Pipeline '{pipeline_name}' has no nodes to run.")
+            raise PipelineSelectionError(f"Pipeline '{pipeline_name}' has no nodes to run.")
         return pipeline
     where = f"Pipeline '{pipeline_name}'"
     selected: dict[str, Pipeline] = {}
     for arg, values in active.items():
+        method = getattr(pipeline, FILTERS[arg])
         try:
-            part = getattr(pipeline, FILTERS[arg])(*values)
+            part = method(values) if arg == "namespaces" else method(*values)
         except ValueError as exc:
-            raise KedroContextError(
+            raise PipelineSelectionError(
                 f"{where}: {arg}={_show(values)} is invalid: {exc}"
             ) from exc
         if not part.nodes:
-            raise KedroContextError(
-                f"{where} has no nodes to run: {arg}={_show(values)} selects no node."
-                + _hint(pipeline, arg, values)
+            raise PipelineSelectionError(
+                f"{where} has no nodes to run: {arg}={_show(values)} selects no "
+                f"node." + _hint(pipeline, arg, values)
             )
         selected[arg] = part
     combined = None
@@ -104,7 +131,7 @@ def filter_pipeline(pipeline: Pipeline, pipeline_name: str, **filters: Any) -> P
         combined = part if combined is None else combined & part
         applied.append(f"{arg}={_show(active[arg])}")
         if not combined.nodes:
-            raise KedroContextError(
+            raise PipelineSelectionError(
                 f"{where} has no nodes to run: each filter selects nodes on its own, but "
                 f"{applied[-1]} leaves none once combined with {', '.join(applied[:-1])}."
             )

@@ -44,6 +44,13 @@ def runner_from_name(name: str) -> Any:
     return check_runner(runner_class() if inspect.isclass(runner_class) else runner_class)
 
 
+#: Kedro's message for a runner class passed where an instance is expected (users match it).
+_KEDRO_SENTENCE = (
+    "KedroSession expect an instance of Runner instead of a class."
+    "Have you forgotten the `()` at the end of the statement?"
+)
+
+
 def check_runner(runner: Any) -> Any:
     """``runner`` itself, after checking it is a runner instance (not a class or a typo).
 
@@ -54,12 +61,12 @@ def check_runner(runner: Any) -> Any:
         return runner_from_name(runner)
     if inspect.isclass(runner):
         raise KedroSessionError(
-            f"KedroSession.run expects a runner instance, got the class {runner.__name__}. "
-            f"Did you forget the parentheses: runner={runner.__name__}()?"
+            f"{_KEDRO_SENTENCE} KedroSession.run expects a runner instance, got the class "
+            f"{runner.__name__}. Did you forget the parentheses: runner={runner.__name__}()?"
         )
     if not callable(getattr(runner, "run", None)):
         raise KedroSessionError(
-            f"KedroSession.run expects a runner instance (e.g. SequentialRunner()), "
-            f"got {type(runner).__name__}."
+            f"{_KEDRO_SENTENCE} KedroSession.run expects a runner instance (e.g. "
+            f"SequentialRunner()), got {type(runner).__name__}."
         )
     return runner

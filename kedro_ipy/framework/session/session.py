@@ -1,8 +1,9 @@
 """``KedroSession``: one project, one configuration environment, many runs.
 
 Unlike Kedro (one run per session), a session here serves every run a notebook asks for. Each
-run gets its own run id (also its save version, so versioned datasets never clash) and a record
-in ``store["runs"]``, updated live as nodes finish.
+run gets its own run id (also its save version, so versioned datasets never clash; the first run
+uses the session id, as Kedro's single run does) and a record in ``store["runs"]``, updated live
+as nodes finish.
 
 Module imports are kept to the standard library: the framework below is imported when a session
 is created, so ``import kedro_ipy.framework.session`` stays cheap.
@@ -36,6 +37,9 @@ def _logger() -> logging.Logger:
     import logging
 
     return logging.getLogger(__name__)
+
+#: ``_get_config_loader()``'s "use the session's environment" default (``None`` is an env).
+_FROM_STORE = object()
 
 #: How long ``close()`` waits for the background ``git status`` before saving without it.
 _GIT_WAIT_S = 2.0
@@ -89,7 +93,7 @@ class KedroSession:
         self.save_on_close = save_on_close
         self._project_path = _resolve_project_path(project_path)
         self._package_name = _ensure_project(self._project_path, package_name)
-        self._conf_source = conf_source
+        self._conf_source = str(conf_source or _default_conf_source(self._project_path))
         self._state = SessionState.OPEN
         self._lock = threading.RLock()
         self._run_lock = threading.Lock()
@@ -171,7 +175,19 @@ class KedroSession:
         path = Path(path)
         if not path.is_absolute():
             path = self._project_path / path
-        return store_class(path=path.as_posix(), session_id=self.session_id, **store_args)
+        classpath = f"{store_class.__module__}.{store_class.__qualname__}"
+        try:
+            return store_class(path=path.as_posix(), session_id=self.session_id, **store_args)
+        except TypeError as exc:
+            raise ValueError(
+                f"\n{exc}.\nStore config must only contain arguments valid for the "
+                f"constructor of '{classpath}'. SESSION_STORE_ARGS has: "
+                f"{', '.join(sorted(['path', *store_args]))}."
+            ) from exc
+        except Exception as exc:
+            raise ValueError(
+                f"\n{exc}.\nFailed to instantiate session store of type '{classpath}'."
+            ) from exc
 
     def _start_git_description(self) -> None:
         from kedro_ipy.framework.session._git import describe_git
@@ -232,8 +248,23 @@ class KedroSession:
     def __enter__(self) -> KedroSession:
         return self
 
-    def __exit__(self, exc_type: Any, exc_value: Any, traceback: Any) -> None:
+    def __exit__(self, exc_type: Any, exc_value: Any, tb: Any) -> None:
+        if exc_type is not None:
+            self._log_exception(exc_type, exc_value, tb)
         self.close()
+
+    def _log_exception(self, exc_type: Any, exc_value: Any, tb: Any) -> None:
+        """Keep what ended the ``with`` block in ``store["exception"]`` (saved on close)."""
+        import traceback
+
+        module, qualname = exc_type.__module__, exc_type.__qualname__
+        name = qualname if module == "builtins" else f"{module}.{qualname}"
+        with self._lock:
+            self._store["exception"] = {
+                "type": name,
+                "value": str(exc_value),
+                "traceback": traceback.format_tb(tb),
+            }
 
     def __repr__(self) -> str:
         return (
@@ -246,9 +277,9 @@ class KedroSession:
         """A fresh ``KedroContext`` for the session's environment and runtime parameters.
 
         Each call reads the configuration again, so edits to ``conf/`` are picked up; the
-        ``after_context_created`` hook fires every time.
+        ``after_context_created`` hook fires every time. As in Kedro, this works after
+        ``close()`` too (only ``run`` needs an open session).
         """
-        self._check_open("load a context")
         from kedro_ipy.framework.project import settings
 
         env = self._store.get("env")
@@ -264,13 +295,19 @@ class KedroSession:
         self._hook_manager.hook.after_context_created(context=context)
         return context
 
-    def _get_config_loader(self, env: str | None, runtime_params: dict[str, Any]) -> Any:
+    def _get_config_loader(
+        self, env: str | object | None = _FROM_STORE, runtime_params: dict[str, Any] | None = None
+    ) -> Any:
+        """A config loader for ``env`` (default: the session's) and the runtime parameters."""
         from kedro_ipy.framework.project import settings
 
-        conf_source = self._conf_source or self._project_path / settings.CONF_SOURCE
-        _check_env(conf_source, env)
+        if env is _FROM_STORE:
+            env = self._store.get("env")
+        if runtime_params is None:
+            runtime_params = self._store.get("runtime_params") or {}
+
         return settings.CONFIG_LOADER_CLASS(
-            conf_source=str(conf_source),
+            conf_source=self._conf_source,
             env=env,
             runtime_params=runtime_params,
             **(settings.CONFIG_LOADER_ARGS or {}),
@@ -288,6 +325,10 @@ class KedroSession:
         from_inputs: Iterable[str] | None = None,
         to_outputs: Iterable[str] | None = None,
         load_versions: dict[str, str] | None = None,
+        *,
+        pipeline_names: list[str] | None = None,
+        namespaces: Iterable[str] | None = None,
+        only_missing_outputs: bool = False,
     ) -> dict[str, Any]:
         """Run a registered pipeline, filtered, and return its free outputs.
 
@@ -302,12 +343,17 @@ class KedroSession:
             from_inputs: run from the nodes consuming these datasets.
             to_outputs: run up to the nodes producing these datasets.
             load_versions: ``{dataset: version}`` to load instead of the latest.
+            pipeline_names: Kedro 1.x's way to run several registered pipelines together;
+                ``pipeline_name``, when given, wins (as in Kedro).
+            namespaces: run only nodes in these namespaces.
+            only_missing_outputs: skip nodes whose persisted outputs already exist.
 
         Returns:
             The outputs no catalog entry handles (e.g. ``metrics``), by dataset name.
 
         Raises:
-            KedroContextError: unknown pipeline, invalid filter, or nothing left to run.
+            KedroContextError: unknown pipeline, invalid filter, or nothing left to run (the
+                error is also a ``ValueError``, as Kedro 1.x raises there).
             KedroSessionError: the session is closed, another run is in progress, or
                 ``runner`` is not a runner instance.
             Exception: whatever a node raised, after ``on_pipeline_error``; the failure, the
@@ -319,24 +365,27 @@ class KedroSession:
                 f"Cannot start a run: session {self.session_id} is already running one. "
                 f"Wait for it to finish."
             )
+        requested = [pipeline_name] if pipeline_name else _listify(pipeline_names) or None
         try:
             return self._run(
-                pipeline_name=pipeline_name, tags=_listify(tags), runner=runner,
+                requested, runner=runner, load_versions=dict(load_versions or {}),
+                only_missing_outputs=bool(only_missing_outputs), tags=_listify(tags),
                 node_names=_listify(node_names), from_nodes=_listify(from_nodes),
                 to_nodes=_listify(to_nodes), from_inputs=_listify(from_inputs),
-                to_outputs=_listify(to_outputs), load_versions=dict(load_versions or {}),
+                to_outputs=_listify(to_outputs), namespaces=_listify(namespaces),
             )
         finally:
             self._run_lock.release()
 
-    def _run(self, pipeline_name: str | None, runner: Any, load_versions: dict[str, str],
-             **filters: Any) -> dict[str, Any]:
+    def _run(self, requested: list[str] | None, runner: Any, load_versions: dict[str, str],
+             only_missing_outputs: bool, **filters: Any) -> dict[str, Any]:
         from kedro_ipy.framework.project import pipelines
-        from kedro_ipy.framework.session._filtering import filter_pipeline, select_pipeline
+        from kedro_ipy.framework.session._filtering import filter_pipeline, select_pipelines
         from kedro_ipy.framework.session._runners import check_runner
 
-        name = pipeline_name or "__default__"
-        pipeline = filter_pipeline(select_pipeline(pipelines, name), name, **filters)
+        names = requested or ["__default__"]
+        name = " + ".join(names)
+        pipeline = filter_pipeline(select_pipelines(pipelines, names), name, **filters)
         if runner is None:
             from kedro_ipy.runner import SequentialRunner
 
@@ -344,11 +393,28 @@ class KedroSession:
         runner = check_runner(runner)
 
         context = self.load_context()
-        run_id = generate_timestamp()
+        # Before any configuration is read, so a mistyped env gets one clear error.
+        _check_env(self._conf_source, context.env)
+        run_id = self._next_run_id()
         catalog = context._get_catalog(save_version=run_id, load_versions=load_versions or None)
         record = self._new_record(run_id, name, pipeline, runner, load_versions, filters)
-        run_params = self._run_params(record, context, filters)
-        return self._execute(record, run_params, pipeline, catalog, runner)
+        record["pipeline_names"] = list(names)
+        record["only_missing_outputs"] = only_missing_outputs
+        run_params = self._run_params(record, context, filters, requested, only_missing_outputs)
+        return self._execute(record, run_params, pipeline, catalog, runner, only_missing_outputs)
+
+    def _next_run_id(self) -> str:
+        """The session id for the session's first run (Kedro's run id and save version, so a
+        single-run session behaves exactly like Kedro's), then a fresh timestamp per run."""
+        with self._lock:
+            used = {r.get("run_id") for r in self._store.get("runs") or []}
+        if self.session_id not in used:
+            return self.session_id
+        run_id = generate_timestamp()
+        while run_id in used or run_id == self.session_id:
+            time.sleep(0.001)
+            run_id = generate_timestamp()
+        return run_id
 
     def _new_record(self, run_id: str, name: str, pipeline: Any, runner: Any,
                     load_versions: dict[str, str], filters: dict[str, Any]) -> dict[str, Any]:
@@ -371,25 +437,30 @@ class KedroSession:
             self._store.setdefault("runs", []).append(record)
         return record
 
-    def _run_params(self, record: dict[str, Any], context: Any,
-                    filters: dict[str, Any]) -> dict[str, Any]:
-        """What hooks receive as ``run_params`` (Kedro's keys)."""
+    def _run_params(self, record: dict[str, Any], context: Any, filters: dict[str, Any],
+                    requested: list[str] | None, only_missing_outputs: bool) -> dict[str, Any]:
+        """What hooks receive as ``run_params``: Kedro 1.x's keys (``pipeline_names`` is
+        ``None`` for the default pipeline, as there), plus ``session_id`` and
+        ``pipeline_name``."""
+        version = _version()
         return {
             "session_id": self.session_id,
             "run_id": record["run_id"],
             "project_path": self._project_path.as_posix(),
             "env": context.env,
-            "kedro_ipy_version": _version(),
+            "kedro_version": version,
+            "kedro_ipy_version": version,
             **filters,
             "load_versions": record["load_versions"],
             "runtime_params": self._store.get("runtime_params") or {},
             "pipeline_name": record["pipeline_name"],
-            "pipeline_names": [record["pipeline_name"]],
+            "pipeline_names": requested,
             "runner": record["runner"],
+            "only_missing_outputs": only_missing_outputs,
         }
 
     def _execute(self, record: dict[str, Any], run_params: dict[str, Any], pipeline: Any,
-                 catalog: Any, runner: Any) -> dict[str, Any]:
+                 catalog: Any, runner: Any, only_missing_outputs: bool = False) -> dict[str, Any]:
         from kedro_ipy.framework.session._recorder import RunRecorder
 
         hook = self._hook_manager.hook
@@ -398,7 +469,12 @@ class KedroSession:
         started = time.perf_counter()
         try:
             hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
-            outputs = runner.run(pipeline, catalog, self._hook_manager, run_id=record["run_id"])
+            if only_missing_outputs:
+                outputs = runner.run(pipeline, catalog, self._hook_manager,
+                                     run_id=record["run_id"], only_missing_outputs=True)
+            else:
+                outputs = runner.run(pipeline, catalog, self._hook_manager,
+                                     run_id=record["run_id"])
         except BaseException as error:
             self._finish(record, started, "failed", error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
@@ -451,7 +527,10 @@ def _looks_like_path(value: Any) -> bool:
         return False
     if not isinstance(value, str):
         return isinstance(value, os.PathLike)
-    return not value.isidentifier() or os.sep in value or "/" in value
+    if not value.isidentifier() or os.sep in value or "/" in value:
+        return True
+    # ``create("spaceflights")`` from the folder holding that project: a path, as in Kedro 1.x
+    return os.path.isfile(os.path.join(value, "pyproject.toml"))
 
 
 def _version() -> str:
@@ -473,11 +552,11 @@ def _check_env(conf_source: Path | str, env: str | None) -> None:
     conf = Path(conf_source)
     if env is None or not conf.is_dir() or (conf / env).is_dir():
         return
-    from kedro_ipy.framework.context import KedroContextError
+    from kedro_ipy.framework.session._env_error import UnknownEnvironmentError
     from kedro_ipy.utils import did_you_mean
 
     envs = sorted(p.name for p in conf.iterdir() if p.is_dir() and not p.name.startswith("."))
-    raise KedroContextError(
+    raise UnknownEnvironmentError(
         f"Configuration environment '{env}' not found: {conf} has no '{env}' folder. "
         f"Environments: {', '.join(envs) or 'none'}.{did_you_mean(env, envs)}"
     )
@@ -531,10 +610,23 @@ def _ensure_project(project_path: Path, package_name: str | None) -> str | None:
         if package_name and package_name != configured:
             project.configure_project(package_name)
         return package_name or configured
-    from kedro_ipy.framework.startup import bootstrap_project
+    from kedro_ipy.framework.startup import ProjectMetadataError, bootstrap_project
 
-    metadata = bootstrap_project(project_path)
+    try:
+        metadata = bootstrap_project(project_path)
+    except ProjectMetadataError as exc:
+        # Kedro never bootstraps here, so a folder whose metadata is incomplete (no src/, say)
+        # still gets a session: warn and go on with whatever project is configured.
+        _logger().warning("Project at %s not bootstrapped: %s", project_path, exc)
+        return package_name or configured
     return package_name or metadata.package_name
+
+
+def _default_conf_source(project_path: Path) -> str:
+    """``<project>/<settings.CONF_SOURCE>``, as a string (what Kedro keeps)."""
+    from kedro_ipy.framework.project import settings
+
+    return str(project_path / settings.CONF_SOURCE)
 
 
 def _make_hook_manager() -> Any:

@@ -44,15 +44,16 @@ class BaseSessionStore(dict):
 
     def read(self) -> dict[str, Any]:
         """The data saved earlier for this session; nothing, for an in-memory store."""
+        # Kedro's wording: tests and log filters written for Kedro match it.
         self._logger.debug(
-            "%s keeps session data in memory only; nothing to read.", type(self).__name__
+            "'read()' not implemented for '%s'. Assuming empty store.", type(self).__name__
         )
         return {}
 
     def save(self) -> None:
         """Persist the store; an in-memory store has nowhere to put it."""
         self._logger.debug(
-            "%s keeps session data in memory only; nothing is saved.", type(self).__name__
+            "'save()' not implemented for '%s'. Skipping the step.", type(self).__name__
         )
 
 

@@ -117,8 +117,10 @@ class TestRun:
         assert len(sessions_of(example_project)) == 1
 
     @pytest.mark.parametrize(("argv", "message"), [
-        (["--pipeline", "forcasting"], "kedro-ipy: error: Pipeline 'forcasting' not found. "
-         "Registered pipelines: __default__, data_processing, forecasting, reporting."),
+        (["--pipeline", "forcasting"], "kedro-ipy: error: Failed to find the pipeline named "
+         "'forcasting'. It needs to be generated and returned by the 'register_pipelines' "
+         "function. Registered pipelines: __default__, data_processing, forecasting, reporting. "
+         "Did you mean one of these: 'forecasting', 'reporting'?"),
         (["--tags", "nope"], "kedro-ipy: error: Pipeline '__default__' has no nodes to run: "
          "tags=['nope'] selects no node."),
         (["--tag", "x"], "kedro-ipy: error: unrecognized arguments: --tag x (did you mean "

@@ -10,7 +10,10 @@ import pytest
 
 from kedro_ipy.config import OmegaConfigLoader
 from kedro_ipy.framework.context import KedroContext, KedroContextError
-from kedro_ipy.framework.context.context import _absolute_paths, _merge_params
+from kedro_ipy.framework.context.context import (
+    _convert_paths_to_absolute_posix,
+    _merge_params,
+)
 from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
 from kedro_ipy.framework.startup import bootstrap_project
 
@@ -19,8 +22,10 @@ def make_context(project: Path, env: str | None = None,
                  runtime_params: dict[str, Any] | None = None,
                  hook_manager: Any = None) -> KedroContext:
     bootstrap_project(project)
+    # base/local layering as a project's settings give it (the loader alone reads conf/ flat)
     loader = OmegaConfigLoader(conf_source=str(project / "conf"), env=env,
-                               runtime_params=runtime_params)
+                               runtime_params=runtime_params, base_env="base",
+                               default_run_env="local")
     return KedroContext(
         project_path=project,
         config_loader=loader,
@@ -110,10 +115,40 @@ class TestKedroContext:
         catalog = context._get_catalog(save_version="v1")
         assert seen["catalog"] is catalog
         assert seen["save_version"] == "v1"
-        assert seen["parameters"]["model"]["alpha"] == 0.5
+        # Kedro's shape: the catalog entries the parameters give, at every depth
+        assert seen["parameters"]["parameters"]["model"]["alpha"] == 0.5
+        assert seen["parameters"]["params:model"]["alpha"] == 0.5
+        assert seen["parameters"]["params:model.alpha"] == 0.5
         assert seen["conf_catalog"]["raw_orders"]["filepath"] == (
             example_project.resolve() / "data/01_raw/orders.csv"
         ).as_posix()
+
+    def test_missing_parameters_warn_in_kedro_words(self, example_project: Path) -> None:
+        from kedro_ipy.config import MissingConfigException
+
+        class NoParameters(OmegaConfigLoader):
+            def __getitem__(self, key: str) -> Any:
+                if key == "parameters":
+                    raise MissingConfigException("no parameters files")
+                return super().__getitem__(key)
+
+        context = make_context(example_project, runtime_params={"x": 1})
+        context.config_loader = NoParameters(str(example_project / "conf"))
+        with pytest.warns(UserWarning, match="Parameters not found in your Kedro project "
+                                             "config.\nno parameters files"):
+            assert context.params == {"x": 1}
+
+    def test_catalog_of_a_missing_env_raises(self, example_project: Path) -> None:
+        from kedro_ipy.config import MissingConfigException
+
+        context = make_context(example_project, env="nowhere")
+        with pytest.raises(MissingConfigException, match="nowhere"):
+            _ = context.catalog
+
+    def test_relative_project_path_is_refused(self) -> None:
+        with pytest.raises(ValueError, match=re.escape("project_path must be an absolute "
+                                                       "path. Received: relative")):
+            _convert_paths_to_absolute_posix(Path("relative"), {})
 
     def test_catalog_class_without_from_config(self, example_project: Path) -> None:
         message = "The catalog class <class 'dict'> has no from_config()"
@@ -144,7 +179,7 @@ class TestHelpers:
             "f": {"type": "x", "filepath": "C:\\data\\f.csv"},
             "g": {"type": "x", "filename": "~/g.txt", "other": "data/g"},
         }
-        out = _absolute_paths(tmp_path, conf)
+        out = _convert_paths_to_absolute_posix(tmp_path, conf)
         assert out["a"]["filepath"] == (tmp_path / "data/a.csv").as_posix()
         assert out["b"]["filepath"] == "s3://bucket/b.csv"
         assert out["c"]["filepath"] == "/abs/c.csv"

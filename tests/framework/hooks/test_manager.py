@@ -42,7 +42,8 @@ class TestRegisterHooks:
 
     def test_a_class_is_refused_with_the_fix(self):
         with pytest.raises(HookRegistrationError, match=re.escape(
-            "Hooks must be registered as instances, but settings.HOOKS contains the class "
+            "KedroSession expects hooks to be registered as instances. settings.HOOKS "
+            "contains the class "
             "'ProjectHooks'. Write HOOKS = (ProjectHooks(),) with the parentheses."
         )):
             _register_hooks(_create_hook_manager(), [ProjectHooks])
@@ -169,3 +170,14 @@ def test_null_manager_ignores_every_hook():
     null = _NullPluginManager()
     assert null.hook.before_node_run(node=None, inputs={}) is None
     assert null.hook.anything_at_all() is None
+
+
+def test_null_manager_accepts_a_plugin_manager_s_constructor_arguments():
+    null = _NullPluginManager("my_project", extra=True)
+    assert null.hook.after_dataset_saved(dataset_name="x", data=1, node=None) is None
+
+
+def test_a_class_is_refused_with_kedro_s_sentence_first():
+    with pytest.raises(TypeError, match="^KedroSession expects hooks to be registered as "
+                                        "instances. "):
+        _register_hooks(_create_hook_manager(), [ProjectHooks])

@@ -95,7 +95,7 @@ def restored_process_state() -> Iterator[None]:
     pipelines_state = (
         project.pipelines._module_name,
         project.pipelines._content,
-        project.pipelines._requested,
+        project.pipelines._requested_pipelines,
     )
     try:
         yield
@@ -110,7 +110,7 @@ def restored_process_state() -> Iterator[None]:
         (
             project.pipelines._module_name,
             project.pipelines._content,
-            project.pipelines._requested,
+            project.pipelines._requested_pipelines,
         ) = pipelines_state
         for name in list(sys.modules):
             if name.partition(".")[0] in CREATED_PACKAGES:

@@ -108,14 +108,19 @@ class TestRegistry:
         root = make_project(tmp_path, "broken_pkg")
         write(root / "src" / "broken_pkg" / "pipelines" / "train" / "pipeline.py", "1/0\n")
         bootstrap_project(root)
-        with pytest.warns(UserWarning, match="Importing 'broken_pkg.pipelines.train' failed"):
+        with pytest.warns(
+            UserWarning,
+            match="An error occurred while importing the 'broken_pkg.pipelines.train' module.",
+        ):
             assert list(pipelines) == ["__default__", "ingest"]
 
 
 class TestFindPipelines:
     def test_needs_a_configured_project(self) -> None:
         project.PACKAGE_NAME = None
-        with pytest.raises(RuntimeError, match="needs a configured project"):
+        with pytest.raises(
+            RuntimeError, match="'find_pipelines' cannot be called before the project is configured"
+        ):
             find_pipelines()
 
     def test_finds_each_folder_and_an_empty_default(self, tmp_path: Path) -> None:
@@ -143,10 +148,24 @@ class TestFindPipelines:
         assert node_names(found["__default__"]) == ["only"]
 
     def test_folder_with_only_pipeline_py_is_found(self, tmp_path: Path) -> None:
+        # A kedro_ipy extension: Kedro only asks the folder's package for create_pipeline.
         root = make_project(tmp_path, "bare_pkg", pipelines=("train",))
         (root / "src" / "bare_pkg" / "pipelines" / "train" / "__init__.py").write_text("")
         bootstrap_project(root)
         assert node_names(find_pipelines()["train"]) == ["train_node"]
+
+    def test_folder_without_create_pipeline_is_skipped_with_kedros_warning(
+        self, tmp_path: Path
+    ) -> None:
+        root = make_project(tmp_path, "nocreate_pkg", pipelines=("train",))
+        write(root / "src" / "nocreate_pkg" / "pipelines" / "empty" / "__init__.py", "")
+        bootstrap_project(root)
+        msg = (
+            "The 'nocreate_pkg.pipelines.empty' module does not expose a 'create_pipeline' "
+            "function, so no pipelines defined therein will be returned by 'find_pipelines'."
+        )
+        with pytest.warns(UserWarning, match=re.escape(msg)):
+            assert list(find_pipelines()) == ["__default__", "train"]
 
     def test_hidden_and_cache_folders_are_skipped(self, tmp_path: Path) -> None:
         root = make_project(tmp_path, "hidden_pkg", pipelines=("train",))
@@ -168,9 +187,14 @@ class TestFindPipelines:
             found = find_pipelines()
         assert list(found) == ["__default__", "good"]
         messages = [str(w.message) for w in record]
-        assert any("Importing 'bad_pkg.pipelines.broken' failed" in m for m in messages)
         assert any(
-            "'create_pipeline' in 'bad_pkg.pipelines.wrong' returned list, not a Pipeline" in m
+            "An error occurred while importing the 'bad_pkg.pipelines.broken' module. Nothing "
+            "defined therein will be returned by 'find_pipelines'." in m
+            for m in messages
+        )
+        assert any(
+            "Expected the 'create_pipeline' function in the 'bad_pkg.pipelines.wrong' module to "
+            "return a 'Pipeline' object, got 'list' instead." in m
             for m in messages
         )
         with pytest.raises(ImportError, match="An error occurred while importing"):

@@ -222,3 +222,42 @@ class TestBadValues:
         project.PACKAGE_NAME = None
         with pytest.raises(ValueError, match="No project is configured"):
             project.validate_settings()
+
+
+def test_configure_logging_applies_a_dict_config() -> None:
+    import logging
+
+    from kedro_ipy.framework.project import configure_logging
+
+    logger = logging.getLogger("kedro_ipy_test_configure_logging")
+    before = logger.level
+    try:
+        configure_logging(
+            {
+                "version": 1,
+                "disable_existing_loggers": False,
+                "loggers": {"kedro_ipy_test_configure_logging": {"level": "ERROR"}},
+            }
+        )
+        assert logger.level == logging.ERROR
+    finally:
+        logger.setLevel(before)
+
+
+def test_kedro_1x_settings_have_kedros_defaults_and_dynaconf_helpers() -> None:
+    from kedro_ipy.framework.project import settings
+    from kedro_ipy.framework.session import KedroSession
+
+    settings.configure(None)
+    try:
+        assert settings.SESSION_CLASS is KedroSession
+        assert tuple(settings.RUNNER_MODULE_ALLOWLIST) == ()
+        assert settings.DATASET_VALIDATION is True
+        everything = settings.as_dict()
+        assert {"CONF_SOURCE", "SESSION_CLASS", "CONFIG_LOADER_ARGS"} <= set(everything)
+        assert everything["CONFIG_LOADER_ARGS"] == {"base_env": "base", "default_run_env": "local"}
+        settings.set("CONF_SOURCE", "elsewhere")
+        assert settings.CONF_SOURCE == "elsewhere"
+    finally:
+        settings.configure(None)
+    assert settings.CONF_SOURCE == "conf"

@@ -25,6 +25,59 @@ class TestBaseSessionStore:
         assert list(tmp_path.iterdir()) == []
         assert BaseSessionStore(str(tmp_path), "s1") == {}
 
+    def test_logs_what_it_does_not_do_in_kedro_words(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        caplog.set_level(logging.DEBUG, logger="kedro_ipy.framework.session.store")
+        BaseSessionStore(str(tmp_path), "s1").save()
+        assert [r.getMessage() for r in caplog.records] == [
+            "'read()' not implemented for 'BaseSessionStore'. Assuming empty store.",
+            "'save()' not implemented for 'BaseSessionStore'. Skipping the step.",
+        ]
+
+
+class _Settings:
+    """Stands in for the project settings, with the store arguments a test needs."""
+
+    def __init__(self, real: object, **overrides: object) -> None:
+        self._real, self._overrides = real, overrides
+
+    def __getattr__(self, name: str) -> object:
+        if name in self._overrides:
+            return self._overrides[name]
+        return getattr(self._real, name)
+
+
+class TestStoreSettings:
+    def test_unknown_store_argument(self, example_project: Path,
+                                    monkeypatch: pytest.MonkeyPatch) -> None:
+        from kedro_ipy.framework import project
+
+        KedroSession.create(project_path=example_project).close()  # bootstraps the project
+        monkeypatch.setattr(project, "settings", _Settings(
+            project.settings, SESSION_STORE_CLASS=BaseSessionStore,
+            SESSION_STORE_ARGS={"colour": "blue"}))
+        with pytest.raises(ValueError, match=(
+            r"Store config must only contain arguments valid for the constructor of "
+            r"'kedro_ipy\.framework\.session\.store\.BaseSessionStore'\. "
+            r"SESSION_STORE_ARGS has: colour, path\.")):
+            KedroSession.create(project_path=example_project)
+
+    def test_store_that_fails_to_start(self, example_project: Path,
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+        from kedro_ipy.framework import project
+
+        class Broken(BaseSessionStore):
+            def read(self) -> dict:
+                raise RuntimeError("disk on fire")
+
+        KedroSession.create(project_path=example_project).close()
+        monkeypatch.setattr(project, "settings", _Settings(
+            project.settings, SESSION_STORE_CLASS=Broken, SESSION_STORE_ARGS={}))
+        with pytest.raises(ValueError, match=r"disk on fire\.\nFailed to instantiate session "
+                                             r"store of type '.*Broken'\."):
+            KedroSession.create(project_path=example_project)
+
 
 class TestFileSessionStore:
     def test_round_trip(self, tmp_path: Path) -> None:
