@@ -210,3 +210,141 @@ def test_large_random_dag_orders_match() -> None:
     ]
     for call in calls:
         assert outcome(lambda c=call: c(ours)) == outcome(lambda c=call: c(theirs))
+
+
+def warnings_of(call: Callable[[], Any], needle: str) -> list[str]:
+    import warnings
+
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        try:
+            call()
+        except Exception as exc:  # the warnings given before the error still count
+            return [f"raised {type(exc).__name__}"]
+    return sorted(str(w.message) for w in record if needle in str(w.message))
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_interrupted_namespace_warnings_match(seed: int) -> None:
+    """Same namespaces reported, as often. Which interrupting path is quoted may differ: Kedro
+    picks one from a set, so even two Kedro processes can disagree."""
+    spec = random_spec(seed, size=25)
+
+    def reported(pl: Any) -> list[str]:
+        found = warnings_of(lambda: build(pl, spec), "is interrupted")
+        return [message.split(" is interrupted")[0] for message in found]
+
+    assert reported(ip) == reported(kp)
+
+
+@pytest.mark.parametrize(
+    "spaces",
+    [["ns1", None, "ns1"], ["ns1", "ns1.child", "ns1"], ["a.b", "c", "a.b.d", "a"]],
+)
+def test_interrupted_namespace_message_matches(spaces: list[str | None]) -> None:
+    def make(pl: Any) -> Any:
+        return pl.Pipeline(
+            [
+                pl.node(func, f"d{i}", f"d{i + 1}", name=f"n{i}", namespace=ns)
+                for i, ns in enumerate(spaces)
+            ]
+        )
+
+    assert warnings_of(lambda: make(ip), "is interrupted") == warnings_of(
+        lambda: make(kp), "is interrupted"
+    )
+
+
+def one(a: Any) -> Any:
+    return a
+
+
+@pytest.mark.parametrize(
+    "args, kwargs",
+    [
+        ((one, "a", "b"), {"name": ""}),
+        ((one, "a", "b"), {"name": "n", "namespace": "ns"}),
+        ((one, {"a": "x"}, {"k": "y"}), {}),
+        ((one, "a", []), {}),
+        ((one, "a", "b"), {"name": "bad name"}),
+        ((one, "a", "b"), {"tags": ["bad tag"]}),
+        ((one, ["a", "b"], "c"), {}),
+        (("not callable", "a", "b"), {}),
+    ],
+)
+def test_node_construction_matches(args: tuple, kwargs: dict) -> None:
+    def describe(pl: Any) -> Any:
+        try:
+            n = pl.node(*args, **kwargs)
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+        return n.name, str(n), n.short_name, n.inputs, n.outputs, repr(n)
+
+    ours, theirs = describe(ip), describe(kp)
+    if isinstance(theirs[1], str) and len(theirs) == 2 and len(ours) == 2:
+        assert ours[0] == theirs[0]
+        assert ours[1].startswith(theirs[1].rstrip(".")), (ours, theirs)  # we may append
+    else:
+        assert ours == theirs
+
+
+@pytest.mark.parametrize(
+    "outputs, returned",
+    [
+        ({"ret": "B"}, {"ret": 1, "extra": 2}),
+        ({"x": "A", "y": "B"}, {"x": 1}),
+        (["B", "C"], 1),
+        (["B", "C"], [1, 2, 3]),
+        ({"x": "A"}, 5),
+        ([], None),
+    ],
+)
+def test_run_output_errors_match(outputs: Any, returned: Any) -> None:
+    def error(pl: Any) -> tuple[str, str]:
+        try:
+            pl.node(lambda a: returned, "a", outputs, name="n").run({"a": 0})
+        except Exception as exc:
+            return type(exc).__name__, str(exc)
+        return "no error", ""
+
+    (ours_type, ours_msg), (theirs_type, theirs_msg) = error(ip), error(kp)
+    assert ours_type == theirs_type
+    if len(returned if isinstance(returned, dict) else ()) <= 1 and len(outputs) <= 1:
+        # set reprs of one element are deterministic: the sentence must be Kedro's
+        assert ours_msg.startswith(theirs_msg.rstrip(".")), (ours_msg, theirs_msg)
+    else:
+        assert ours_msg.split("\n")[0] == theirs_msg.split("\n")[0]
+
+
+def test_no_outputs_and_dotted_name_warnings_start_like_kedros() -> None:
+    def first(pl: Any, needle: str, call: Callable[[], Any]) -> str:
+        node_cls = pl.Node
+        if hasattr(node_cls, "__dotted_dataset_name_warned__"):
+            delattr(node_cls, "__dotted_dataset_name_warned__")
+        return warnings_of(call, needle)[0]
+
+    for needle, make in [
+        ("outputs=None", lambda pl: pl.node(one, "a", None, name="n").run({"a": 1})),
+        ("contain '.'", lambda pl: pl.node(one, "a.b", "c")),
+    ]:
+        theirs = first(kp, needle, lambda m=make: m(kp))
+        ours = first(ip, needle, lambda m=make: m(ip))
+        cut = theirs.index(".") + 1  # Kedro's first sentence
+        assert ours.startswith(theirs[:cut]), (ours, theirs)
+
+
+def test_preview_fn_matches() -> None:
+    from kedro.pipeline import preview_contract as kc
+
+    from kedro_ipy.pipeline import preview_contract as ic
+
+    def payload(pl: Any, contract: Any) -> Any:
+        n = pl.node(one, "a", "b", preview_fn=lambda: contract.CustomPreview("t", {"k": [1]}))
+        copied = pl.pipeline([n], namespace="ns").nodes[0]
+        return n.preview().to_dict(), copied.preview().to_dict()
+
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert payload(ip, ic) == payload(kp, kc)

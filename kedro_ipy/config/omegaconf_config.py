@@ -6,7 +6,7 @@ renaming imports. It does not use OmegaConf: files are read with PyYAML's safe l
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, KeysView
+from collections.abc import Callable, KeysView
 from pathlib import Path
 from typing import Any
 
@@ -152,18 +152,12 @@ class OmegaConfigLoader(AbstractConfigLoader):
             self._globals_value = value
         super().__setitem__(key, value)
 
-    def __contains__(self, key: object) -> bool:
-        return key in self.data or key in self.config_patterns
-
+    # ``in``, ``len`` and iteration see only the keys set explicitly (``loader[k] = v``),
+    # while ``keys()`` lists the pattern keys: Kedro's loader behaves so, and ported code
+    # may rely on either.
     def keys(self) -> KeysView[str]:  # type: ignore[override]
-        """Every key the loader can answer: the pattern keys and any key set explicitly."""
-        return KeysView(dict.fromkeys([*self.config_patterns, *self.data]))
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.keys())
-
-    def __len__(self) -> int:
-        return len(self.keys())
+        """The keys the loader can read from files (those of ``config_patterns``)."""
+        return KeysView(self.config_patterns)
 
     def __repr__(self) -> str:
         # Only the settings: never the loaded content, which may include credentials.

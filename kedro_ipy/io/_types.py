@@ -17,7 +17,9 @@ from typing import Any
 from kedro_ipy.io.core import AbstractDataset, DatasetError, Version
 from kedro_ipy.utils import did_you_mean
 
-__all__ = ["KNOWN_TYPES", "build_dataset", "check_entry", "check_shape", "parse_error", "resolve_type"]
+__all__ = [
+    "KNOWN_TYPES", "build_dataset", "check_entry", "check_shape", "parse_error", "resolve_type",
+]
 
 #: Short names users write, mapped to where our implementation lives.
 KNOWN_TYPES: dict[str, str] = {
@@ -241,6 +243,12 @@ def check_shape(name: str, config: Any) -> None:
 def _split(config: dict[str, Any]) -> tuple[dict[str, Any], type, bool]:
     kwargs = dict(config)
     cls = resolve_type(kwargs.pop("type"))
+    if "validator" in kwargs:
+        logging.getLogger("kedro_ipy.io.core").warning(
+            "'validator' attribute removed from dataset configuration: dataset validators "
+            "(Kedro 1.7) are not supported by kedro_ipy, so the data is not validated."
+        )
+        del kwargs["validator"]
     if "version" in kwargs:
         logging.getLogger("kedro_ipy.io.core").warning(
             "'version' attribute removed from dataset configuration since it is a reserved "

@@ -262,9 +262,9 @@ class CatalogConfigResolver:
         return collect_secrets(self._credentials)
 
     @staticmethod
-    def is_pattern(name: str) -> bool:
+    def is_pattern(pattern: str) -> bool:
         """Whether a catalog key is a dataset factory pattern (has a ``{``)."""
-        return "{" in name
+        return "{" in pattern
 
     def list_patterns(self) -> list[str]:
         """Every pattern, in the order they are tried."""
@@ -277,15 +277,15 @@ class CatalogConfigResolver:
                 return pattern, found.groupdict()
         return None
 
-    def match_dataset_pattern(self, name: str) -> str | None:
-        """The dataset factory pattern that would create ``name``, or ``None``.
+    def match_dataset_pattern(self, ds_name: str) -> str | None:
+        """The dataset factory pattern that would create ``ds_name``, or ``None``.
 
         As in Kedro, the user's catch-all pattern is not one of these: see
         ``match_user_catch_all_pattern``.
         """
         if not self._patterns:
             return None
-        found = self._match(name)
+        found = self._match(ds_name)
         if found is None or found[0].specificity == 0:
             return None
         return found[0].pattern
@@ -309,16 +309,16 @@ class CatalogConfigResolver:
             )
         return _fill(pattern.config, values)
 
-    def resolve_pattern(self, name: str) -> dict[str, Any]:
-        """The config ``name`` gets: its own entry, else the first matching pattern (the
+    def resolve_pattern(self, ds_name: str) -> dict[str, Any]:
+        """The config ``ds_name`` gets: its own entry, else the first matching pattern (the
         user's catch-all last), else the runtime pattern (a ``MemoryDataset``), as in Kedro.
         """
-        if name in self._config:
-            return self._config[name]
-        config = self.match_config(name)
+        if ds_name in self._config:
+            return self._config[ds_name]
+        config = self.match_config(ds_name)
         if config is not None:
             return config
-        runtime = self.match_runtime_pattern(name)
+        runtime = self.match_runtime_pattern(ds_name)
         return _fill(copy.deepcopy(self._default_runtime_patterns[runtime]), {})
 
     @property
@@ -331,15 +331,15 @@ class CatalogConfigResolver:
         """The patterns for data nothing else describes (runners keep such data in memory)."""
         return self._default_runtime_patterns
 
-    def match_user_catch_all_pattern(self, name: str) -> str | None:
-        """The user's catch-all pattern (``"{default}"``-like) if it would create ``name``."""
+    def match_user_catch_all_pattern(self, ds_name: str) -> str | None:
+        """The user's catch-all pattern (``"{default}"``-like) if it would create ``ds_name``."""
         catch_all = [p for p in self._patterns if p.specificity == 0]
-        if catch_all and catch_all[0].regex.fullmatch(name):
+        if catch_all and catch_all[0].regex.fullmatch(ds_name):
             return catch_all[0].pattern
         return None
 
-    def match_runtime_pattern(self, name: str) -> str:
-        """The runtime pattern used for ``name`` (the first one: they are catch-alls)."""
+    def match_runtime_pattern(self, ds_name: str) -> str:
+        """The runtime pattern used for ``ds_name`` (the first one: they are catch-alls)."""
         return next(iter(self._default_runtime_patterns))
 
     # -- Kedro's private helpers, kept for plugins that call them ---------------------------

@@ -106,8 +106,8 @@ def get_protocol_and_path(filepath: str | os.PathLike, version: Version | None =
 
     Local paths (also ``C:\\...``) give ``"file"``; HTTP(S) keeps the host in the path; cloud
     protocols (``s3``, ``gcs``, ``abfs``, ...) keep the bucket but drop ``user@`` and ports;
-    other protocols (but ``memory``) keep only the URL's path. Query and fragment stay on the path. Kept under
-    Kedro's name so custom datasets written for Kedro port unchanged.
+    other protocols (except ``memory``) keep only the URL's path. Query and fragment stay on
+    the path. Kept under Kedro's name so custom datasets written for Kedro port unchanged.
 
     Raises:
         DatasetError: ``version`` is given for an HTTP(S) URL, which cannot be versioned.

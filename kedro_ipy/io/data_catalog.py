@@ -12,7 +12,7 @@ import logging
 import re
 import threading
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from kedro_ipy.io._types import build_dataset, check_shape
 from kedro_ipy.io.cached_dataset import CachedDataset
@@ -112,10 +112,13 @@ class DataCatalog:
 
     Args:
         datasets: Name -> dataset.
-        raw_data: Name -> data, each wrapped in a ``MemoryDataset``.
         config_resolver: Dataset factory patterns (``from_config`` builds one).
         load_versions: Name -> version to load, for versioned datasets made from patterns.
         save_version: The version every versioned dataset made from patterns saves under.
+        validation_enabled: Accepted for Kedro 1.7 compatibility; dataset validators are not
+            supported, so it changes nothing.
+        raw_data: Name -> data, each wrapped in a ``MemoryDataset`` (keyword only; Kedro
+            0.19's ``KedroDataCatalog`` had it).
 
     Example:
         >>> catalog = DataCatalog.from_config({"raw": {"type": "MemoryDataset", "data": 1}})
@@ -124,18 +127,25 @@ class DataCatalog:
         0.1
     """
 
+    #: What ``get(..., fallback_to_runtime_pattern=True)`` creates for unknown names.
+    default_runtime_patterns: ClassVar[dict[str, dict[str, Any]]] = DEFAULT_RUNTIME_PATTERN
+
     def __init__(
         self,
         datasets: dict[str, AbstractDataset] | None = None,
-        raw_data: dict[str, Any] | None = None,
         config_resolver: CatalogConfigResolver | None = None,
         load_versions: dict[str, str] | None = None,
         save_version: str | None = None,
+        validation_enabled: bool = True,
+        *,
+        raw_data: dict[str, Any] | None = None,
     ) -> None:
         self._datasets: dict[str, AbstractDataset] = {}
         self._resolver = config_resolver or CatalogConfigResolver(
-            default_runtime_patterns=DEFAULT_RUNTIME_PATTERN
+            default_runtime_patterns=self.default_runtime_patterns
         )
+        # Kept for signature compatibility: Kedro 1.7's dataset validators are not supported.
+        self._validation_enabled = validation_enabled
         self._load_versions = dict(load_versions or {})
         self._save_version = save_version
         self._params: Any = _MISSING
@@ -154,6 +164,7 @@ class DataCatalog:
         credentials: dict[str, Any] | None = None,
         load_versions: dict[str, str] | None = None,
         save_version: str | None = None,
+        validation_enabled: bool = True,
     ) -> DataCatalog:
         """Build a catalog from ``catalog.yml``-shaped config.
 
@@ -163,6 +174,7 @@ class DataCatalog:
             credentials: Credential sets, referred to by name from ``credentials:`` keys.
             load_versions: Name -> version to load (versioned datasets only).
             save_version: Version for every save in this run; a fresh timestamp if omitted.
+            validation_enabled: Accepted for Kedro 1.7 compatibility (no validators here).
 
         Raises:
             DatasetError: a malformed entry, unknown type, missing credential or bad load
@@ -178,7 +190,7 @@ class DataCatalog:
         load_versions = dict(load_versions or {})
         try:
             resolver = CatalogConfigResolver(
-                catalog, credentials, default_runtime_patterns=DEFAULT_RUNTIME_PATTERN
+                catalog, credentials, default_runtime_patterns=cls.default_runtime_patterns
             )
             datasets: dict[str, Any] = {}
             for name, entry in resolver.config.items():
@@ -192,7 +204,8 @@ class DataCatalog:
                 raise _scrubbed(exc, secrets) from None
             raise
         self = cls(
-            config_resolver=resolver, load_versions=load_versions, save_version=save_version
+            config_resolver=resolver, load_versions=load_versions, save_version=save_version,
+            validation_enabled=validation_enabled,
         )
         self._datasets.update(datasets)
         self._check_load_versions(load_versions)
@@ -291,23 +304,23 @@ class DataCatalog:
 
     def get(
         self,
-        name: str,
+        key: str,
         fallback_to_runtime_pattern: bool = False,
         version: Version | None = None,
     ) -> AbstractDataset | None:
-        """The dataset called ``name``, or ``None`` (or a new ``MemoryDataset`` on fallback).
+        """The dataset called ``key``, or ``None`` (or a new ``MemoryDataset`` on fallback).
 
         Args:
-            name: Dataset name.
+            key: Dataset key.
             fallback_to_runtime_pattern: Register and return a ``MemoryDataset`` for unknown
                 names, as runners do for intermediate data.
             version: Return a copy of a versioned dataset pinned to this version.
         """
-        dataset = self._peek(name)
+        dataset = self._peek(key)
         if dataset is None:
             if not fallback_to_runtime_pattern:
                 return None
-            dataset = self._datasets.setdefault(name, self._runtime_dataset(name))
+            dataset = self._datasets.setdefault(key, self._runtime_dataset(key))
         if version is not None and isinstance(dataset, AbstractVersionedDataset):
             # As in Kedro: a copy pinned to ``version``; other datasets come back as they are.
             import copy
@@ -334,39 +347,39 @@ class DataCatalog:
         return pinned
 
     # -- the hot path ---------------------------------------------------------------------
-    def load(self, name: str, version: str | None = None) -> Any:
-        """Load the data of dataset ``name`` (optionally a given version).
+    def load(self, ds_name: str, version: str | None = None) -> Any:
+        """Load the data of dataset ``ds_name`` (optionally a given version).
 
         Raises:
             DatasetNotFoundError: no such dataset (the message suggests close names).
             DatasetError: loading failed; the message names the dataset.
         """
-        dataset = self._datasets.get(name)
+        dataset = self._datasets.get(ds_name)
         if dataset is None or type(dataset) is _LazyDataset:
-            dataset = self._get_dataset(name)
+            dataset = self._get_dataset(ds_name)
         if version is not None:
-            dataset = self._at_version(name, dataset, version)
-        logger.debug("Loading data from '%s' (%s)...", name, type(dataset).__name__)
+            dataset = self._at_version(ds_name, dataset, version)
+        logger.debug("Loading data from '%s' (%s)...", ds_name, type(dataset).__name__)
         try:
             return dataset.load()
         except DatasetError as exc:
-            raise self._named(exc, name) from self._cause(exc)
+            raise self._named(exc, ds_name) from self._cause(exc)
 
-    def save(self, name: str, data: Any) -> None:
-        """Save ``data`` to dataset ``name``.
+    def save(self, ds_name: str, data: Any) -> None:
+        """Save ``data`` to dataset ``ds_name``.
 
         Raises:
             DatasetNotFoundError: no such dataset (the message suggests close names).
             DatasetError: saving failed; the message names the dataset.
         """
-        dataset = self._datasets.get(name)
+        dataset = self._datasets.get(ds_name)
         if dataset is None or type(dataset) is _LazyDataset:
-            dataset = self._get_dataset(name)
-        logger.debug("Saving data to '%s' (%s)...", name, type(dataset).__name__)
+            dataset = self._get_dataset(ds_name)
+        logger.debug("Saving data to '%s' (%s)...", ds_name, type(dataset).__name__)
         try:
             dataset.save(data)
         except DatasetError as exc:
-            raise self._named(exc, name) from self._cause(exc)
+            raise self._named(exc, ds_name) from self._cause(exc)
 
     def _named(self, exc: DatasetError, name: str) -> DatasetError:
         message = self._redact(f"{name}: {exc}")
@@ -384,36 +397,36 @@ class DataCatalog:
         return redact(text, self._secrets) if self._secrets else text
 
     # -- the rest of the dataset API ------------------------------------------------------
-    def exists(self, name: str) -> bool:
-        """Whether ``name`` has data to load; ``False`` for names the catalog does not know."""
-        dataset = self._peek(name)
+    def exists(self, ds_name: str) -> bool:
+        """Whether ``ds_name`` has data to load; ``False`` for names the catalog does not know."""
+        dataset = self._peek(ds_name)
         if dataset is None:
             return False
         try:
             return bool(dataset.exists())
         except DatasetError as exc:
-            raise self._named(exc, name) from self._cause(exc)
+            raise self._named(exc, ds_name) from self._cause(exc)
 
-    def release(self, name: str) -> None:
-        """Let dataset ``name`` drop data it holds in memory."""
-        dataset = self._get_dataset(name)
+    def release(self, ds_name: str) -> None:
+        """Let dataset ``ds_name`` drop data it holds in memory."""
+        dataset = self._get_dataset(ds_name)
         try:
             dataset.release()
         except DatasetError as exc:
-            raise self._named(exc, name) from self._cause(exc)
+            raise self._named(exc, ds_name) from self._cause(exc)
 
-    def confirm(self, name: str) -> None:
+    def confirm(self, ds_name: str) -> None:
         """Call the dataset's ``confirm()`` (e.g. to mark incremental data as processed).
 
         Raises:
             DatasetError: the dataset has no ``confirm`` method.
         """
-        dataset = self._get_dataset(name)
+        dataset = self._get_dataset(ds_name)
         confirm = getattr(dataset, "confirm", None)
-        logger.info("Confirming dataset '%s'", name)
+        logger.info("Confirming dataset '%s'", ds_name)
         if not callable(confirm):
             raise DatasetError(
-                f"Dataset '{name}' does not have 'confirm' method (it is a "
+                f"Dataset '{ds_name}' does not have 'confirm' method (it is a "
                 f"{type(dataset).__name__}; incremental datasets have one)."
             )
         confirm()
@@ -545,9 +558,9 @@ class DataCatalog:
             names = [n for n in names if isinstance(self._get_dataset(n), types)]
         return names
 
-    def get_type(self, name: str) -> str | None:
-        """``module.Class`` of dataset ``name``, or ``None`` if unknown."""
-        dataset = self.get(name)
+    def get_type(self, ds_name: str) -> str | None:
+        """``module.Class`` of dataset ``ds_name``, or ``None`` if unknown."""
+        dataset = self.get(ds_name)
         if dataset is None:
             return None
         return f"{type(dataset).__module__}.{type(dataset).__qualname__}"

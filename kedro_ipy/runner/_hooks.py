@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["_RunHooks"]
+__all__ = ["_NullHookManager", "_RunHooks"]
 
 _HOOK_NAMES: Final = (
     "before_dataset_loaded",
@@ -50,3 +50,15 @@ class _RunHooks:
             for name in _HOOK_NAMES
             if name.endswith(("_loaded", "_saved"))
         )
+
+
+class _NullHookManager:
+    """What a runner written for Kedro receives as ``hook_manager`` when there is none:
+    ``manager.hook.<any_name>(**kwargs)`` does nothing and returns ``None``. (The runners sit
+    below the hooks package, so they cannot use its ``_NullPluginManager``.)"""
+
+    def __getattr__(self, name: str) -> Any:
+        return self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> None:
+        return None

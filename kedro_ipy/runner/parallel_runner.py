@@ -31,7 +31,7 @@ from kedro_ipy.runner.task import (
 from kedro_ipy.runner.thread_runner import _check_max_workers
 
 if TYPE_CHECKING:
-    from concurrent.futures import Future
+    from concurrent.futures import Executor, Future
 
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline.node import Node
@@ -147,7 +147,13 @@ class ParallelRunner(AbstractRunner):
         limit = self._max_workers or _default_workers()
         return max(1, min(limit, plan.width))
 
-    def _run(self, pipeline: Any, context: _RunContext) -> None:
+    def _get_executor(self, max_workers: int) -> Executor:
+        """A process pool of ``max_workers`` (Kedro's hook; this runner schedules its own)."""
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=max_workers, mp_context=_mp_context())
+
+    def _execute(self, pipeline: Any, context: _RunContext) -> None:
         # Even with one worker the function runs in another process, as the user asked.
         self._run_scheduled(pipeline, context, self._workers(context.plan))
 

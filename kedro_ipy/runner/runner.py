@@ -23,7 +23,7 @@ from time import perf_counter
 from typing import TYPE_CHECKING, Any, Protocol
 
 from kedro_ipy.io import MemoryDataset
-from kedro_ipy.runner._hooks import _RunHooks
+from kedro_ipy.runner._hooks import _NullHookManager, _RunHooks
 from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private names)
     _is_dataset_ephemeral_or_missing,
     _is_persistent_dataset_missing,
@@ -35,6 +35,7 @@ from kedro_ipy.utils import close_matches
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+    from concurrent.futures import Executor, Future
 
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
@@ -119,6 +120,16 @@ def _find_nodes_to_resume_from(
     return set(find_nodes_to_resume_from(pipeline, done, catalog))
 
 
+def _defined_outside_us(method: Any) -> bool:
+    """Whether a runner method comes from a subclass written outside kedro_ipy's runners."""
+    return not getattr(method, "__module__", "").startswith("kedro_ipy.runner")
+
+
+def _null_if_none(hook_manager: Any) -> Any:
+    """Kedro hands ``_run`` a do-nothing manager rather than ``None``."""
+    return hook_manager if hook_manager is not None else _NullHookManager()
+
+
 class _Pool(Protocol):
     """Where a scheduled runner's nodes execute: start some, then collect them as they end."""
 
@@ -159,6 +170,28 @@ class _RunContext:
         _run_node(node, plan.inputs[index], self.catalog, self.hooks, self.is_async, self.run_id)
         for name in node.confirms:
             self.catalog.confirm(name)
+
+
+class _ExecutorPool:
+    """Runs whole nodes on an executor a Kedro-style subclass supplied (``_get_executor``)."""
+
+    def __init__(self, context: _RunContext, executor: Executor) -> None:
+        from queue import SimpleQueue
+
+        self._context = context
+        self._executor = executor
+        self._done: SimpleQueue[tuple[int, Future[None]]] = SimpleQueue()
+
+    def start(self, index: int) -> None:
+        future = self._executor.submit(self._context.run_node, index)
+        future.add_done_callback(lambda f, i=index: self._done.put((i, f)))
+
+    def wait_one(self) -> tuple[int, BaseException | None]:
+        index, future = self._done.get()
+        return index, future.exception()
+
+    def close(self, wait: bool = True) -> None:
+        self._executor.shutdown(wait=wait, cancel_futures=not wait)
 
 
 class AbstractRunner(ABC):
@@ -242,11 +275,15 @@ class AbstractRunner(ABC):
         if logger.isEnabledFor(logging.INFO):
             logger.info("Running %d nodes with %s", len(plan.nodes), type(self).__name__)
             self._log_io_mode()
-        self._run(pipeline, context)
+        if type(self)._run is AbstractRunner._run:
+            self._execute(pipeline, context)
+        else:  # a runner written for Kedro, overriding its `_run`; it may skip nodes (a dry run)
+            self._run(pipeline, run_catalog, _null_if_none(hook_manager), run_id)
+            free_outputs = [name for name in free_outputs if run_catalog.exists(name)]
         if logger.isEnabledFor(logging.INFO):
-            logger.info(
-                "Pipeline run completed: %d nodes in %.2f s", len(plan.nodes),
-                perf_counter() - start,
+            logger.info(  # Kedro's sentence first: log readers written for Kedro find it
+                "Pipeline execution completed successfully in %.1f sec. Ran %d nodes.",
+                perf_counter() - start, len(plan.nodes),
             )
         return {name: run_catalog.load(name) for name in free_outputs}
 
@@ -266,17 +303,66 @@ class AbstractRunner(ABC):
         """Refuse a run before it starts (``ParallelRunner`` checks what it must pickle)."""
         return None
 
-    @abstractmethod
     def _workers(self, plan: _Plan) -> int:
         """How many nodes may run at once; 1 runs them one after the other in this thread."""
+        return 1
 
     def _create_pool(self, context: _RunContext, workers: int) -> _Pool:
         """Where nodes execute when more than one may run at once."""
         raise NotImplementedError
 
+    # -- Kedro's extension points, for runners written against Kedro's AbstractRunner --------
+
+    @abstractmethod
+    def _get_executor(self, max_workers: int) -> Executor | None:
+        """Kedro's hook: the executor nodes run in, or ``None`` to run them one by one here.
+
+        The built-in runners answer it for compatibility but schedule nodes themselves; a
+        subclass defined outside kedro_ipy that overrides it has its executor used.
+        """
+
+    def _get_required_workers_count(self, pipeline: Pipeline) -> int:
+        """The most nodes of ``pipeline`` this runner would run at once (Kedro's name)."""
+        return self._workers(_Plan(pipeline))
+
+    @classmethod
+    def _validate_max_workers(cls, max_workers: int | None) -> int:
+        """``max_workers`` checked, or the default (one per CPU, at most 61 on Windows)."""
+        from kedro_ipy.runner.thread_runner import _check_max_workers
+
+        return _check_max_workers(max_workers) or _default_workers()
+
+    def _run(
+        self,
+        pipeline: Pipeline,
+        catalog: DataCatalog,
+        hook_manager: Any = None,
+        run_id: str | None = None,
+    ) -> None:
+        """Run every node of ``pipeline`` against ``catalog`` (Kedro's signature).
+
+        ``run()`` calls it only when a subclass overrides it, as runners written for Kedro
+        do; their ``super()._run(...)`` lands here and runs the nodes as usual. Inputs are
+        not checked again and no MemoryDataset is added: ``run()`` did both.
+        """
+        context = _RunContext(
+            _Plan(pipeline), catalog, _RunHooks(hook_manager), self._is_async, run_id
+        )
+        self._execute(pipeline, context)
+
     # -- the algorithm -----------------------------------------------------------------------
 
-    def _run(self, pipeline: Pipeline, context: _RunContext) -> None:
+    def _execute(self, pipeline: Pipeline, context: _RunContext) -> None:
+        if _defined_outside_us(type(self)._get_executor):
+            executor = self._get_executor(self._get_required_workers_count(pipeline))
+            if executor is None:
+                self._run_in_order(pipeline, context)
+            else:  # submit every ready node: the executor decides how many run at once
+                workers = max(1, context.plan.width)
+                self._run_scheduled(
+                    pipeline, context, workers, _ExecutorPool(context, executor)
+                )
+            return
         workers = self._workers(context.plan)
         if workers <= 1:
             self._run_in_order(pipeline, context)
@@ -329,7 +415,13 @@ class AbstractRunner(ABC):
             if async_pool is not None:
                 async_pool.shutdown()
 
-    def _run_scheduled(self, pipeline: Pipeline, context: _RunContext, workers: int) -> None:
+    def _run_scheduled(
+        self,
+        pipeline: Pipeline,
+        context: _RunContext,
+        workers: int,
+        pool: _Pool | None = None,
+    ) -> None:
         """Up to ``workers`` nodes at a time, each started as soon as its parents finished."""
         plan = context.plan
         nodes, inputs, outputs, children = plan.nodes, plan.inputs, plan.outputs, plan.children
@@ -343,7 +435,8 @@ class AbstractRunner(ABC):
         running = started = 0
         failure: tuple[Node, BaseException] | None = None
 
-        pool = self._create_pool(context, workers)
+        if pool is None:
+            pool = self._create_pool(context, workers)
         try:  # failures of nodes are collected in `failure`; only interrupts escape the loop
             while True:
                 while ready and running < workers and failure is None:

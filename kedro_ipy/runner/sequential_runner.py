@@ -24,3 +24,6 @@ class SequentialRunner(AbstractRunner):
 
     def _workers(self, plan: _Plan) -> int:
         return 1
+
+    def _get_executor(self, max_workers: int) -> None:
+        return None  # Kedro's answer for "run in this thread, one node at a time"

@@ -80,10 +80,10 @@ def _apply_before_node_run(
         if result is None:
             continue
         if not isinstance(result, dict):
-            raise TypeError(
-                f"A 'before_node_run' hook returned {type(result).__name__} for node "
-                f"'{node.name}'; it must return None or a dict mapping input names to the "
-                f"values to use instead."
+            raise TypeError(  # Kedro's sentence first, then which node it was
+                "'before_node_run' must return either None or a dictionary mapping dataset "
+                f"names to updated values, got '{type(result).__name__}' instead. (A hook "
+                f"returned it for node '{node.name}'.)"
             )
         inputs.update(result)
     return inputs

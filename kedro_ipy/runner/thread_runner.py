@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from kedro_ipy.runner.runner import AbstractRunner, _default_workers
 
 if TYPE_CHECKING:
+    from concurrent.futures import Executor
+
     from kedro_ipy.runner._plan import _Plan
     from kedro_ipy.runner.runner import _RunContext
 
@@ -67,6 +69,12 @@ class ThreadRunner(AbstractRunner):
     def _workers(self, plan: _Plan) -> int:
         limit = self._max_workers or _default_workers()
         return max(1, min(limit, plan.width))
+
+    def _get_executor(self, max_workers: int) -> Executor:
+        """A thread pool of ``max_workers`` (Kedro's hook; this runner schedules its own)."""
+        from concurrent.futures import ThreadPoolExecutor
+
+        return ThreadPoolExecutor(max_workers=max_workers)
 
     def _create_pool(self, context: _RunContext, workers: int) -> _ThreadPool:
         return _ThreadPool(context, workers)

@@ -135,8 +135,11 @@ class TestPatterns:
         write(conf, "local/spark/extra.yml", "spark.driver.memory: 1g\n")
         loader = project_loader(conf, config_patterns={"spark": ["spark*", "spark*/**"]})
         assert loader["spark"] == {"spark.executor.memory": "2g", "spark.driver.memory": "1g"}
-        assert "spark" in loader
-        assert list(loader) == ["catalog", "parameters", "credentials", "globals", "spark"]
+        assert list(loader.keys()) == ["catalog", "parameters", "credentials", "globals", "spark"]
+        # As in Kedro: ``in`` and iteration only see keys that were set explicitly.
+        assert "spark" not in loader and list(loader) == []
+        loader["extra"] = {"a": 1}
+        assert "extra" in loader and list(loader) == ["extra"] and len(loader) == 1
 
     def test_unknown_key_is_a_key_error_with_suggestion(self, conf: Path) -> None:
         msg = (

@@ -55,17 +55,20 @@ class TestAbstractDataset:
     def test_load_failure_names_dataset_and_operation(self) -> None:
         with pytest.raises(
             DatasetError,
-            match=r"Failed while loading data from dataset .*Broken\(where='here'\)\.\ndisk on fire$",
+            match=r"Failed while loading data from dataset "
+                  r".*Broken\(where='here'\)\.\ndisk on fire$",
         ) as info:
             Broken().load()
         assert isinstance(info.value.__cause__, ValueError)
 
     def test_save_failure_names_dataset_and_operation(self) -> None:
-        with pytest.raises(DatasetError, match=r"Failed while saving data to dataset .*Broken.*\.\n"):
+        with pytest.raises(DatasetError,
+                           match=r"Failed while saving data to dataset .*Broken.*\.\n"):
             Broken().save(1)
 
     def test_exists_failure_is_wrapped(self) -> None:
-        with pytest.raises(DatasetError, match=r"Failed during exists check for dataset .*\.\n.*cannot tell"):
+        with pytest.raises(DatasetError,
+                           match=r"Failed during exists check for dataset .*\.\n.*cannot tell"):
             Broken().exists()
 
     def test_saving_none_is_refused(self) -> None:
@@ -74,7 +77,8 @@ class TestAbstractDataset:
 
     def test_kedro_style_subclass_is_wrapped_too(self) -> None:
         ds = KedroStyle()
-        with pytest.raises(DatasetError, match=r"Failed while loading data from dataset .*KedroStyle\(\)\.\n'nothing'"):
+        with pytest.raises(DatasetError, match=r"Failed while loading data from dataset "
+                                               r".*KedroStyle\(\)\.\n'nothing'"):
             ds.load()
         ds.save([1])
         assert ds.load() == [1]

@@ -417,7 +417,7 @@ class TestCatalogApi:
     def test_load_error_names_dataset(self) -> None:
         catalog = DataCatalog(datasets={"a": MemoryDataset()})
         with pytest.raises(DatasetError, match=re.escape(
-            "Dataset 'a': Data for MemoryDataset has not been saved yet."
+            "a: Data for MemoryDataset has not been saved yet."
         )):
             catalog.load("a")
 
@@ -425,7 +425,7 @@ class TestCatalogApi:
         path = str(tmp_path / "none.pkl")
         catalog = DataCatalog.from_config({"m": {"type": "pickle.PickleDataset",
                                                  "filepath": path}})
-        with pytest.raises(DatasetError, match=rf"^Dataset 'm': .*no file at '{re.escape(path)}'"):
+        with pytest.raises(DatasetError, match=rf"^m: .*no file at '{re.escape(path)}'"):
             catalog.load("m")
 
     def test_confirm(self) -> None:

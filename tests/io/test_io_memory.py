@@ -50,7 +50,8 @@ class TestMemoryDataset:
         assert out_arr is not arr and out_arr.tolist() == [0, 1, 2]
 
     def test_bad_copy_mode(self) -> None:
-        with pytest.raises(DatasetError, match=r"Invalid copy mode: clone\. Possible values are: deepcopy, copy, assign\."):
+        with pytest.raises(DatasetError, match=r"Invalid copy mode: clone\. Possible values "
+                                               r"are: deepcopy, copy, assign\."):
             MemoryDataset(copy_mode="clone")  # type: ignore[arg-type]
 
     def test_empty_load_exists_release(self) -> None:

@@ -15,6 +15,7 @@ import pytest
 from kedro_ipy.io import DataCatalog, MemoryDataset
 from kedro_ipy.pipeline import Pipeline, node
 from kedro_ipy.runner import (
+    AbstractRunner,
     MissingInputsError,
     SequentialRunner,
     Task,
@@ -225,8 +226,8 @@ class TestHooks:
         manager.register(Bad())
         pipe = Pipeline([node(inc, "a", "c", name="incr")])
         with pytest.raises(TypeError, match=re.escape(
-            "A 'before_node_run' hook returned list for node 'incr'; it must return None or a "
-            "dict mapping input names to the values to use instead."
+            "'before_node_run' must return either None or a dictionary mapping dataset names "
+            "to updated values, got 'list' instead. (A hook returned it for node 'incr'.)"
         )):
             SequentialRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}),
                                    hook_manager=manager)
@@ -377,7 +378,10 @@ class TestLogging:
             "Running node first (1/2)",
             "Running node second (2/2)",
         ]
-        assert messages[4].startswith("Pipeline run completed: 2 nodes in ")
+        assert re.fullmatch(
+            r"Pipeline execution completed successfully in \d+\.\d sec\. Ran 2 nodes\.",
+            messages[4],
+        )
 
     def test_async_mode_is_announced_and_thread_runner_reports_no_mode(self, caplog):
         pipe = Pipeline([node(inc, "a", "b", name="first")])
@@ -613,3 +617,84 @@ class TestKedroPrivateHelpers:
         monkeypatch.setattr("os.cpu_count", lambda: 100)
         monkeypatch.setattr(runner_module.sys, "platform", "win32")
         assert runner_module._default_workers() == runner_module._MAX_WINDOWS_WORKERS == 61
+
+
+class TestRunnersWrittenForKedro:
+    """Subclasses using Kedro's extension points (`_get_executor`, `_run`) keep working."""
+
+    def test_dry_runner_overriding_run_sees_the_nodes_and_runs_none(self, caplog):
+        class DryRunner(AbstractRunner):
+            def _get_executor(self, max_workers):
+                return None
+
+            def _run(self, pipeline, catalog, hook_manager=None, run_id=None):
+                self._logger.info("Would run: %s", [n.name for n in pipeline.nodes])
+                missing = [name for name in pipeline.inputs() if not catalog.exists(name)]
+                self._logger.info("Missing inputs: %s", missing)
+                assert hook_manager is not None  # a do-nothing manager, as Kedro passes
+                assert hook_manager.hook.before_node_run(node=None) is None
+
+        pipe = Pipeline([node(inc, "a", "b", name="one"), node(inc, "b", "c", name="two")])
+        with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
+            result = DryRunner().run(pipe, DataCatalog({"a": Disk()}))
+
+        assert result == {}
+        messages = [r.getMessage() for r in caplog.records]
+        assert "Would run: ['one', 'two']" in messages
+        assert "Missing inputs: ['a']" in messages
+
+    def test_run_override_delegating_to_super_runs_with_hooks(self, hook_manager, recorder):
+        calls = []
+
+        class Counting(AbstractRunner):
+            def _get_executor(self, max_workers):
+                return None
+
+            def _run(self, pipeline, catalog, hook_manager=None, run_id=None):
+                calls.append(len(pipeline.nodes))
+                super()._run(pipeline, catalog, hook_manager, run_id)
+
+        pipe = Pipeline([node(inc, "a", "b", name="one"), node(inc, "b", "c", name="two")])
+        result = Counting().run(pipe, DataCatalog({"a": MemoryDataset(1)}),
+                                hook_manager=hook_manager, run_id="r")
+
+        assert result == {"c": 3}
+        assert calls == [2]
+        assert [c["node"].name for c in recorder.of("after_node_run")] == ["one", "two"]
+
+    def test_executor_from_get_executor_runs_the_nodes(self):
+        from concurrent.futures import ThreadPoolExecutor
+
+        asked = []
+        threads = set()
+
+        def where(x):
+            threads.add(threading.current_thread().name)
+            return x
+
+        class OwnPool(AbstractRunner):
+            def _get_required_workers_count(self, pipeline):
+                return 2
+
+            def _get_executor(self, max_workers):
+                asked.append(max_workers)
+                return ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="own")
+
+        pipe = Pipeline([node(where, "a", "b", name="left"), node(where, "a", "c", name="right"),
+                         node(add, ["b", "c"], "d", name="join")])
+        result = OwnPool().run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+
+        assert result == {"d": 2}
+        assert asked == [2]
+        assert threads and all(name.startswith("own") for name in threads)
+
+    def test_builtin_runners_answer_kedro_s_questions(self):
+        pipe = Pipeline([node(inc, "a", "b"), node(inc, "a", "c"), node(add, ["b", "c"], "d")])
+        assert SequentialRunner()._get_executor(1) is None
+        assert SequentialRunner()._get_required_workers_count(pipe) == 1
+        assert ThreadRunner(max_workers=8)._get_required_workers_count(pipe) == 2
+        executor = ThreadRunner()._get_executor(2)
+        executor.shutdown()
+        assert ThreadRunner._validate_max_workers(3) == 3
+        with pytest.raises(ValueError, match="max_workers should be positive"):
+            ThreadRunner._validate_max_workers(0)
