@@ -680,6 +680,9 @@ class TestRunnersWrittenForKedro:
                 asked.append(max_workers)
                 return ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix="own")
 
+            def _run(self, pipeline, catalog, hook_manager=None, run_id=None):
+                super()._run(pipeline, catalog, hook_manager, run_id)  # as Kedro's own runners
+
         pipe = Pipeline([node(where, "a", "b", name="left"), node(where, "a", "c", name="right"),
                          node(add, ["b", "c"], "d", name="join")])
         result = OwnPool().run(pipe, DataCatalog({"a": MemoryDataset(1)}))
