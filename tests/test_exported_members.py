@@ -19,7 +19,7 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     },
     "kedro_ipy.io": {
         "AbstractDataset", "AbstractVersionedDataset", "CachedDataset", "CatalogConfigResolver",
-        "DataCatalog", "DatasetAlreadyExistsError", "DatasetError", "DatasetNotFoundError",
+        "CatalogProtocol", "DataCatalog", "DatasetAlreadyExistsError", "DatasetError", "DatasetNotFoundError",
         "LambdaDataset", "MemoryDataset", "Version", "VersionAlreadyExistsError",
         "VersionNotFoundError", "generate_timestamp",
     },

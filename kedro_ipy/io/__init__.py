@@ -19,6 +19,9 @@ from kedro_ipy.io.core import (
     VersionNotFoundError,
     generate_timestamp,
 )
+from kedro_ipy.io.core import (
+    CatalogProtocol as CatalogProtocol,
+)
 from kedro_ipy.io.data_catalog import DataCatalog
 from kedro_ipy.io.lambda_dataset import LambdaDataset
 from kedro_ipy.io.memory_dataset import MemoryDataset
@@ -28,6 +31,7 @@ __all__ = [
     "AbstractVersionedDataset",
     "CachedDataset",
     "CatalogConfigResolver",
+    "CatalogProtocol",
     "DataCatalog",
     "DatasetAlreadyExistsError",
     "DatasetError",

@@ -237,7 +237,12 @@ def check_shape(name: str, config: Any) -> None:
             "preceded by an underscore."
         )
     if "type" not in config:
-        raise parse_error(name, "'type' is missing from dataset catalog configuration")
+        raise parse_error(
+            name,
+            "'type' is missing from dataset catalog configuration.\nHint: If this catalog "
+            "entry is intended for variable interpolation, make sure that the top level key is "
+            "preceded by an underscore.",
+        )
 
 
 def _split(config: dict[str, Any]) -> tuple[dict[str, Any], type, bool]:

@@ -267,8 +267,10 @@ class CatalogConfigResolver:
         return "{" in pattern
 
     def list_patterns(self) -> list[str]:
-        """Every pattern, in the order they are tried."""
-        return [p.pattern for p in self._patterns]
+        """Every pattern in the order they are tried, the runtime patterns last (as Kedro)."""
+        patterns = [p.pattern for p in self._patterns]
+        patterns += [p for p in self._default_runtime_patterns if p not in patterns]
+        return patterns
 
     def _match(self, name: str) -> tuple[_Pattern, dict[str, str]] | None:
         for pattern in self._patterns:

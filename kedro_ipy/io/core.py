@@ -26,7 +26,7 @@ import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import PurePath, PurePosixPath
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 __all__ = [
     "CLOUD_PROTOCOLS",
@@ -35,6 +35,7 @@ __all__ = [
     "VERSION_FORMAT",
     "AbstractDataset",
     "AbstractVersionedDataset",
+    "CatalogProtocol",
     "DatasetAlreadyExistsError",
     "DatasetError",
     "DatasetNotFoundError",
@@ -44,9 +45,15 @@ __all__ = [
     "generate_timestamp",
     "get_filepath_str",
     "get_protocol_and_path",
+    "is_parameter",
     "parse_dataset_definition",
     "validate_on_forbidden_chars",
 ]
+
+#: Keys of a catalog entry with a meaning of their own (Kedro's names).
+TYPE_KEY = "type"
+VERSION_KEY = "version"
+VERSIONED_FLAG_KEY = "versioned"
 
 logger = logging.getLogger(__name__)
 
@@ -140,7 +147,7 @@ def get_protocol_and_path(filepath: str | os.PathLike, version: Version | None =
     if parts.netloc and protocol == "memory":
         # Deliberate difference: fsspec's memory filesystem keys files by netloc + path, so
         # 'memory://a/x' and 'memory://b/x' stay two files (Kedro would drop 'a' and 'b').
-        return protocol, parts.netloc + path
+        return protocol, parts.netloc.rsplit("@", 1)[-1] + path
     if parts.netloc and protocol in CLOUD_PROTOCOLS:
         host = parts.netloc.rsplit("@", 1)[-1].rsplit(":", 1)[0]
         path = host + path
@@ -388,6 +395,15 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
             return {}
         return {k: v for k, v in description.items() if v is not None}
 
+    def _copy(self, **overwrite_params: Any) -> AbstractDataset:
+        """A deep copy with some attributes replaced (Kedro's helper, used by plugins)."""
+        import copy
+
+        dataset = copy.deepcopy(self)
+        for name, value in overwrite_params.items():
+            setattr(dataset, name, value)
+        return dataset
+
     def _load(self) -> Any:
         raise DatasetError(f"{type(self).__name__} does not implement loading.")
 
@@ -573,6 +589,13 @@ class AbstractVersionedDataset(AbstractDataset[_DI, _DO], abc.ABC):
 
     # -- versions -------------------------------------------------------------------------
     def _get_versioned_path(self, version: str) -> PurePosixPath:
+        # A version is one folder name: anything else could read or write outside the dataset.
+        if not version or "/" in version or "\\" in version or version in (".", ".."):
+            raise DatasetError(
+                f"Version string '{version}' is not allowed. Version strings must be a single "
+                "non-empty path component with no path separators ('/' or '\\') and must not "
+                "be '.' or '..'."
+            )
         return self._filepath / version / self._filepath.name
 
     def _get_version_from_path(self, path: str) -> str:
@@ -680,3 +703,54 @@ class AbstractVersionedDataset(AbstractDataset[_DI, _DO], abc.ABC):
 
     def _release(self) -> None:
         self._cached_save_version = None
+
+
+def is_parameter(dataset_name: str) -> bool:
+    """Whether ``dataset_name`` is parameters: ``parameters`` or ``params:<key>``."""
+    return dataset_name.startswith("params:") or dataset_name == "parameters"
+
+
+_C = TypeVar("_C")
+_DS = TypeVar("_DS")
+
+
+@runtime_checkable
+class CatalogProtocol(Protocol[_C, _DS]):
+    """What runners and hooks need from a catalog, for type hints and ``isinstance``.
+
+    ``DataCatalog`` satisfies it; so does any object with the same methods (Kedro's name, so
+    code typed against Kedro's catalog protocol ports unchanged).
+    """
+
+    _datasets: dict[str, _DS]
+
+    def __repr__(self) -> str: ...
+
+    def __contains__(self, ds_name: str) -> bool: ...
+
+    def __getitem__(self, ds_name: str) -> _DS: ...
+
+    def __setitem__(self, key: str, value: Any) -> None: ...
+
+    def __iter__(self) -> Any: ...
+
+    def keys(self) -> list[str]: ...
+
+    def values(self) -> list[_DS]: ...
+
+    def items(self) -> list[tuple[str, _DS]]: ...
+
+    @classmethod
+    def from_config(cls, catalog: dict[str, dict[str, Any]] | None) -> _C: ...
+
+    def get(self, key: str, fallback_to_runtime_pattern: bool = False) -> _DS | None: ...
+
+    def save(self, ds_name: str, data: Any) -> None: ...
+
+    def load(self, ds_name: str, version: str | None = None) -> Any: ...
+
+    def release(self, ds_name: str) -> None: ...
+
+    def confirm(self, ds_name: str) -> None: ...
+
+    def exists(self, ds_name: str) -> bool: ...

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any, ClassVar
 
-from kedro_ipy.io._types import build_dataset, check_shape
+from kedro_ipy.io._types import build_dataset, check_shape, resolve_type
 from kedro_ipy.io.cached_dataset import CachedDataset
 from kedro_ipy.io.catalog_config_resolver import (
     DEFAULT_RUNTIME_PATTERN,
@@ -92,6 +92,14 @@ class _LazyDataset:
         self.load_version = load_version
         self.save_version = save_version
         self.dataset: AbstractDataset | None = None
+
+    def __repr__(self) -> str:
+        """The class the entry will build, ``module.Class``, without building it."""
+        try:
+            cls = resolve_type(self.config.get("type"))
+        except DatasetError as exc:
+            raise DatasetError(f"Catalog entry '{self.name}': {exc}") from exc
+        return f"{cls.__module__}.{cls.__qualname__}"
 
     def materialise(self) -> AbstractDataset:
         dataset = self.dataset
@@ -281,10 +289,12 @@ class DataCatalog:
         return None
 
     def _not_found_message(self, name: str) -> str:
-        message = f"Dataset '{name}' not found in the catalog."
+        # Kedro's sentence exactly (no full stop), then our hint when there is one.
+        message = f"Dataset '{name}' not found in the catalog"
         if name.startswith(PARAMS_PREFIX) and self._params is _MISSING:
-            return message + " No parameters have been added (add_feed_dict({'parameters': ...}))."
-        return message + did_you_mean(name, self.keys())
+            return message + ". No parameters have been added (add_feed_dict({'parameters': ...}))."
+        hint = did_you_mean(name, self.keys())
+        return f"{message}.{hint}" if hint else message
 
     def __contains__(self, name: object) -> bool:
         if not isinstance(name, str):
@@ -336,6 +346,8 @@ class DataCatalog:
         return build_dataset(name, self._resolver.resolve_pattern(name))
 
     def _at_version(self, name: str, dataset: AbstractDataset, version: str) -> AbstractDataset:
+        if not isinstance(dataset, AbstractVersionedDataset):
+            return dataset  # as in Kedro: a version means nothing to such a dataset
         if not _is_versioned(dataset):
             raise DatasetError(
                 f"Dataset '{name}' is not versioned, so version '{version}' cannot be loaded."
@@ -359,7 +371,7 @@ class DataCatalog:
             dataset = self._get_dataset(ds_name)
         if version is not None:
             dataset = self._at_version(ds_name, dataset, version)
-        logger.debug("Loading data from '%s' (%s)...", ds_name, type(dataset).__name__)
+        logger.info("Loading data from %s (%s)...", ds_name, type(dataset).__name__)
         try:
             return dataset.load()
         except DatasetError as exc:
@@ -375,7 +387,7 @@ class DataCatalog:
         dataset = self._datasets.get(ds_name)
         if dataset is None or type(dataset) is _LazyDataset:
             dataset = self._get_dataset(ds_name)
-        logger.debug("Saving data to '%s' (%s)...", ds_name, type(dataset).__name__)
+        logger.info("Saving data to %s (%s)...", ds_name, type(dataset).__name__)
         try:
             dataset.save(data)
         except DatasetError as exc:
@@ -546,24 +558,56 @@ class DataCatalog:
         type_regex: re.Pattern[str] | str | None = None,
         by_type: type | list[type] | None = None,
     ) -> list[str]:
-        """Names whose name and dataset type match every filter given (Kedro 1.x API)."""
-        names = self.list(name_regex) if isinstance(name_regex, str) else self.keys()
-        if isinstance(name_regex, re.Pattern):
-            names = [n for n in names if name_regex.search(n)]
-        if type_regex is not None:
-            regex = re.compile(type_regex) if isinstance(type_regex, str) else type_regex
-            names = [n for n in names if regex.search(self.get_type(n) or "")]
-        if by_type is not None:
-            types = tuple(by_type) if isinstance(by_type, list) else (by_type,)
-            names = [n for n in names if isinstance(self._get_dataset(n), types)]
+        """Names whose name and dataset type match every filter given (Kedro 1.x API).
+
+        Args:
+            name_regex: ``re.search``-ed against each name (case matters, as in Kedro).
+            type_regex: ``re.search``-ed against each dataset's ``module.Class`` path.
+            by_type: A class or a list of classes; the dataset's class must be one of them
+                exactly (subclasses do not count, as in Kedro).
+
+        Nothing is built to answer: entries not used yet are judged by their ``type``.
+        """
+        names = self.keys()
+        if name_regex:
+            names = [name for name in names if re.search(name_regex, name)]
+        wanted = {
+            f"{cls.__module__}.{cls.__qualname__}"
+            for cls in (by_type if isinstance(by_type, list) else [by_type] if by_type else [])
+        }
+        if wanted or type_regex:
+            kept = []
+            for name in names:
+                path = self.get_type(name) or ""
+                if (not type_regex or re.search(type_regex, path)) and (
+                    not wanted or path in wanted
+                ):
+                    kept.append(name)
+            names = kept
         return names
 
     def get_type(self, ds_name: str) -> str | None:
-        """``module.Class`` of dataset ``ds_name``, or ``None`` if unknown."""
-        dataset = self.get(ds_name)
+        """``module.Class`` of dataset ``ds_name`` (``None`` if unknown), without building it.
+
+        Raises:
+            DatasetError: the entry's ``type`` names no dataset class.
+        """
+        dataset = self._datasets.get(ds_name)
         if dataset is None:
-            return None
-        return f"{type(dataset).__module__}.{type(dataset).__qualname__}"
+            if ds_name not in self:
+                return None
+            if ds_name.startswith(PARAMS_PREFIX) and self._params is not _MISSING:
+                return f"{MemoryDataset.__module__}.{MemoryDataset.__qualname__}"
+            found = self._resolver._match(ds_name)
+            if found is None:  # pragma: no cover - ``in`` said a pattern matches
+                return None
+            cls = resolve_type(found[0].config.get("type"))
+        elif type(dataset) is _LazyDataset:
+            built = dataset.dataset
+            cls = type(built) if built is not None else resolve_type(dataset.config.get("type"))
+        else:
+            cls = type(dataset)
+        return f"{cls.__module__}.{cls.__qualname__}"
 
     def describe(self, name: str | None = None) -> dict[str, Any]:
         """What a dataset is (type and arguments, never credentials); all of them without name."""
@@ -649,10 +693,14 @@ class DataCatalog:
         return self.keys()
 
     def __repr__(self) -> str:
+        # Entries not used yet show their class only (as in Kedro): printing the catalog
+        # must not build every dataset.
         lines = []
-        for name in list(self._datasets):
+        for name, dataset in list(self._datasets.items()):
             try:
-                shown = repr(self._get_dataset(name))
+                shown = repr(dataset.dataset or dataset) if type(dataset) is _LazyDataset else (
+                    repr(dataset)
+                )
             except DatasetError as exc:
                 shown = f"<invalid: {exc}>"
             lines.append(f"'{name}': {shown}")

@@ -11,7 +11,19 @@ __all__ = ["MemoryDataset"]
 
 TCopyMode = Literal["deepcopy", "copy", "assign"]
 _COPY_MODES = ("deepcopy", "copy", "assign")
-_EMPTY = object()
+class _Empty:
+    """"No data yet": one instance, which pickling and copying keep the same object."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "<no data>"
+
+    def __reduce__(self) -> str:
+        return "_EMPTY"  # unpickles (and deep-copies) to this module's instance
+
+
+_EMPTY = _Empty()
 
 # Frames and arrays: a shallow ``.copy()`` is their own full copy and far cheaper than deepcopy.
 _COPY_TYPES = {("pandas", "DataFrame"), ("numpy", "ndarray")}

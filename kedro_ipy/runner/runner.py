@@ -210,8 +210,12 @@ class AbstractRunner(ABC):
 
     @property
     def _logger(self) -> logging.Logger:
-        """The logger runs report to (Kedro's attribute name, kept for code that reads it)."""
-        return logger
+        """The logger runs report to (Kedro's attribute name, kept for code that reads it).
+
+        A subclass written outside kedro_ipy logs under its own module's name, as in Kedro.
+        """
+        module = type(self).__module__
+        return logger if module.startswith("kedro_ipy.runner") else logging.getLogger(module)
 
     def _filter_pipeline_for_missing_outputs(
         self, pipeline: Pipeline, catalog: DataCatalog
@@ -381,6 +385,7 @@ class AbstractRunner(ABC):
         release = catalog.release
         total = len(nodes)
         run_node = _run_node
+        info = logger.isEnabledFor(logging.INFO)  # asked once per run, not per node
         async_pool = None
         if is_async:
             from concurrent.futures import ThreadPoolExecutor
@@ -391,7 +396,7 @@ class AbstractRunner(ABC):
         try:
             for index in range(total):
                 node = nodes[index]
-                if logger.isEnabledFor(logging.INFO):
+                if info:
                     logger.info("Running node %s (%d/%d)", node.name, index + 1, total)
                 try:
                     if async_pool is None:
@@ -403,6 +408,9 @@ class AbstractRunner(ABC):
                 except Exception as exc:
                     self._report_failure(pipeline, context, node, exc, nodes[:index])
                     raise
+                if info:  # Kedro's two progress lines
+                    logger.info("Completed node: %s", node.name)
+                    logger.info("Completed %d out of %d tasks", index + 1, total)
                 for name in inputs[index]:
                     left = counts[name] - 1
                     counts[name] = left
@@ -435,6 +443,7 @@ class AbstractRunner(ABC):
         running = started = 0
         failure: tuple[Node, BaseException] | None = None
 
+        info = logger.isEnabledFor(logging.INFO)
         if pool is None:
             pool = self._create_pool(context, workers)
         try:  # failures of nodes are collected in `failure`; only interrupts escape the loop
@@ -442,7 +451,7 @@ class AbstractRunner(ABC):
                 while ready and running < workers and failure is None:
                     index = ready.popleft()
                     started += 1
-                    if logger.isEnabledFor(logging.INFO):
+                    if info:
                         logger.info("Running node %s (%d/%d)", nodes[index].name, started, total)
                     try:
                         pool.start(index)
@@ -461,6 +470,9 @@ class AbstractRunner(ABC):
                         logger.error("Node '%s' also failed: %r", nodes[index].name, error)
                     continue
                 done.append(nodes[index])
+                if info:
+                    logger.info("Completed node: %s", nodes[index].name)
+                    logger.info("Completed %d out of %d tasks", len(done), total)
                 for name in inputs[index]:
                     left = counts[name] - 1
                     counts[name] = left

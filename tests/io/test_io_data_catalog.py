@@ -425,7 +425,8 @@ class TestCatalogApi:
         path = str(tmp_path / "none.pkl")
         catalog = DataCatalog.from_config({"m": {"type": "pickle.PickleDataset",
                                                  "filepath": path}})
-        with pytest.raises(DatasetError, match=rf"^m: .*no file at '{re.escape(path)}'"):
+        with pytest.raises(DatasetError, match=rf"^m: Failed while loading .*\n\[Errno 2\] No "
+                                               rf"such file or directory: '{re.escape(path)}'$"):
             catalog.load("m")
 
     def test_confirm(self) -> None:

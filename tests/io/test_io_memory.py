@@ -122,3 +122,14 @@ class TestLambdaDataset:
     def test_non_callable_rejected(self) -> None:
         with pytest.raises(DatasetError, match="LambdaDataset 'load' must be a function"):
             LambdaDataset(load=3, save=None)  # type: ignore[arg-type]
+
+
+def test_empty_dataset_stays_empty_through_pickle_and_deepcopy() -> None:
+    # Catalogs are pickled for worker processes: "no data yet" must survive the trip.
+    import copy
+    import pickle
+
+    for clone in (pickle.loads(pickle.dumps(MemoryDataset())), copy.deepcopy(MemoryDataset())):
+        assert clone.exists() is False
+        with pytest.raises(DatasetError, match="has not been saved yet"):
+            clone.load()

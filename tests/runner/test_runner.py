@@ -371,17 +371,36 @@ class TestLogging:
         with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
             SequentialRunner().run(pipe, DataCatalog({"a": MemoryDataset(1)}))
         messages = [r.getMessage() for r in caplog.records]
-        assert messages[:4] == [
+        assert messages[:8] == [
             "Running 2 nodes with SequentialRunner",
             "Using synchronous mode for loading and saving data. Pass is_async=True (--async) "
             "to load and save each node's datasets concurrently.",
             "Running node first (1/2)",
+            "Completed node: first",
+            "Completed 1 out of 2 tasks",
             "Running node second (2/2)",
+            "Completed node: second",
+            "Completed 2 out of 2 tasks",
         ]
         assert re.fullmatch(
             r"Pipeline execution completed successfully in \d+\.\d sec\. Ran 2 nodes\.",
-            messages[4],
+            messages[8],
         )
+
+    def test_thread_runner_counts_completed_tasks(self, caplog):
+        pipe = Pipeline([node(inc, "a", "b", name="left"), node(inc, "a", "c", name="right")])
+        with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
+            ThreadRunner(max_workers=2).run(pipe, DataCatalog({"a": MemoryDataset(1)}))
+        messages = [r.getMessage() for r in caplog.records]
+        assert "Completed 1 out of 2 tasks" in messages
+        assert "Completed 2 out of 2 tasks" in messages
+
+    def test_a_runner_written_elsewhere_logs_under_its_own_module(self):
+        class Mine(SequentialRunner):
+            pass
+
+        assert SequentialRunner()._logger.name == "kedro_ipy.runner"
+        assert Mine()._logger.name == __name__
 
     def test_async_mode_is_announced_and_thread_runner_reports_no_mode(self, caplog):
         pipe = Pipeline([node(inc, "a", "b", name="first")])
@@ -635,7 +654,7 @@ class TestRunnersWrittenForKedro:
                 assert hook_manager.hook.before_node_run(node=None) is None
 
         pipe = Pipeline([node(inc, "a", "b", name="one"), node(inc, "b", "c", name="two")])
-        with caplog.at_level(logging.INFO, logger="kedro_ipy.runner"):
+        with caplog.at_level(logging.INFO):  # it logs under this module's name, as in Kedro
             result = DryRunner().run(pipe, DataCatalog({"a": Disk()}))
 
         assert result == {}

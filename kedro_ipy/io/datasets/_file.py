@@ -10,6 +10,7 @@ fails half-way writes nothing, and object stores publish an object only once it 
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import os
 import tempfile
@@ -209,8 +210,9 @@ class AbstractFileDataset(AbstractVersionedDataset):
         try:
             return self._load_path(path)
         except FileNotFoundError as exc:
-            raise DatasetError(
-                f"Failed while loading data from {self}: no file at '{self._display(path)}'."
+            # Kedro's wording (the OS's), with the path shown without credentials.
+            raise FileNotFoundError(
+                errno.ENOENT, os.strerror(errno.ENOENT), self._display(path)
             ) from exc
 
     def _load_path(self, path: str) -> Any:
@@ -228,16 +230,22 @@ class AbstractFileDataset(AbstractVersionedDataset):
     def _write(self, handle: IO[Any], data: Any) -> None:  # pragma: no cover
         raise NotImplementedError
 
+    #: The fields ``repr`` shows, in kedro-datasets' order for the same dataset.
+    _DESCRIBED: tuple[str, ...] = ("filepath", "protocol", "load_args", "save_args", "version")
+
     def _describe(self) -> dict[str, Any]:
-        return {
-            "filepath": self._display(self._filepath),
+        values = {
+            "filepath": self._filepath,
             "protocol": self._protocol,
-            "load_args": public_args(self._load_args) or None,
-            "save_args": public_args(self._save_args) or None,
+            "load_args": public_args(self._load_args),
+            "save_args": public_args(self._save_args),
             "version": self._version,
+            "backend": getattr(self, "_backend", None),
         }
+        return {field: values[field] for field in self._DESCRIBED}
 
     def _release(self) -> None:
+        super()._release()
         if not self._local and self._fs_obj is not None:
             with contextlib.suppress(Exception):
                 self._fs.invalidate_cache(str(self._filepath))

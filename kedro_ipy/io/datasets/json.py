@@ -16,6 +16,8 @@ class JSONDataset(AbstractFileDataset):
     ``metadata`` like every file dataset (see ``AbstractFileDataset``).
     """
 
+    _DESCRIBED = ("filepath", "protocol", "save_args", "version")
+
     DEFAULT_SAVE_ARGS = {"indent": 2}
     _binary = False
 

@@ -46,7 +46,7 @@ class _PandasDataset(AbstractFileDataset):
         import pandas as pd
 
         if not isinstance(data, pd.DataFrame):
-            raise DatasetError(
+            raise TypeError(
                 f"{type(self).__name__} saves pandas DataFrames, not {type(data).__name__}."
             )
 

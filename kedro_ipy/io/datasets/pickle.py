@@ -25,6 +25,8 @@ class PickleDataset(AbstractFileDataset):
         metadata: Free-form information; ignored here.
     """
 
+    _DESCRIBED = ("filepath", "backend", "protocol", "load_args", "save_args", "version")
+
     def __init__(
         self,
         *,
@@ -39,6 +41,20 @@ class PickleDataset(AbstractFileDataset):
     ) -> None:
         if not isinstance(backend, str) or not backend:
             raise DatasetError(f"PickleDataset 'backend' must be a module name, not {backend!r}.")
+        if backend != "pickle":
+            # Fail where the catalog entry is built, as kedro-datasets does.
+            try:
+                module = importlib.import_module(backend)
+            except ImportError as exc:
+                raise ImportError(
+                    f"Selected backend '{backend}' could not be imported. Make sure it is "
+                    f"installed and importable (pip install {backend})."
+                ) from exc
+            if not (hasattr(module, "load") and hasattr(module, "dump")):
+                raise ValueError(
+                    f"Selected backend '{backend}' should satisfy the pickle interface. "
+                    "Missing one of 'load' and 'dump' on the backend."
+                )
         self._backend = backend
         super().__init__(
             filepath=filepath, load_args=load_args, save_args=save_args, version=version,
@@ -69,5 +85,4 @@ class PickleDataset(AbstractFileDataset):
     def _write(self, handle: IO[Any], data: Any) -> None:
         self._module().dump(data, handle, **self._save_args)
 
-    def _describe(self) -> dict[str, Any]:
-        return {**super()._describe(), "backend": self._backend}
+

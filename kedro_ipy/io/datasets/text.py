@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import IO, Any
 
-from kedro_ipy.io.core import DatasetError, Version
+from kedro_ipy.io.core import Version
 from kedro_ipy.io.datasets._file import AbstractFileDataset
 
 __all__ = ["TextDataset"]
@@ -21,6 +21,8 @@ class TextDataset(AbstractFileDataset):
             e.g. ``{"open_args_load": {"encoding": "latin-1"}}``).
         metadata: Free-form information; ignored here.
     """
+
+    _DESCRIBED = ("filepath", "protocol", "version")
 
     _binary = False
     _newline = ""
@@ -44,7 +46,7 @@ class TextDataset(AbstractFileDataset):
 
     def _write(self, handle: IO[Any], data: Any) -> None:
         if not isinstance(data, str):
-            raise DatasetError(
+            raise TypeError(
                 f"TextDataset saves strings, not {type(data).__name__}; convert it first."
             )
         handle.write(data)

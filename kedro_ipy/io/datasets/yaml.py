@@ -16,6 +16,8 @@ class YAMLDataset(AbstractFileDataset):
     ``credentials``, ``fs_args`` and ``metadata`` like every file dataset.
     """
 
+    _DESCRIBED = ("filepath", "protocol", "save_args", "version")
+
     DEFAULT_SAVE_ARGS = {"default_flow_style": False}
     _binary = False
 
