@@ -19,7 +19,8 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     },
     "kedro_ipy.io": {
         "AbstractDataset", "AbstractVersionedDataset", "CachedDataset", "CatalogConfigResolver",
-        "CatalogProtocol", "DataCatalog", "DatasetAlreadyExistsError", "DatasetError", "DatasetNotFoundError",
+        "CatalogProtocol", "DataCatalog", "DatasetAlreadyExistsError", "DatasetError",
+        "DatasetNotFoundError",
         "LambdaDataset", "MemoryDataset", "Version", "VersionAlreadyExistsError",
         "VersionNotFoundError", "generate_timestamp",
     },

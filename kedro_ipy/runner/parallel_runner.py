@@ -19,7 +19,7 @@ from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.io import DatasetError
-from kedro_ipy.runner.runner import AbstractRunner, RunnerError, _default_workers
+from kedro_ipy.runner.runner import AbstractRunner, RunnerError
 from kedro_ipy.runner.task import (
     _apply_before_node_run,
     _is_generator_node,
@@ -28,7 +28,6 @@ from kedro_ipy.runner.task import (
     _refuse_async_generator,
     _save_outputs,
 )
-from kedro_ipy.runner.thread_runner import _check_max_workers
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor, Future
@@ -138,14 +137,14 @@ class ParallelRunner(AbstractRunner):
 
     def __init__(self, max_workers: int | None = None, is_async: bool = False) -> None:
         super().__init__(is_async=is_async)
-        self._max_workers = _check_max_workers(max_workers)
+        # resolved now, as Kedro does: one per CPU by default (61 at most on Windows)
+        self._max_workers = self._validate_max_workers(max_workers)
 
     def __repr__(self) -> str:
         return f"ParallelRunner(max_workers={self._max_workers!r})"
 
     def _workers(self, plan: _Plan) -> int:
-        limit = self._max_workers or _default_workers()
-        return max(1, min(limit, plan.width))
+        return max(1, min(self._max_workers, plan.width))
 
     def _get_executor(self, max_workers: int) -> Executor:
         """A process pool of ``max_workers`` (Kedro's hook; this runner schedules its own)."""

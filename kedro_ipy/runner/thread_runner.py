@@ -15,7 +15,7 @@ import warnings
 from queue import SimpleQueue
 from typing import TYPE_CHECKING
 
-from kedro_ipy.runner.runner import AbstractRunner, _default_workers
+from kedro_ipy.runner.runner import AbstractRunner
 
 if TYPE_CHECKING:
     from concurrent.futures import Executor
@@ -58,7 +58,8 @@ class ThreadRunner(AbstractRunner):
                 stacklevel=2,
             )
         super().__init__(is_async=False)
-        self._max_workers = _check_max_workers(max_workers)
+        # resolved now, as Kedro does: one per CPU by default (61 at most on Windows)
+        self._max_workers = self._validate_max_workers(max_workers)
 
     def __repr__(self) -> str:
         return f"ThreadRunner(max_workers={self._max_workers!r})"
@@ -67,8 +68,7 @@ class ThreadRunner(AbstractRunner):
         return None  # threads already overlap I/O; there is no mode to report (as in Kedro)
 
     def _workers(self, plan: _Plan) -> int:
-        limit = self._max_workers or _default_workers()
-        return max(1, min(limit, plan.width))
+        return max(1, min(self._max_workers, plan.width))
 
     def _get_executor(self, max_workers: int) -> Executor:
         """A thread pool of ``max_workers`` (Kedro's hook; this runner schedules its own)."""

@@ -189,3 +189,21 @@ def test_generator_node_chunks_saved_one_by_one_in_the_main_process():
     catalog = DataCatalog({"n": MemoryDataset(4), "sq": Disk()})
     ParallelRunner(max_workers=1).run(pipe, catalog)
     assert catalog["sq"].saves == [0, 1, 4, 9]
+
+
+@pytest.mark.parametrize(("cpus", "asked", "expected"), [
+    (4, 6, 3),     # the fan-out never has more than 3 nodes ready at once
+    (4, None, 3),
+    (2, None, 2),  # by default one process per CPU
+    (1, 2, 2),     # an explicit number may exceed the CPUs
+])
+def test_worker_count_follows_cpus_request_and_pipeline_width(monkeypatch, cpus, asked,
+                                                              expected):
+    monkeypatch.setattr("os.cpu_count", lambda: cpus)
+    fan = Pipeline([
+        node(inc, "a", "b", name="root"),
+        node(inc, "b", "c", name="x"), node(inc, "b", "d", name="y"),
+        node(inc, "b", "e", name="z"),
+    ])
+    runner = ParallelRunner(max_workers=asked)
+    assert runner._get_required_workers_count(fan) == expected
