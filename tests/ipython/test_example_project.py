@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -12,17 +11,12 @@ from IPython.core.error import UsageError
 from kedro_ipy.ipython.magics import NodeRunError
 from kedro_ipy.ipython.testing import TestingShell
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "coffee_shop"
-
 
 @pytest.fixture
-def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A clean copy of the example project (no run results), as the current folder."""
-    root = tmp_path / "coffee_shop"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(
-        "0[2-9]_*", "sessions", "__pycache__"))
-    monkeypatch.chdir(root / "src")  # found upwards
-    return root
+def project(example_project: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A clean copy of the example project, with the current folder inside it."""
+    monkeypatch.chdir(example_project / "src")  # found upwards
+    return example_project
 
 
 @pytest.fixture

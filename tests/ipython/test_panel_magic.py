@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-import shutil
 import sys
 from pathlib import Path
 
 import pytest
 from IPython.core.error import UsageError
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "coffee_shop"
-
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    root = tmp_path / "coffee_shop"
-    shutil.copytree(EXAMPLE, root, ignore=shutil.ignore_patterns(
-        "0[2-9]_*", "sessions", "__pycache__"))
-    return root
+def project(example_project: Path) -> Path:
+    return example_project
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import os
 import re
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +13,6 @@ import pytest
 
 from kedro_ipy.ipython.panel import SessionPanel
 
-EXAMPLE = Path(__file__).resolve().parents[3] / "examples" / "coffee_shop"
 ALL_NODES = 11
 
 
@@ -31,13 +29,6 @@ class SpySession:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
-
-
-def _copy_project(tmp_path: Path) -> Path:
-    target = tmp_path / "coffee_shop"
-    shutil.copytree(EXAMPLE, target, ignore=shutil.ignore_patterns(
-        "sessions", "__pycache__", "02_*", "03_*", "04_*", "05_*", "06_*", "07_*", "08_*"))
-    return target
 
 
 def _session(project: Path) -> SpySession:
@@ -57,8 +48,8 @@ def shell():
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
-    return _copy_project(tmp_path)
+def project(example_project: Path) -> Path:
+    return example_project
 
 
 @pytest.fixture
@@ -121,8 +112,8 @@ def test_thread_runner_events_from_worker_threads(panel, session):
     assert view.progress.value == 4
 
 
-def test_failure_then_resume_with_the_real_suggestion(tmp_path, shell):
-    project = _copy_project(tmp_path)
+def test_failure_then_resume_with_the_real_suggestion(example_project, shell):
+    project = example_project
     params = project / "conf" / "base" / "parameters.yml"
     params.write_text(params.read_text().replace("alpha: 0.5", "alpha: -1.0"))
     session = _session(project)
@@ -192,8 +183,8 @@ def test_catalog_tab_never_shows_credentials(panel, project):
     assert secrets and not any(secret in shown for secret in secrets)
 
 
-def test_panel_from_the_magic_picks_up_edited_project_code(ip, tmp_path):
-    project = _copy_project(tmp_path)
+def test_panel_from_the_magic_picks_up_edited_project_code(ip, example_project):
+    project = example_project
     ip.run_line_magic("session_create", str(project))
     ip.run_line_magic("session_panel", "")
     panel = ip.magics_manager.registry["SessionMagics"].panel

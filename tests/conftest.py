@@ -1,4 +1,4 @@
-"""Fixtures: a private copy of the example project, and a clean process afterwards."""
+"""Fixtures shared by the whole suite."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ from pathlib import Path
 
 import pytest
 
-EXAMPLE = next(
-    folder / "examples" / "coffee_shop"
-    for folder in Path(__file__).resolve().parents
-    if (folder / "examples" / "coffee_shop").is_dir()
-)
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "coffee_shop"
+#: Packages of projects that tests bootstrap; their modules are unloaded after each test, so
+#: the next test imports its own copy.
+PROJECT_PACKAGES = {"coffee_shop", "demo_shop"}
 
 
 def _ignore(folder: str, names: list[str]) -> set[str]:
-    """Leave outputs of earlier runs of the repository's copy behind."""
+    """Leave what earlier runs of the repository's copy wrote (only data/01_raw is source)."""
     skipped = {"sessions", "__pycache__"}
     if Path(folder).name == "data":
         skipped |= {name for name in names if name != "01_raw"}
@@ -27,7 +26,11 @@ def _ignore(folder: str, names: list[str]) -> set[str]:
 
 @pytest.fixture
 def example_project(tmp_path: Path) -> Iterator[Path]:
-    """A fresh copy of ``examples/coffee_shop``: tests never write into the repository."""
+    """A fresh copy of ``examples/coffee_shop``: tests never write into the repository.
+
+    Bootstrapping a project changes ``sys.path``, ``PYTHONPATH`` and ``sys.modules``; all three
+    are put back afterwards.
+    """
     target = tmp_path / "coffee_shop"
     shutil.copytree(EXAMPLE, target, ignore=_ignore)
     saved_path, saved_env = list(sys.path), os.environ.get("PYTHONPATH")
@@ -37,5 +40,5 @@ def example_project(tmp_path: Path) -> Iterator[Path]:
         os.environ.pop("PYTHONPATH", None)
     else:
         os.environ["PYTHONPATH"] = saved_env
-    for name in [m for m in sys.modules if m.split(".")[0] in {"coffee_shop", "demo_shop"}]:
+    for name in [m for m in sys.modules if m.split(".")[0] in PROJECT_PACKAGES]:
         del sys.modules[name]
