@@ -38,6 +38,8 @@ def fmt(value: float | None, unit: str) -> str:
     if value is None:
         return "-"
     if unit == "s":
+        if value < 0.001:
+            return f"{value * 1e6:.1f} µs"
         return f"{value * 1000:.2f} ms" if value < 1 else f"{value:.3f} s"
     return f"{value:.3g} {unit}"
 

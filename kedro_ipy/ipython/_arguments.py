@@ -5,6 +5,8 @@ so it can be tested on its own and reused by the panel (which shows the ``%sessi
 line equivalent to its choices). Lists are comma-separated, like Kedro's CLI
 (``--tags a,b``); an option may also be repeated (``--tags a --tags b``). Values are never
 separated by spaces, so ``%session_run --tags a b`` is an error rather than a silent guess.
+The values themselves (lists, ``--params``, ``--load-versions``, ``--runner``) are read by
+``kedro_ipy.framework.session._options``, exactly as ``kedro-ipy run`` reads them.
 """
 
 from __future__ import annotations
@@ -15,28 +17,19 @@ import keyword
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from types import ModuleType
 from typing import Any
 
 from kedro_ipy.utils import close_matches
 
 __all__ = [
-    "RUNNER_ALIASES",
     "CreateArguments",
     "LoadNodeArguments",
     "MagicArgumentError",
     "RunArguments",
     "magic_help",
     "parse_no_arguments",
-    "resolve_runner",
 ]
-
-#: Short runner names accepted by ``--runner``; anything else must be a dotted path.
-RUNNER_ALIASES: dict[str, str] = {
-    "Sequential": "kedro_ipy.runner.SequentialRunner",
-    "Thread": "kedro_ipy.runner.ThreadRunner",
-    "Parallel": "kedro_ipy.runner.ParallelRunner",
-}
-
 
 class MagicArgumentError(ValueError):
     """A magic line could not be parsed; the magic shows ``message`` and its usage.
@@ -112,20 +105,6 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
-def _split_commas(value: str) -> list[str]:
-    """``"a, b,,c"`` -> ``["a", "b", "c"]`` (empty items are dropped, like Kedro's CLI)."""
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-def _flatten(groups: Iterable[Iterable[str]] | None) -> tuple[str, ...]:
-    """Flatten repeated ``append`` options, dropping duplicates but keeping the order."""
-    seen: dict[str, None] = {}
-    for group in groups or ():
-        for item in group:
-            seen.setdefault(item, None)
-    return tuple(seen)
-
-
 def _quote(value: str) -> str:
     return shlex.quote(value)
 
@@ -134,106 +113,21 @@ def _join(values: Iterable[str]) -> str:
     return _quote(",".join(values))
 
 
-def _parse_load_versions(groups: Iterable[Iterable[str]] | None, usage: str) -> dict[str, str]:
-    versions: dict[str, str] = {}
-    for item in _flatten(groups):
-        dataset, sep, version = item.partition(":")
-        if not sep or not dataset.strip() or not version.strip():
-            raise MagicArgumentError(
-                f"--load-versions expects dataset:version items, got '{item}'", usage
-            )
-        versions[dataset.strip()] = version.strip()
-    return versions
+def _options() -> ModuleType:
+    """The run-option readers shared with ``kedro-ipy run``, imported on first use so that
+    ``%load_ext`` imports nothing of the framework."""
+    from kedro_ipy.framework.session import _options
+
+    return _options
 
 
-def _parse_scalar(text: str) -> Any:
-    """A ``--params`` value: YAML scalars (numbers, booleans, null), otherwise the string."""
-    import yaml  # only needed when --params is used
-
+def _read(reader: str, values: list[str] | None, usage: str) -> Any:
+    """``values`` read by the shared reader named ``reader``; bad items are usage errors."""
+    options = _options()
     try:
-        value = yaml.safe_load(text)
-    except yaml.YAMLError:
-        return text
-    return value if isinstance(value, (int, float, bool, str, type(None))) else text
-
-
-def _parse_params(groups: Iterable[Iterable[str]] | None, usage: str) -> dict[str, Any]:
-    """``model.alpha=0.1,seed=3`` -> ``{"model": {"alpha": 0.1}, "seed": 3}``."""
-    params: dict[str, Any] = {}
-    for item in _flatten(groups):
-        key, sep, text = item.partition("=")
-        key = key.strip()
-        if not sep or not key:
-            raise MagicArgumentError(f"--params expects key=value items, got '{item}'", usage)
-        target = params
-        *parents, leaf = key.split(".")
-        for part in parents:
-            child = target.get(part)
-            if not isinstance(child, dict):
-                child = target[part] = {}
-            target = child
-        target[leaf] = _parse_scalar(text.strip())
-    return params
-
-
-def _flatten_params(params: Mapping[str, Any], prefix: str = "") -> list[tuple[str, Any]]:
-    items: list[tuple[str, Any]] = []
-    for key, value in params.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, Mapping) and value:
-            items.extend(_flatten_params(value, dotted + "."))
-        else:
-            items.append((dotted, value))
-    return items
-
-
-def _render_scalar(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return str(value)
-
-
-def resolve_runner(name: str) -> type:
-    """The runner class for a ``--runner`` value (``Sequential``, ``ThreadRunner``, a dotted path).
-
-    Raises:
-        MagicArgumentError: the name is neither an alias nor an importable class.
-    """
-    from kedro_ipy.utils import load_obj
-
-    short = name[: -len("Runner")] if name.endswith("Runner") and "." not in name else name
-    path = RUNNER_ALIASES.get(short) or RUNNER_ALIASES.get(short.capitalize())
-    if path is None and "." not in name:
-        valid = ", ".join(RUNNER_ALIASES)
-        matches = close_matches(name, list(RUNNER_ALIASES))
-        hint = f" Did you mean '{matches[0]}'?" if matches else ""
-        raise MagicArgumentError(
-            f"Runner '{name}' not found. Use one of {valid} or a dotted path "
-            f"like my_package.runners.MyRunner.{hint}"
-        )
-    try:
-        runner = load_obj(path or name)
-    except (ImportError, AttributeError) as exc:
-        raise MagicArgumentError(f"Runner '{name}' cannot be imported: {exc}") from None
-    if not isinstance(runner, type):
-        raise MagicArgumentError(f"Runner '{name}' is not a class.")
-    return runner
-
-
-def _runner_alias(runner: Any) -> str | None:
-    """A recorded runner (class, instance or name) as a ``--runner`` value; None if default."""
-    if not runner:
-        return None
-    if not isinstance(runner, str):
-        runner = runner if isinstance(runner, type) else type(runner)
-        runner = f"{runner.__module__}.{runner.__qualname__}"
-    short = runner.rsplit(".", 1)[-1]
-    alias = short[: -len("Runner")] if short.endswith("Runner") else short
-    if alias in RUNNER_ALIASES and (runner == short or runner.startswith("kedro_ipy.")):
-        return None if alias == "Sequential" else alias
-    return runner
+        return getattr(options, reader)(values)
+    except options.RunOptionError as exc:
+        raise MagicArgumentError(str(exc), usage) from None
 
 
 # --------------------------------------------------------------------------------------------
@@ -274,8 +168,7 @@ def _run_parser() -> _Parser:
         ("--load-versions", "DATASET:VERSION,...", "load these versions of versioned datasets"),
     )
     for option, metavar, text in lists:
-        parser.add_argument(option, action="append", type=_split_commas, metavar=metavar,
-                            help=text)
+        parser.add_argument(option, action="append", metavar=metavar, help=text)
     parser.add_argument("--runner", metavar="RUNNER",
                         help="Sequential (default), Thread, Parallel or a dotted class path")
     parser.add_argument("--as", dest="as_name", metavar="NAME", default="outputs",
@@ -327,16 +220,17 @@ class RunArguments:
         if not ns.as_name.isidentifier() or keyword.iskeyword(ns.as_name):
             raise MagicArgumentError(f"--as expects a Python variable name, got '{ns.as_name}'",
                                      usage)
+        split = _options().split_items
         return cls(
             pipeline=ns.pipeline,
-            tags=_flatten(ns.tags),
-            node_names=_flatten(ns.nodes),
-            from_nodes=_flatten(ns.from_nodes),
-            to_nodes=_flatten(ns.to_nodes),
-            from_inputs=_flatten(ns.from_inputs),
-            to_outputs=_flatten(ns.to_outputs),
+            tags=tuple(split(ns.tags)),
+            node_names=tuple(split(ns.nodes)),
+            from_nodes=tuple(split(ns.from_nodes)),
+            to_nodes=tuple(split(ns.to_nodes)),
+            from_inputs=tuple(split(ns.from_inputs)),
+            to_outputs=tuple(split(ns.to_outputs)),
             runner=ns.runner,
-            load_versions=_parse_load_versions(ns.load_versions, usage),
+            load_versions=_read("parse_load_versions", ns.load_versions, usage),
             as_name=ns.as_name,
         )
 
@@ -347,7 +241,7 @@ class RunArguments:
         def names(key: str) -> tuple[str, ...]:
             return tuple(record.get(key) or ())
 
-        runner = _runner_alias(record.get("runner"))
+        runner = _options().runner_alias(record.get("runner"))
         pipeline = record.get("pipeline_name")
         return cls(
             pipeline=None if pipeline in (None, "__default__") else pipeline,
@@ -375,10 +269,17 @@ class RunArguments:
         Raises:
             MagicArgumentError: the runner cannot be found.
         """
+        runner = None
+        if self.runner:
+            options = _options()
+            try:
+                runner = options.resolve_runner(self.runner)()
+            except options.RunOptionError as exc:
+                raise MagicArgumentError(str(exc)) from None
         return {
             "pipeline_name": self.pipeline,
             "tags": list(self.tags) or None,
-            "runner": resolve_runner(self.runner)() if self.runner else None,
+            "runner": runner,
             "node_names": list(self.node_names) or None,
             "from_nodes": list(self.from_nodes) or None,
             "to_nodes": list(self.to_nodes) or None,
@@ -430,7 +331,7 @@ def _create_parser() -> _Parser:
     parser.add_argument("project_path", nargs="?", metavar="PROJECT_PATH",
                         help="project folder (default: found from the current folder upwards)")
     parser.add_argument("--env", metavar="ENV", help="configuration environment (default: local)")
-    parser.add_argument("--params", action="append", type=_split_commas, metavar="KEY=VALUE,...",
+    parser.add_argument("--params", action="append", metavar="KEY=VALUE,...",
                         help="override parameters; dotted keys reach nested ones (model.alpha=0.1)")
     parser.add_argument("--package-name", metavar="NAME",
                         help="project package (default: read from pyproject.toml)")
@@ -464,7 +365,7 @@ class CreateArguments:
         return cls(
             project_path=ns.project_path,
             env=ns.env,
-            params=_parse_params(ns.params, parser.format_usage().strip()),
+            params=_read("parse_params", ns.params, parser.format_usage().strip()),
             package_name=ns.package_name,
             save_on_close=ns.save_on_close,
             panel=ns.panel,
@@ -478,8 +379,7 @@ class CreateArguments:
         if self.env:
             parts += ["--env", _quote(self.env)]
         if self.params:
-            parts += ["--params", _join(f"{key}={_render_scalar(value)}"
-                                        for key, value in _flatten_params(self.params))]
+            parts += ["--params", _join(_options().params_to_items(self.params))]
         if self.package_name:
             parts += ["--package-name", _quote(self.package_name)]
         if not self.save_on_close:

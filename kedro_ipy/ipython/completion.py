@@ -181,7 +181,7 @@ def _all_node_names(names: NameSource) -> list[str]:
 
 def _complete_value(magic: str, option: str, value: str, values: dict[str, str | None],
                     words: list[str], names: NameSource) -> tuple[str, list[str]]:
-    from kedro_ipy.ipython._arguments import RUNNER_ALIASES
+    from kedro_ipy.framework.session._options import RUNNER_ALIASES
 
     kind = values.get(option)
     *chosen, fragment = value.split(",")

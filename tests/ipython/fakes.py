@@ -173,4 +173,10 @@ def fake_pipelines() -> dict[str, FakePipeline]:
 
 
 class FakeRunner:
-    """Accepted by ``--runner tests.ipython.fakes.FakeRunner``; the fake session ignores it."""
+    """Accepted by ``--runner tests.ipython.fakes.FakeRunner``; the fake session ignores it.
+
+    It has a ``run`` method because ``--runner`` accepts only classes that can run.
+    """
+
+    def run(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        return {}

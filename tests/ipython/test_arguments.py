@@ -16,7 +16,6 @@ from kedro_ipy.ipython._arguments import (
     _HelpRequested,
     magic_help,
     parse_no_arguments,
-    resolve_runner,
 )
 
 
@@ -84,7 +83,8 @@ class TestRunArguments:
         ("--tags a b c", "unexpected argument 'c': list values are separated by commas, not "
                        "spaces (for example --tags a,b)"),
         ("--tags", "argument --tags: expected one argument"),
-        ("--load-versions model", "--load-versions expects dataset:version items, got 'model'"),
+        ("--load-versions model", "Invalid --load-versions item 'model': expected "
+                                  "dataset:version, e.g. model:2026-01-01T00.00.00.000Z."),
         ("--as 2x", "--as expects a Python variable name, got '2x'"),
         ("--as class", "--as expects a Python variable name, got 'class'"),
         ("--nodes 'a", "cannot split the line: No closing quotation"),
@@ -145,8 +145,10 @@ class TestCreateArguments:
         assert CreateArguments.parse("") == CreateArguments(save_on_close=True)
 
     @pytest.mark.parametrize(("line", "message"), [
-        ("--params alpha", "--params expects key=value items, got 'alpha'"),
-        ("--params =3", "--params expects key=value items, got '=3'"),
+        ("--params alpha", "Invalid --params item 'alpha': expected key=value, e.g. "
+                           "model.alpha=0.1.\nusage: %session_create"),
+        ("--params =3", "Invalid --params item '=3': the key is empty; expected key=value, "
+                        "e.g. model.alpha=0.1.\nusage: %session_create"),
         ("--environment x", "unrecognized argument --environment (did you mean --env?)"),
         ("a b", "unexpected argument 'b'"),
     ])
@@ -166,11 +168,13 @@ class TestOthers:
         with pytest.raises(MagicArgumentError, match=r"^%session_info takes no arguments"):
             parse_no_arguments("%session_info", "x")
 
-    def test_resolve_runner_dotted_path_and_errors(self):
-        assert resolve_runner("collections.OrderedDict").__name__ == "OrderedDict"
-        with pytest.raises(MagicArgumentError, match=r"Did you mean 'Parallel'\?$"):
-            resolve_runner("Paralel")
-        with pytest.raises(MagicArgumentError, match=r"^Runner 'nope.Runner' cannot be imported"):
-            resolve_runner("nope.Runner")
-        with pytest.raises(MagicArgumentError, match=r"^Runner 'os.sep' is not a class"):
-            resolve_runner("os.sep")
+    def test_runner_errors_come_from_to_run_kwargs_without_usage(self):
+        # Resolved when the run starts (a dotted path may need the project's code).
+        args = RunArguments.parse("--runner Paralel")
+        with pytest.raises(MagicArgumentError) as info:
+            args.to_run_kwargs()
+        assert info.value.usage == ""
+        assert info.value.message.startswith("Unknown runner 'Paralel'. Use one of: ")
+        assert info.value.message.endswith("Did you mean 'Parallel'?")
+        assert type(RunArguments.parse("--runner thread").to_run_kwargs()["runner"]).__name__ \
+            == "ThreadRunner"

@@ -92,8 +92,9 @@ class TestRun:
                                 "Did you mean 'summed'?"),
         ("--load-versions rwa:1", "Dataset 'rwa' of --load-versions is not in the catalog. "
                                   "Did you mean 'raw'?"),
-        ("--runner Sequental", "Runner 'Sequental' not found. Use one of Sequential, Thread, "
-                               "Parallel or a dotted path like my_package.runners.MyRunner. "
+        ("--runner Sequental", "Unknown runner 'Sequental'. Use one of: Sequential, Thread, "
+                               "Parallel (any case, 'Runner' suffix optional), or a dotted "
+                               "path to a runner class such as my_package.runners.MyRunner. "
                                "Did you mean 'Sequential'?"),
     ])
     def test_unknown_names_are_usage_errors_with_the_closest_match(

@@ -1,7 +1,8 @@
-"""The command line's grammar: argparse parsers and the converters for list-like options.
+"""The command line's grammar: argparse parsers, and the run options read into values.
 
 Kept apart from the commands so that parsing can be tested without a project, and so that
-``kedro-ipy --help`` imports nothing but argparse.
+``kedro-ipy --help`` imports nothing but argparse. List, ``--params`` and ``--load-versions``
+values are read by ``kedro_ipy.framework.session._options``, as the magics read them.
 """
 
 from __future__ import annotations
@@ -11,17 +12,9 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
-__all__ = ["CommandLineError", "build_parser", "parse_load_versions", "parse_params",
-           "split_list"]
+__all__ = ["CommandLineError", "build_parser", "parse", "run_usage"]
 
 PROG = "kedro-ipy"
-
-RUNNER_ALIASES = {
-    "sequential": "SequentialRunner",
-    "thread": "ThreadRunner",
-    "parallel": "ParallelRunner",
-}
-
 
 class CommandLineError(Exception):
     """Bad input on the command line; printed as one line, without a traceback."""
@@ -58,61 +51,6 @@ def _suggest_option(message: str, parser: argparse.ArgumentParser) -> str:
             if matches:
                 return f"{message} (did you mean {matches[0]}?)"
     return message
-
-
-def split_list(values: Sequence[str] | None) -> list[str] | None:
-    """``["a,b", "c"]`` (repeated or comma-separated options) -> ``["a", "b", "c"]``."""
-    if not values:
-        return None
-    items = [item.strip() for value in values for item in value.split(",")]
-    return [item for item in items if item] or None
-
-
-def _parse_value(text: str) -> Any:
-    """Numbers, booleans, null and lists as YAML reads them; anything else stays a string."""
-    import yaml
-
-    try:
-        return yaml.safe_load(text) if text.strip() else ""
-    except yaml.YAMLError:
-        return text
-
-
-def parse_params(values: Sequence[str] | None) -> dict[str, Any]:
-    """``["a=1,b.c=x"]`` -> ``{"a": 1, "b.c": "x"}``; dotted keys are resolved by the config.
-
-    Raises:
-        CommandLineError: an item has no ``=`` or an empty key.
-    """
-    params: dict[str, Any] = {}
-    for item in split_list(values) or []:
-        key, equals, value = item.partition("=")
-        key = key.strip()
-        if not equals:
-            raise CommandLineError(
-                f"Invalid --params item '{item}': expected key=value, e.g. model.alpha=0.1."
-            )
-        if not key:
-            raise CommandLineError(f"Invalid --params item '{item}': the key is empty.")
-        params[key] = _parse_value(value.strip())
-    return params
-
-
-def parse_load_versions(values: Sequence[str] | None) -> dict[str, str] | None:
-    """``["model:2026-01-01T00.00.00.000Z"]`` -> ``{"model": "2026-01-01T00.00.00.000Z"}``.
-
-    Raises:
-        CommandLineError: an item is not ``dataset:version``.
-    """
-    versions: dict[str, str] = {}
-    for item in split_list(values) or []:
-        name, colon, version = item.partition(":")
-        if not colon or not name.strip() or not version.strip():
-            raise CommandLineError(
-                f"Invalid --load-versions item '{item}': expected dataset:version."
-            )
-        versions[name.strip()] = version.strip()
-    return versions or None
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -175,9 +113,24 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
         # Report unknown options against the sub-command, whose options they resemble.
         commands[args.command].error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command == "run":
+        from kedro_ipy.framework.session._options import (
+            RunOptionError,
+            parse_load_versions,
+            parse_params,
+            split_items,
+        )
+
         for name in ("tags", "node_names", "from_nodes", "to_nodes", "from_inputs",
                      "to_outputs"):
-            setattr(args, name, split_list(getattr(args, name)))
-        args.params = parse_params(args.params)
-        args.load_versions = parse_load_versions(args.load_versions)
+            setattr(args, name, split_items(getattr(args, name)) or None)
+        try:
+            args.params = parse_params(args.params)
+            args.load_versions = parse_load_versions(args.load_versions) or None
+        except RunOptionError as exc:
+            commands["run"].error(str(exc))
     return args
+
+
+def run_usage() -> str:
+    """The usage line of ``kedro-ipy run``, for errors found after parsing (``--runner``)."""
+    return build_parser().get_default("_commands")["run"].format_usage().strip()

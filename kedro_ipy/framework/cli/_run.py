@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from kedro_ipy.framework.cli._parser import PROG, CommandLineError
+from kedro_ipy.framework.cli._parser import PROG, CommandLineError, run_usage
 
 _MAX_LINES = 25
 
@@ -39,6 +39,19 @@ def format_output(name: str, value: Any) -> str:
     return f"{name} = " + "\n    ".join(lines)
 
 
+def _runner(name: str | None) -> Any:
+    """A new runner for ``--runner`` (``None``: the session's default)."""
+    if not name:
+        return None
+    from kedro_ipy.framework.session._options import RunOptionError, resolve_runner
+
+    try:
+        runner_class = resolve_runner(name)
+    except RunOptionError as exc:
+        raise CommandLineError(f"{exc}\n{run_usage()}") from None
+    return runner_class()
+
+
 def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
     """The command that resumes a failed run from ``nodes``, keeping the other choices."""
     parts = [PROG, "run"]
@@ -47,7 +60,9 @@ def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
     if args.env:
         parts += ["--env", args.env]
     if args.params:
-        parts += ["--params", ",".join(f"{k}={v}" for k, v in args.params.items())]
+        from kedro_ipy.framework.session._options import params_to_items
+
+        parts += ["--params", ",".join(params_to_items(args.params))]
     parts += ["--from-nodes", ",".join(nodes)]
     return " ".join(parts)
 
@@ -58,13 +73,14 @@ def run_command(args: argparse.Namespace) -> int:
     project_path = _project_path(args.project_path)
 
     from kedro_ipy.framework.session import KedroSession
-    from kedro_ipy.framework.session._runners import runner_from_name
 
-    runner = runner_from_name(args.runner) if args.runner else None
     session = KedroSession.create(
         project_path=project_path, env=args.env, extra_params=args.params or None
     )
     with session:
+        # After create: the project's source folder is importable, so a dotted --runner
+        # path may name a runner class of the project.
+        runner = _runner(args.runner)
         try:
             outputs = session.run(
                 pipeline_name=args.pipeline, tags=args.tags, runner=runner,

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from kedro_ipy.framework.session._options import RUNNER_ALIASES
 from kedro_ipy.ipython._arguments import RunArguments
 
 __all__ = [
@@ -31,7 +32,7 @@ __all__ = [
 
 #: Runners offered by the panel, as ``%session_run --runner`` spells them; "Sequential" is the
 #: session's default and is passed as ``runner=None``, like the magic does.
-RUNNERS: tuple[str, ...] = ("Sequential", "Thread", "Parallel")
+RUNNERS: tuple[str, ...] = tuple(RUNNER_ALIASES)
 
 #: The node filters of ``session.run`` in the order they are checked, with the words the panel
 #: uses for them (the same words as the controls' labels).

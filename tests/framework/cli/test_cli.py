@@ -12,13 +12,7 @@ import pytest
 
 from kedro_ipy.framework.cli import main
 from kedro_ipy.framework.cli._new import package_name_for
-from kedro_ipy.framework.cli._parser import (
-    CommandLineError,
-    parse,
-    parse_load_versions,
-    parse_params,
-    split_list,
-)
+from kedro_ipy.framework.cli._parser import CommandLineError, parse
 from kedro_ipy.framework.session import KedroSession
 
 
@@ -33,29 +27,16 @@ def sessions_of(project: Path) -> list[dict]:
 
 
 class TestParsing:
-    def test_lists(self) -> None:
-        assert split_list(["a,b", " c ", ""]) == ["a", "b", "c"]
-        assert split_list(None) is None
-        assert split_list([","]) is None
-
-    def test_params_are_typed(self) -> None:
-        assert parse_params(["model.alpha=0.1,report.top_n=5", "flag=true", "name=x=y",
-                             "empty="]) == {"model.alpha": 0.1, "report.top_n": 5,
-                                            "flag": True, "name": "x=y", "empty": ""}
-
-    @pytest.mark.parametrize(("item", "message"), [
-        ("alpha", "Invalid --params item 'alpha': expected key=value, e.g. model.alpha=0.1."),
-        ("=1", "Invalid --params item '=1': the key is empty."),
-    ])
-    def test_bad_params(self, item: str, message: str) -> None:
-        with pytest.raises(CommandLineError, match=message.replace(".", r"\.")):
-            parse_params([item])
-
-    def test_load_versions(self) -> None:
-        assert parse_load_versions(["m:2026-01-01T00.00.00.000Z,r:v2"]) == {
-            "m": "2026-01-01T00.00.00.000Z", "r": "v2"}
-        with pytest.raises(CommandLineError, match="expected dataset:version"):
-            parse_load_versions(["model"])
+    def test_option_errors_carry_the_run_usage(self) -> None:
+        # The readers are tested in tests/framework/session/test_options.py; here, the CLI's
+        # wrapping: its own error type, the shared message, then the usage of `run`.
+        with pytest.raises(CommandLineError) as info:
+            parse(["run", "--params", "alpha"])
+        message, usage = str(info.value).split("\n", 1)
+        assert message == "Invalid --params item 'alpha': expected key=value, e.g. model.alpha=0.1."
+        assert usage.startswith("usage: kedro-ipy run ")
+        with pytest.raises(CommandLineError, match=r"^Invalid --load-versions item 'm'.*\nusage"):
+            parse(["run", "-lv", "m"])
 
     def test_run_namespace(self) -> None:
         args = parse(["run", "-p", "forecasting", "--tags", "a,b", "--tags", "c",
@@ -64,7 +45,8 @@ class TestParsing:
         assert (args.pipeline, args.tags, args.node_names, args.from_nodes, args.to_outputs,
                 args.runner, args.env, args.params) == (
             "forecasting", ["a", "b", "c"], ["n1"], ["f"], ["o1", "o2"], "Thread", "prod",
-            {"a.b": 1})
+            {"a": {"b": 1}})
+        assert (args.to_nodes, args.from_inputs, args.load_versions) == (None, None, None)
 
     def test_package_names(self) -> None:
         assert package_name_for("My Project-2") == "my_project_2"
@@ -100,12 +82,28 @@ class TestRun:
         assert code == 0, out
         assert "next_week_forecast" not in out
         record = sessions_of(example_project)[-1]
-        assert record["runtime_params"] == {"model.alpha": 0.1}
+        assert record["runtime_params"] == {"model": {"alpha": 0.1}}
+        # Nested overrides merge into the configured parameters, siblings kept.
+        reopened = KedroSession(session_id=record["session_id"], project_path=example_project)
+        assert reopened.load_context().params["model"] == {
+            "alpha": 0.1, "split_ratio": 0.75, "target": "revenue"}
         (run,) = record["runs"]
         assert run["tags"] == ["features", "training"]
         assert run["runner"] == "ThreadRunner"
         assert run["nodes_done"] == ["build_features", "split_data", "fit_model",
                                      "evaluate_model"]
+
+    def test_runner_class_of_the_project(self, example_project: Path,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+        # The runner is resolved once the project is bootstrapped, so its own code is found.
+        (example_project / "src/coffee_shop/my_runner.py").write_text(
+            "from kedro_ipy.runner import SequentialRunner\n\n\n"
+            "class CarefulRunner(SequentialRunner):\n    pass\n")
+        code, _, err = run_cli(capsys, "run", "--project-path", str(example_project), "-p",
+                               "data_processing", "--runner",
+                               "coffee_shop.my_runner.CarefulRunner")
+        assert code == 0, err
+        assert sessions_of(example_project)[-1]["runs"][0]["runner"] == "CarefulRunner"
 
     def test_found_from_the_current_folder(self, example_project: Path,
                                            monkeypatch: pytest.MonkeyPatch,
@@ -126,9 +124,15 @@ class TestRun:
         (["--tag", "x"], "kedro-ipy: error: unrecognized arguments: --tag x (did you mean "
          "--tags?)"),
         (["--params", "alpha"], "kedro-ipy: error: Invalid --params item 'alpha'"),
-        (["--runner", "Sequental"], "kedro-ipy: error: Unknown runner 'Sequental'."),
+        (["--runner", "Sequental"], "kedro-ipy: error: Unknown runner 'Sequental'. Use one "
+         "of: Sequential, Thread, Parallel (any case, 'Runner' suffix optional), or a dotted "
+         "path to a runner class such as my_package.runners.MyRunner. Did you mean "
+         "'Sequential'?\nusage: kedro-ipy run "),
+        (["--runner", "coffee_shop.NoRunner"], "kedro-ipy: error: Cannot import runner "
+         "'coffee_shop.NoRunner': module 'coffee_shop' has no attribute 'NoRunner'"),
         (["--load-versions", "sales_model"], "kedro-ipy: error: Invalid --load-versions "
-         "item 'sales_model': expected dataset:version."),
+         "item 'sales_model': expected dataset:version, e.g. model:2026-01-01T00.00.00.000Z."
+         "\nusage: kedro-ipy run "),
         (["--env", "lcoal"], "kedro-ipy: error: Configuration environment 'lcoal' not found: "),
     ])
     def test_bad_input_is_one_line_without_traceback(
