@@ -299,8 +299,8 @@ class AbstractRunner(ABC):
             logger.info("Asynchronous mode is enabled for loading and saving data.")
         else:
             logger.info(
-                "Using synchronous mode for loading and saving data. Pass is_async=True "
-                "(--async) to load and save each node's datasets concurrently."
+                "Using synchronous mode for loading and saving data. Pass is_async=True to "
+                "the runner to load and save each node's datasets concurrently."
             )
 
     def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:

@@ -58,7 +58,7 @@ def _refuse_async_generator(node: Node) -> None:
             # Kedro's sentences, then which runner setting to change
             "Async data loading and saving does not work with nodes wrapping generator "
             f"functions. Please make sure you don't use `yield` anywhere in node {node}. "
-            "Run with is_async=False (without --async) to save its chunks one by one."
+            "Run with is_async=False to save its chunks one by one."
         )
 
 

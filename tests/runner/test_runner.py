@@ -373,8 +373,8 @@ class TestLogging:
         messages = [r.getMessage() for r in caplog.records]
         assert messages[:8] == [
             "Running 2 nodes with SequentialRunner",
-            "Using synchronous mode for loading and saving data. Pass is_async=True (--async) "
-            "to load and save each node's datasets concurrently.",
+            "Using synchronous mode for loading and saving data. Pass is_async=True to the "
+            "runner to load and save each node's datasets concurrently.",
             "Running node first (1/2)",
             "Completed node: first",
             "Completed 1 out of 2 tasks",
