@@ -45,12 +45,16 @@ def unload_ipython_extension(ipython: InteractiveShell) -> None:
     """Remove the magics and the completer, closing the session the extension created.
 
     The namespace variables are left alone. ``%reload_ext kedro_ipy`` therefore starts
-    without a session: run ``%session_create`` again.
+    without a session: run ``%session_create`` again (a line printed says so, since the
+    ``session`` variable still looks usable).
     """
     magics = _LOADED.pop(id(ipython), None)
     if magics is None:
         return
-    magics.close_session()
+    session = magics.close_session()
+    if session is not None:
+        print(f"kedro_ipy unloaded: session {session.session_id} closed "
+              "(%session_create opens a new one).")
     matchers = ipython.Completer.custom_matchers
     if magics.matcher in matchers:
         matchers.remove(magics.matcher)

@@ -58,6 +58,10 @@ class _Parser(argparse.ArgumentParser):
     being silently accepted.
     """
 
+    #: Options that belong to another magic, with what to write instead (``kedro run
+    #: --params`` habits meet ``%session_run``, whose session already has its parameters).
+    elsewhere: dict[str, str] = {}
+
     def __init__(self, prog: str, description: str, usage: str) -> None:
         super().__init__(
             prog=prog,
@@ -93,6 +97,9 @@ class _Parser(argparse.ArgumentParser):
         first = extras[0]
         if first.startswith("-"):
             option = first.split("=", 1)[0]
+            if option in self.elsewhere:
+                raise MagicArgumentError(f"unrecognized argument {option}: "
+                                         f"{self.elsewhere[option]}", usage)
             options = self.option_names()
             prefixed = [o for o in options if option.startswith(o) or o.startswith(option)]
             matches = prefixed[:1] or close_matches(option, options, n=1)
@@ -173,6 +180,12 @@ def _run_parser() -> _Parser:
                         help="Sequential (default), Thread, Parallel or a dotted class path")
     parser.add_argument("--as", dest="as_name", metavar="NAME", default="outputs",
                         help="variable that receives the outputs (default: outputs)")
+    parser.elsewhere = {
+        "--params": "parameters are fixed when the session is created: "
+                    "%session_create --params model.alpha=0.1",
+        "--env": "the environment is fixed when the session is created: "
+                 "%session_create --env ENV",
+    }
     return parser
 
 

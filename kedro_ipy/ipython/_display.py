@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 __all__ = [
+    "format_code_failure",
     "format_duration",
     "format_node_failure",
     "format_outputs",
@@ -113,6 +114,10 @@ def user_frames(exc: BaseException, roots: Iterable[Path]) -> list[traceback.Fra
 
 
 def _is_under(filename: str, root: Path) -> bool:
+    if filename.startswith("<") and filename.endswith(">"):
+        # "<frozen importlib._bootstrap>", "<string>": no file, though resolving the name
+        # would place it in the current folder, which is the project's root in a notebook
+        return False
     try:
         Path(filename).resolve().relative_to(root)
     except (ValueError, OSError):
@@ -127,6 +132,37 @@ def _display_path(filename: str, root: Path | None) -> str:
         except (ValueError, OSError):
             pass
     return filename
+
+
+def _frame_lines(exc: BaseException, project_path: Path | None) -> list[str]:
+    """Up to four ``path:line in function: code`` lines, the project's frames first."""
+    roots = [project_path] if project_path is not None else []
+    lines = []
+    for frame in user_frames(exc, roots)[-4:]:
+        where = f"{_display_path(frame.filename, project_path)}:{frame.lineno} in {frame.name}"
+        code = f": {frame.line.strip()}" if frame.line else ""
+        line = f"  {where}{code}"
+        lines.append(line if len(line) <= _LINE else line[: _LINE - 1] + "…")
+    return lines
+
+
+def format_code_failure(exc: BaseException, *, project_path: Path | None = None) -> list[str]:
+    """The lines shown when the project's code cannot be imported (e.g. a syntax error saved
+    in a node's module): the error, where it is in the project, and what to do next."""
+    message = str(exc).strip().splitlines()
+    if isinstance(exc, SyntaxError):  # its location is the bad line, not a frame
+        message = [exc.msg or "invalid syntax"]
+    lines = [f"✗ the project's code could not be imported: {type(exc).__name__}: "
+             f"{message[0] if message else ''}".rstrip()]
+    lines += [f"  {extra}" for extra in message[1:4]]
+    if isinstance(exc, SyntaxError) and exc.filename:
+        code = f": {exc.text.strip()}" if exc.text else ""
+        line = f"  {_display_path(exc.filename, project_path)}:{exc.lineno}{code}"
+        lines.append(line if len(line) <= _LINE else line[: _LINE - 1] + "…")
+    else:
+        lines += _frame_lines(exc, project_path)
+    lines.append("  Fix it and run the magic again: the edited code is picked up.")
+    return lines
 
 
 def format_node_failure(
@@ -148,13 +184,8 @@ def format_node_failure(
         message = str(exc).strip().splitlines()
         lines = [f"✗ {what}: {type(exc).__name__}: {message[0] if message else ''}".rstrip()]
     lines += [f"  {extra}" for extra in message[1:4]]
-    roots = [project_path] if project_path is not None else []
-    frames = [] if isinstance(exc, KeyboardInterrupt) else user_frames(exc, roots)[-4:]
-    for frame in frames:
-        where = f"{_display_path(frame.filename, project_path)}:{frame.lineno} in {frame.name}"
-        code = f": {frame.line.strip()}" if frame.line else ""
-        line = f"  {where}{code}"
-        lines.append(line if len(line) <= _LINE else line[: _LINE - 1] + "…")
+    if not isinstance(exc, KeyboardInterrupt):
+        lines += _frame_lines(exc, project_path)
     of_total = f" of {total}" if total is not None else ""
     noun = "node" if done == 1 and total is None else "nodes"
     if resume_line:

@@ -1,4 +1,4 @@
-"""A live progress bar for ``%session_run`` in a terminal.
+"""A live progress bar for ``%session_run`` in a terminal, and quiet runner errors.
 
 Registered on the session's hook manager for the duration of one run, it redraws one line
 (``\\r``) as nodes finish. It only draws on an interactive terminal: in a notebook the line
@@ -9,6 +9,7 @@ panel's live table) serve instead.
 from __future__ import annotations
 
 import contextlib
+import logging
 import sys
 import time
 from collections.abc import Iterator
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 from kedro_ipy.framework.hooks import hook_impl
 from kedro_ipy.ipython._display import format_progress
 
-__all__ = ["TerminalProgress", "live_progress"]
+__all__ = ["TerminalProgress", "live_progress", "quiet_runner_errors"]
 
 
 class TerminalProgress:
@@ -77,3 +78,23 @@ def live_progress(session: Any, stream: TextIO | None = None) -> Iterator[None]:
     finally:
         manager.unregister(progress)
         progress.clear()
+
+
+@contextlib.contextmanager
+def quiet_runner_errors() -> Iterator[None]:
+    """Hold back the runner's own error log line during a magic's or the panel's run.
+
+    The magic and the panel report a failed node themselves, with a resume line in magic
+    syntax; the runner's log line (meant for scripts and the CLI, in CLI syntax) would say the
+    same thing a second time.
+    """
+    runner_logger = logging.getLogger("kedro_ipy.runner")
+
+    def drop_errors(record: logging.LogRecord) -> bool:
+        return record.levelno < logging.ERROR
+
+    runner_logger.addFilter(drop_errors)
+    try:
+        yield
+    finally:
+        runner_logger.removeFilter(drop_errors)

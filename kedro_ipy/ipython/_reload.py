@@ -97,10 +97,26 @@ class ProjectReloader:
             # from a stale .pyc, whose check uses whole seconds and the size.
             with contextlib.suppress(OSError, ValueError, NotImplementedError):
                 os.remove(importlib.util.cache_from_source(path))
-        for name in self._package_modules():
-            if not self._is_settings(name):
-                del sys.modules[name]
-        importlib.invalidate_caches()
+        self._drop_modules()
         self._reset_pipelines()
         self.snapshot()
         return changed
+
+    def reload(self) -> None:
+        """Drop the package's imported modules and reset the pipelines, whatever changed.
+
+        ``%session_create`` calls this, as Kedro's ``%reload_kedro`` does: code edited
+        before it (even while no session was open) must be what the new session runs.
+        Nothing is done when none of the package is imported yet.
+        """
+        if self._drop_modules():
+            self._reset_pipelines()
+        self.snapshot()
+
+    def _drop_modules(self) -> bool:
+        """Remove the package's modules (settings excepted) from ``sys.modules``."""
+        dropped = [name for name in self._package_modules() if not self._is_settings(name)]
+        for name in dropped:
+            del sys.modules[name]
+        importlib.invalidate_caches()
+        return bool(dropped)

@@ -97,11 +97,7 @@ class SessionNames:
             return []
 
     def envs(self) -> list[str]:
-        root = self.get_project_path()
-        conf = Path(root) / "conf" if root else None
-        if conf is None or not conf.is_dir():
-            return []
-        return sorted(p.name for p in conf.iterdir() if p.is_dir() and p.name != "base")
+        return _project_envs(self.get_project_path())
 
     def param_keys(self) -> list[str]:
         keys: list[str] = []
@@ -114,6 +110,14 @@ class SessionNames:
 
         walk(self.get_params() or {}, "")
         return keys
+
+
+def _project_envs(root: str | Path | None) -> list[str]:
+    """The run environments of a project: the folders of its ``conf`` other than base."""
+    conf = Path(root).expanduser() / "conf" if root else None
+    if conf is None or not conf.is_dir():
+        return []
+    return sorted(p.name for p in conf.iterdir() if p.is_dir() and p.name != "base")
 
 
 def _matching(fragment: str, candidates: Iterable[str], exclude: Iterable[str] = ()) -> list[str]:
@@ -191,8 +195,9 @@ def _complete_value(magic: str, option: str, value: str, values: dict[str, str |
     pipeline = positionals[0] if positionals and magic == "session_run" else None
     if kind == "runners":
         return value, _matching(value, RUNNER_ALIASES)
-    if kind == "envs":
-        return value, _matching(value, names.envs())
+    if kind == "envs":  # of the project named on the line, else of the session's
+        envs = _project_envs(positionals[0]) if positionals else names.envs()
+        return value, _matching(value, envs)
     if kind == "params":
         key = fragment.split("=", 1)[0]
         if "=" in fragment:
@@ -222,7 +227,14 @@ class _NoNames:
     def catalog_datasets(self) -> list[str]:
         return []
 
-    envs = param_keys = catalog_datasets
+    param_keys = catalog_datasets
+
+    def envs(self) -> list[str]:
+        """The environments of the project ``%session_create`` would find from here, so
+        ``--env`` completes before the first session is open."""
+        from kedro_ipy.framework.startup import find_project_root
+
+        return _project_envs(find_project_root(Path.cwd()))
 
     def versions(self, dataset: str) -> list[str]:
         return []

@@ -17,10 +17,9 @@ from __future__ import annotations
 import contextlib
 import functools
 import inspect
-import logging
 import os
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -48,7 +47,7 @@ from kedro_ipy.utils import did_you_mean
 if TYPE_CHECKING:
     from kedro_ipy.ipython._reload import ProjectReloader
 
-__all__ = ["NodeRunError", "SessionMagics"]
+__all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
 
 _T = TypeVar("_T")
 
@@ -70,9 +69,29 @@ class NodeRunError(Exception):
         return list(self.lines)
 
 
+class ProjectCodeError(Exception):
+    """The project's own code (its pipeline registry and what that imports) failed to import.
+
+    Shown compactly like :class:`NodeRunError`: the error and where in the project's files it
+    is, rather than the import machinery's frames. ``%debug`` still opens where it failed.
+    """
+
+    def __init__(self, lines: list[str], original: BaseException) -> None:
+        super().__init__(lines[0] if lines else str(original))
+        self.lines = lines
+        self.original = original
+
+    def _render_traceback_(self) -> list[str]:
+        return list(self.lines)
+
+
 def _is_domain_error(exc: BaseException) -> bool:
-    """Errors the framework raises about bad input (unknown names, missing config, ...)."""
-    return type(exc).__module__.startswith("kedro_ipy.")
+    """Errors the framework raises about bad input (unknown names, missing config, ...).
+
+    This module's own errors are not among them: they render themselves already.
+    """
+    module = type(exc).__module__
+    return module.startswith("kedro_ipy.") and module != __name__
 
 
 def _parse(parse: Callable[[str], _T], line: str) -> _T | None:
@@ -145,6 +164,20 @@ class SessionMagics(Magics):
     def _pipelines() -> Any:
         from kedro_ipy.framework.project import pipelines
 
+        return pipelines
+
+    def _loaded_pipelines(self) -> Any:
+        """The pipelines registry, loaded now, so that a broken project module (a typo saved
+        in ``nodes.py``) is reported as the project's error instead of a traceback through
+        the registry and importlib."""
+        pipelines = self._pipelines()
+        try:
+            len(pipelines)  # the registry imports the project's pipelines on first use
+        except Exception as exc:
+            if _is_domain_error(exc):
+                raise UsageError(f"{type(exc).__name__}: {exc}") from None
+            lines = _display.format_code_failure(exc, project_path=self._project_path())
+            raise ProjectCodeError(lines, exc).with_traceback(exc.__traceback__) from exc
         return pipelines
 
     def _project_path(self) -> Path | None:
@@ -222,6 +255,17 @@ class SessionMagics(Magics):
         try:
             self.metadata = bootstrap_project(project_path)
             package_name = args.package_name or self.metadata.package_name
+            if package_name != self.metadata.package_name and not _importable(package_name):
+                # Accepted silently, it would leave edited project code never reloaded.
+                raise UsageError(
+                    f"Package '{package_name}' of --package-name cannot be imported. The "
+                    f"project at {project_path} declares package "
+                    f"'{self.metadata.package_name}': leave --package-name out to use it."
+                )
+            from kedro_ipy.ipython._reload import ProjectReloader
+
+            # Modules imported for an earlier session may predate edits made since.
+            ProjectReloader(package_name, self._reset_pipelines).reload()
             self.session = KedroSession.create(
                 package_name=package_name,
                 project_path=project_path,
@@ -230,15 +274,13 @@ class SessionMagics(Magics):
                 extra_params=dict(args.params) or None,
             )
             self._refresh_context()
-            counts = {name: len(pipe.nodes) for name, pipe in self._pipelines().items()}
+            counts = {name: len(pipe.nodes) for name, pipe in self._loaded_pipelines().items()}
         except Exception as exc:
             if self.session is not None:
                 self.close_session()
             if _is_domain_error(exc):
                 raise UsageError(f"{type(exc).__name__}: {exc}") from None
             raise
-
-        from kedro_ipy.ipython._reload import ProjectReloader
 
         self.reloader = ProjectReloader(package_name, self._reset_pipelines)
         print(self._summary(counts))
@@ -298,9 +340,9 @@ class SessionMagics(Magics):
         runs_before = len(self._runs())
         start = time.perf_counter()
         try:
-            from kedro_ipy.ipython._progress import live_progress
+            from kedro_ipy.ipython._progress import live_progress, quiet_runner_errors
 
-            with _quiet_runner_errors(), live_progress(session):
+            with quiet_runner_errors(), live_progress(session):
                 outputs = session.run(**kwargs)
         except (Exception, KeyboardInterrupt) as exc:
             runs = self._runs()
@@ -332,7 +374,7 @@ class SessionMagics(Magics):
 
     def _validate(self, args: RunArguments) -> None:
         """Check every name on the line against the chosen pipeline before running."""
-        pipelines = self._pipelines()
+        pipelines = self._loaded_pipelines()
         name = args.pipeline or "__default__"
         registered = sorted(pipelines)
         if name not in registered:
@@ -467,8 +509,10 @@ class SessionMagics(Magics):
         args = RunArguments(pipeline=None if pipeline_name == "__default__" else pipeline_name,
                             to_outputs=tuple(datasets))
         line = args.to_magic_line()
+        from kedro_ipy.ipython._progress import quiet_runner_errors
+
         try:
-            with _quiet_runner_errors():
+            with quiet_runner_errors():
                 produced = session.run(**args.to_run_kwargs())
         except Exception as exc:
             reason = f"{type(exc).__name__}: {_first_line(exc)}"
@@ -487,7 +531,7 @@ class SessionMagics(Magics):
 
     def _find_node(self, name: str) -> tuple[str, Any]:
         """The node named ``name`` and the first pipeline holding it (``__default__`` first)."""
-        pipelines = self._pipelines()
+        pipelines = self._loaded_pipelines()
         known: dict[str, tuple[str, Any]] = {}
         for pipe_name in sorted(pipelines, key=lambda n: (n != "__default__", n)):
             for node in pipelines[pipe_name].nodes:
@@ -531,9 +575,19 @@ class SessionMagics(Magics):
             ) from None
         from IPython.display import display
 
+        self._loaded_pipelines()  # broken project code: the compact report, not a traceback
         self.panel = SessionPanel(session, self.shell)
         display(self.panel.widget)
         return None
+
+
+def _importable(package_name: str) -> bool:
+    import importlib.util
+
+    try:
+        return importlib.util.find_spec(package_name) is not None
+    except (ImportError, ValueError):  # a dotted name whose parent is missing, or "" / "."
+        return False
 
 
 def _exists(catalog: Any, dataset: str) -> bool:
@@ -544,25 +598,6 @@ def _exists(catalog: Any, dataset: str) -> bool:
         return bool(catalog.exists(dataset))
     except Exception:  # a dataset that cannot tell is tried anyway
         return True
-
-
-@contextlib.contextmanager
-def _quiet_runner_errors() -> Iterator[None]:
-    """Hold back the runner's own error log line during a magic's run.
-
-    The magic reports a failed node itself, with a resume line in magic syntax; the runner's
-    log line (meant for scripts and the CLI) would say the same thing a second time.
-    """
-    runner_logger = logging.getLogger("kedro_ipy.runner")
-
-    def drop_errors(record: logging.LogRecord) -> bool:
-        return record.levelno < logging.ERROR
-
-    runner_logger.addFilter(drop_errors)
-    try:
-        yield
-    finally:
-        runner_logger.removeFilter(drop_errors)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -80,6 +80,12 @@ class TestRunArguments:
         ("--tag=x", "unrecognized argument --tag (did you mean --tags?)"),
         ("--from-node a", "unrecognized argument --from-node (did you mean --from-nodes?)"),
         ("--quiet", "unrecognized argument --quiet"),
+        # kedro run habits: point at the magic that takes them, not at a look-alike option
+        ("--params model.alpha=2", "unrecognized argument --params: parameters are fixed when "
+                                   "the session is created: %session_create --params "
+                                   "model.alpha=0.1"),
+        ("--env=prod", "unrecognized argument --env: the environment is fixed when the "
+                       "session is created: %session_create --env ENV"),
         ("--tags a b c", "unexpected argument 'c': list values are separated by commas, not "
                        "spaces (for example --tags a,b)"),
         ("--tags", "argument --tags: expected one argument"),

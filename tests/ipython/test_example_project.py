@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
 import pytest
 from IPython.core.error import UsageError
 
-from kedro_ipy.ipython.magics import NodeRunError
+from kedro_ipy.ipython.magics import NodeRunError, ProjectCodeError
 from kedro_ipy.ipython.testing import TestingShell
 
 
@@ -100,6 +101,37 @@ def test_failing_node_then_fixed_source_resumes(shell, project, capsys):
     assert "build_features" not in record["nodes_done"]  # finished before: not run again
 
 
+def test_a_typo_saved_in_project_code_is_reported_compactly_then_recovered(
+        shell, project, capsys):
+    """A syntax error saved in nodes.py: a short report pointing at the line, not a traceback
+    through the registry and importlib; once fixed, the same session runs again."""
+    shell.run_cell("%session_create --no-save-on-close")
+    nodes_py = project / "src" / "coffee_shop" / "pipelines" / "forecasting" / "nodes.py"
+    source = nodes_py.read_text()
+    nodes_py.write_text(source + "\ndef broken(:\n")
+    for line in ("%session_run", "%load_node fit_model", "%session_panel"):
+        with pytest.raises(ProjectCodeError) as failure:
+            shell.run_cell(line)
+        lines = failure.value._render_traceback_()
+        assert lines[0] == ("✗ the project's code could not be imported: "
+                            "SyntaxError: invalid syntax")
+        assert re.fullmatch(r"  src/coffee_shop/pipelines/forecasting/nodes\.py:\d+: "
+                            r"def broken\(:", lines[1])
+        assert isinstance(failure.value.original, SyntaxError)
+    nodes_py.write_text(source)
+    capsys.readouterr()
+    shell.run_cell("%session_run")
+    assert set(shell.user_ns["outputs"]) == {"metrics", "next_week_forecast"}
+    assert [r["status"] for r in shell.user_ns["session"].store["runs"]] == ["success"]
+
+    # The same report when the typo is already there as the session is created.
+    nodes_py.write_text(source + "\ndef broken(:\n")
+    with pytest.raises(ProjectCodeError) as failure:
+        shell.run_cell("%session_create --no-save-on-close")
+    assert failure.value._render_traceback_()[0] == (
+        "✗ the project's code could not be imported: SyntaxError: invalid syntax")
+
+
 def test_load_node_loads_persisted_and_computes_memory_inputs(shell, project, capsys):
     shell.run_cell("%session_create")
     shell.run_cell("%session_run data_processing")
@@ -120,6 +152,46 @@ def test_load_node_loads_persisted_and_computes_memory_inputs(shell, project, ca
     model = shell.run_cell("fit_model = session_node = pipelines['forecasting'].nodes[2].func\n"
                            "fit_model(train_rows, model_input, params_model)")
     assert model is not None
+
+
+def test_code_edited_before_session_create_is_what_the_new_session_runs(shell, project):
+    """Like %reload_kedro: a new session imports the project code afresh, even when it was
+    edited while no session was open."""
+    shell.run_cell("%session_create --no-save-on-close")
+    shell.run_cell("%session_run")
+    assert "edited" not in shell.user_ns["outputs"]["metrics"]
+    shell.run_cell("%session_close")
+    nodes_py = project / "src" / "coffee_shop" / "pipelines" / "forecasting" / "nodes.py"
+    source = nodes_py.read_text()
+    edited = source.replace('    return {\n        "mae"',
+                            '    return {\n        "edited": 1,\n        "mae"')
+    assert edited != source
+    nodes_py.write_text(edited)
+    stat = nodes_py.stat()  # a later second, so that no cached bytecode can pass for it
+    os.utime(nodes_py, ns=(stat.st_atime_ns, stat.st_mtime_ns + 5_000_000_000))
+    shell.run_cell("%session_create --no-save-on-close")
+    shell.run_cell("%session_run")
+    assert shell.user_ns["outputs"]["metrics"]["edited"] == 1
+
+
+def test_a_package_name_that_cannot_be_imported_is_refused(shell, project):
+    with pytest.raises(UsageError, match=re.escape(
+            "Package 'coffe_shop' of --package-name cannot be imported. The project at "
+            f"{project.resolve()} declares package 'coffee_shop': leave --package-name out")):
+        shell.run_cell("%session_create --package-name coffe_shop")
+    assert "session" not in shell.user_ns
+    shell.run_cell("%session_create --package-name coffee_shop --no-save-on-close")
+    assert shell.user_ns["session"] is not None
+
+
+def test_env_completes_before_the_first_session(shell, project, tmp_path):
+    (project / "conf" / "staging").mkdir()
+    # From inside the project, as %session_create without a path would find it.
+    assert shell.complete("%session_create --env ") == ["local", "staging"]
+    # Of the project named on the line, wherever the notebook is.
+    other = tmp_path / "other"
+    (other / "conf" / "prod").mkdir(parents=True)
+    assert shell.complete(f"%session_create {other} --env ") == ["prod"]
 
 
 def test_completion_on_the_example(shell, project):

@@ -237,12 +237,17 @@ class TestCompletion:
 
 
 class TestExtension:
-    def test_unload_removes_magics_and_closes_the_session(self, ipython, fake_project):
+    def test_unload_removes_magics_and_closes_the_session(self, ipython, fake_project, capsys):
         ipython.run_line_magic("load_ext", "kedro_ipy")
         ipython.run_line_magic("session_create", "")
         session = ipython.user_ns["session"]
+        capsys.readouterr()
         ipython.run_line_magic("unload_ext", "kedro_ipy")
         assert session.closed
+        # `session` is still in the namespace: say that it is closed and what to do.
+        assert capsys.readouterr().out == (
+            f"kedro_ipy unloaded: session {session.session_id} closed "
+            "(%session_create opens a new one).\n")
         assert ipython.find_line_magic("session_run") is None
         ipython.run_line_magic("load_ext", "kedro_ipy")
         assert ipython.find_line_magic("session_run") is not None

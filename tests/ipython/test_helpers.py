@@ -58,6 +58,33 @@ class TestCompleteLine:
 
 
 class TestDisplay:
+    def test_pseudo_files_are_not_the_projects_frames(self, tmp_path, monkeypatch):
+        # A notebook runs from the project root; "<frozen ...>" must not resolve into it.
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / "proj_mod_frames.py").write_text("def inner():\n    raise ValueError('x')\n")
+        monkeypatch.syspath_prepend(str(tmp_path))
+        import proj_mod_frames
+
+        namespace: dict = {}
+        exec(compile("def through(g):\n    g()\n", "<frozen fake>", "exec"), namespace)
+        with pytest.raises(ValueError) as info:
+            namespace["through"](proj_mod_frames.inner)
+        frames = _display.user_frames(info.value, [tmp_path])
+        assert [(Path(f.filename).name, f.name) for f in frames] == [
+            ("proj_mod_frames.py", "inner")]
+
+    def test_code_failure_points_at_the_bad_line(self, tmp_path):
+        bad = tmp_path / "src" / "nodes.py"
+        try:
+            compile("x = 1\ndef broken(:\n", str(bad), "exec")
+        except SyntaxError as exc:
+            lines = _display.format_code_failure(exc, project_path=tmp_path)
+        assert lines == [
+            "✗ the project's code could not be imported: SyntaxError: invalid syntax",
+            "  src/nodes.py:2: def broken(:",
+            "  Fix it and run the magic again: the edited code is picked up.",
+        ]
+
     def test_durations(self):
         assert [_display.format_duration(s) for s in (None, 0.4123, 12.34, 125)] == [
             "-", "0.41 s", "12.3 s", "2 min 5 s"]

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .model import PanelModel, Selection, plan_selection, selection_from_record
+from kedro_ipy.ipython._progress import quiet_runner_errors
+
+from .model import PanelModel, Plan, Selection, plan_selection, selection_from_record
 from .observer import RunObserver
 
 __all__ = ["DatasetInfo", "PanelController", "history_label"]
@@ -158,8 +160,22 @@ class PanelController:
 
     # -- choosing ------------------------------------------------------------------------------
     def choose(self, selection: Selection) -> None:
-        """Make ``selection`` current and work out what it would run."""
-        self.model.choose(selection, plan_selection(self.pipelines, selection))
+        """Make ``selection`` current and work out what it would run.
+
+        When the project's pipelines cannot be read (a typo saved in ``nodes.py``), the line
+        under the controls says so and the previous node list is kept, so Run stays a retry:
+        it reloads the edited code and shows the error, or runs once the code is fixed.
+        """
+        try:
+            plan = plan_selection(self.pipelines, selection)
+        except Exception as exc:
+            reason = (str(exc).strip().splitlines() or [""])[0]
+            before = self.model.plan  # nothing yet when the panel opens on broken code
+            then = "press Run" if before.runnable else "change a choice to count again"
+            plan = Plan(before.total, before.nodes,
+                        f"The project's pipelines cannot be read ({type(exc).__name__}: "
+                        f"{reason}): fix the code, then {then}.")
+        self.model.choose(selection, plan)
 
     def history(self) -> list[dict[str, Any]]:
         """This session's runs, oldest first (from the session store)."""
@@ -211,7 +227,8 @@ class PanelController:
             if reloader is not None:
                 reloader.reload_if_changed()
             try:
-                outputs = self.session.run(**selection.run_kwargs())
+                with quiet_runner_errors():  # the panel shows the failure itself
+                    outputs = self.session.run(**selection.run_kwargs())
             finally:
                 if reloader is not None:
                     reloader.snapshot_new()

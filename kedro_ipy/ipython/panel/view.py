@@ -195,7 +195,10 @@ class PanelView:
 
     def _set_allowed(self, pipeline_name: str) -> None:
         """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it."""
-        pipeline = self.controller.pipelines.get(pipeline_name)
+        try:
+            pipeline = self.controller.pipelines.get(pipeline_name)
+        except Exception:  # the project's code is broken right now: keep what is offered
+            return
         nodes = list(pipeline.nodes) if pipeline is not None else []
         tags = sorted({tag for node in nodes for tag in node.tags})
         names = [node.name for node in nodes]
@@ -364,7 +367,12 @@ class PanelView:
         snap = self.model.snapshot()
         name = (snap.selection.pipeline_name if snap.status != "idle" and snap.selection
                 else self.model.selection.pipeline_name)
-        pipeline = self.controller.pipelines.get(name)
+        try:
+            pipeline = self.controller.pipelines.get(name)
+        except Exception as exc:  # the project's code is broken right now
+            self.picture.value = (f"<i>the pipeline cannot be drawn: "
+                                  f"{html.escape(f'{type(exc).__name__}: {exc}')}</i>")
+            return
         if pipeline is None:
             self.picture.value = "<i>no pipeline to draw</i>"
             return

@@ -142,6 +142,25 @@ def test_failure_then_resume_with_the_real_suggestion(example_project, shell):
         session._real.close()
 
 
+def test_a_failed_panel_run_is_reported_once_not_also_by_the_runner_log(
+        example_project, shell, caplog):
+    # The runner's own error line gives the resume hint in CLI syntax; the panel shows its own.
+    params = example_project / "conf" / "base" / "parameters.yml"
+    params.write_text(params.read_text().replace("alpha: 0.5", "alpha: -1.0"))
+    session = _session(example_project)
+    panel = SessionPanel(session, shell)
+    try:
+        with caplog.at_level("INFO", logger="kedro_ipy"):
+            panel.view.run_button.click()
+        assert _rows(panel)["fit_model"] == "failed"
+        runner_records = [r for r in caplog.records if r.name.startswith("kedro_ipy.runner")]
+        assert runner_records  # the runner did log (its info lines still pass)
+        assert not [r for r in runner_records if r.levelname == "ERROR"]
+    finally:
+        panel.close()
+        session._real.close()
+
+
 def test_history_comes_from_the_session_store(panel, session):
     view = panel.view
     view.filters["tags"].value = ["preprocessing"]
@@ -202,6 +221,34 @@ def test_panel_from_the_magic_picks_up_edited_project_code(ip, example_project):
     panel.view.run_button.click()
     assert ip.user_ns["outputs"]["metrics"]["edited"] is True
     assert panel.controller.model.snapshot().status == "success"
+
+
+def test_a_typo_saved_in_project_code_fails_the_run_without_wedging_the_panel(
+        ip, example_project):
+    ip.run_line_magic("session_create", str(example_project))
+    ip.run_line_magic("session_panel", "")
+    panel = ip.magics_manager.registry["SessionMagics"].panel
+    view = panel.view
+    nodes = example_project / "src" / "coffee_shop" / "pipelines" / "forecasting" / "nodes.py"
+    source = nodes.read_text()
+    nodes.write_text(source + "\ndef broken(:\n")
+
+    view.run_button.click()  # reloads the edited code: the import fails
+    assert panel.controller.model.snapshot().status == "failed"
+    assert view.run_button.description == "Run" and not view.run_button.disabled
+    assert "the run failed: SyntaxError" in _text(view.error)
+    assert "importlib" not in _text(view.error)  # only the project's frames
+    assert "cannot be drawn: SyntaxError" in view.picture.value
+    view.pipeline.value = "forecasting"  # choosing still works and says what is wrong
+    assert _plain(view.count.value).startswith(
+        "The project's pipelines cannot be read (SyntaxError: invalid syntax")
+    assert not view.run_button.disabled  # Run retries once the code is fixed
+
+    nodes.write_text(source)
+    view.pipeline.value = "__default__"
+    view.run_button.click()
+    assert panel.controller.model.snapshot().status == "success"
+    assert _plain(view.count.value) == f"will run {ALL_NODES} of {ALL_NODES} nodes"
 
 
 def test_parallel_runner_run_ends_with_every_node_settled(panel, session):
