@@ -78,12 +78,63 @@ def _func_name(node: Node) -> str:
     return getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
 
 
+class _UnsendableNodeError(RunnerError):
+    """A node's exception that could not be sent back from its worker process, even rebuilt;
+    the message names its type and text, and carries the worker's traceback."""
+
+
+def _round_trips(exc: BaseException) -> bool:
+    try:
+        pickle.loads(pickle.dumps(exc, protocol=pickle.HIGHEST_PROTOCOL))
+    except Exception:
+        return False
+    return True
+
+
+def _rebuild_exception(cls: type, args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    """In the main process: the worker's exception again, without calling its constructor."""
+    exc = cls.__new__(cls, *args)
+    exc.args = args
+    exc.__dict__.update(state)
+    return exc
+
+
+def _sendable(exc: Exception) -> Exception:
+    """``exc`` made able to travel back to the main process, or a stand-in naming it.
+
+    Exceptions pickle as ``cls(*args)``; one whose constructor wants other arguments (common
+    in libraries) cannot be re-created from that, and the pool would then report only a
+    broken process pool. Rebuilt without its constructor, the node's own exception (its type,
+    message and attributes) reaches the user instead.
+    """
+    if _round_trips(exc):
+        return exc
+    state = {key: value for key, value in vars(exc).items() if key != "__reduce_ex__"}
+    cls, args = type(exc), exc.args
+    exc.__reduce_ex__ = lambda protocol: (_rebuild_exception, (cls, args, state))  # type: ignore[method-assign]
+    if _round_trips(exc):
+        return exc
+    import traceback
+
+    return _UnsendableNodeError(
+        f"{cls.__module__}.{cls.__qualname__}: {exc} (raised in a worker process; the "
+        "exception itself could not be sent back). Worker traceback:\n"
+        + "".join(traceback.format_exception(exc)).rstrip()
+    )
+
+
 def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
     """In a worker: run the node's function and return its outputs, already pickled.
 
     Pickling here (rather than letting the pool do it) lets an unpicklable output be named.
     """
-    outputs = node.run(inputs)
+    try:
+        outputs = node.run(inputs)
+    except Exception as exc:
+        sendable = _sendable(exc)
+        if sendable is exc:
+            raise
+        raise sendable from None
     if outputs and _is_generator_node(node):  # streams cannot be pickled: send the chunks
         outputs = {name: list(stream) for name, stream in outputs.items()}
     try:

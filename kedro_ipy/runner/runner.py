@@ -527,8 +527,16 @@ class AbstractRunner(ABC):
             )
         else:
             advice = "No nodes ran. Repeat the previous command to attempt a new run."
+        message = str(exc)
+        stop = "" if message.rstrip().endswith((".", "!", "?")) else "."
         logger.error(
-            "Node '%s' failed: %s: %s. %s", node.name, type(exc).__name__, exc, advice
+            "Node '%s' failed: %s: %s%s %s", node.name, type(exc).__name__, message, stop, advice
         )
+        note = f"kedro_ipy: node '{node.name}' failed. {advice}"
         if sys.version_info >= (3, 11):
-            exc.add_note(f"kedro_ipy: node '{node.name}' failed. {advice}")
+            exc.add_note(note)
+        else:  # PEP 678's attribute by hand: not printed, but the session reads the node
+            from contextlib import suppress
+
+            with suppress(AttributeError, TypeError):
+                exc.__notes__ = [*getattr(exc, "__notes__", ()), note]

@@ -36,6 +36,28 @@ def make_lock(_):
     return threading.Lock()
 
 
+class QuotaError(Exception):
+    """Like many library errors: a constructor that ``cls(*args)`` cannot call again."""
+
+    def __init__(self, used: int, limit: int) -> None:
+        super().__init__(f"used {used} of {limit}")
+        self.used = used
+
+
+def over_quota(_):
+    raise QuotaError(12, 10)
+
+
+class LockedError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.lock = threading.Lock()  # cannot be pickled at all
+
+
+def locked_failure(_):
+    raise LockedError("held the lock")
+
+
 def diamond() -> Pipeline:
     return Pipeline([
         node(inc, "a", "b", name="top"),
@@ -207,3 +229,23 @@ def test_worker_count_follows_cpus_request_and_pipeline_width(monkeypatch, cpus,
     ])
     runner = ParallelRunner(max_workers=asked)
     assert runner._get_required_workers_count(fan) == expected
+
+
+def test_exception_with_its_own_constructor_comes_back_as_itself(hook_manager, recorder):
+    # Without care the pool reports only "BrokenProcessPool" and hides the node's error.
+    pipeline = Pipeline([node(over_quota, "a", "b", name="quota"), node(inc, "a", "c")])
+    with pytest.raises(QuotaError, match="used 12 of 10") as info:
+        ParallelRunner(max_workers=2).run(pipeline, DataCatalog({"a": MemoryDataset(1)}),
+                                          hook_manager)
+    assert info.value.used == 12
+    (call,) = recorder.of("on_node_error")
+    assert call["node"].name == "quota"
+    assert call["error"] is info.value
+
+
+def test_exception_that_cannot_travel_is_named():
+    pipeline = Pipeline([node(locked_failure, "a", "b", name="locked")])
+    with pytest.raises(Exception, match="LockedError: held the lock") as info:
+        ParallelRunner(max_workers=1).run(pipeline, DataCatalog({"a": MemoryDataset(1)}))
+    assert "BrokenProcessPool" not in type(info.value).__name__
+    assert "locked_failure" in str(info.value)  # the worker's traceback is kept

@@ -342,6 +342,21 @@ class TestFailure:
             "previous command to attempt a new run."
         )
 
+    def test_message_ending_a_sentence_gets_no_second_full_stop(self, runner, caplog):
+        def strict(x):
+            raise ValueError(f"alpha must be >= 0, got {x}.")
+
+        pipe = Pipeline([node(strict, "a", "b", name="fit")])
+        with caplog.at_level(logging.ERROR, logger="kedro_ipy.runner"), pytest.raises(
+            ValueError
+        ):
+            runner.run(pipe, DataCatalog({"a": MemoryDataset(-1)}))
+
+        assert caplog.records[0].getMessage() == (
+            "Node 'fit' failed: ValueError: alpha must be >= 0, got -1. No nodes ran. Repeat "
+            "the previous command to attempt a new run."
+        )
+
     def test_failing_on_node_error_hook_does_not_hide_the_node_error(self, runner, caplog):
         from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
 

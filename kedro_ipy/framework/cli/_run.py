@@ -53,17 +53,34 @@ def _runner(name: str | None) -> Any:
 
 
 def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
-    """The command that resumes a failed run from ``nodes``, keeping the other choices."""
+    """The command that resumes a failed run from ``nodes``, keeping the other choices.
+
+    Filters intersect and the resume nodes lie inside the pipeline that ran, so keeping the
+    tags, nodes and to-filters runs exactly what that run left undone (dropping them would
+    run nodes the user had filtered out). ``--from-inputs`` is replaced, as ``--from-nodes``.
+    """
+    import shlex
+
     parts = [PROG, "run"]
-    if args.pipeline:
-        parts += ["--pipeline", args.pipeline]
-    if args.env:
-        parts += ["--env", args.env]
+
+    def add(option: str, value: str | None) -> None:
+        if value:
+            parts.extend([option, shlex.quote(value)])
+
+    add("--pipeline", args.pipeline)
+    for option, attr in (("--tags", "tags"), ("--nodes", "node_names"),
+                         ("--to-nodes", "to_nodes"), ("--to-outputs", "to_outputs")):
+        add(option, ",".join(getattr(args, attr) or ()))
+    add("--runner", args.runner)
+    add("--load-versions",
+        ",".join(f"{name}:{version}" for name, version in (args.load_versions or {}).items()))
+    add("--env", args.env)
     if args.params:
         from kedro_ipy.framework.session._options import params_to_items
 
-        parts += ["--params", ",".join(params_to_items(args.params))]
-    parts += ["--from-nodes", ",".join(nodes)]
+        add("--params", ",".join(params_to_items(args.params)))
+    add("--from-nodes", ",".join(nodes))
+    add("--project-path", args.project_path)
     return " ".join(parts)
 
 
@@ -71,6 +88,11 @@ def run_command(args: argparse.Namespace) -> int:
     """Create a session on the project, run once, print the free outputs and the record."""
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     project_path = _project_path(args.project_path)
+    # A session tolerates unusable metadata (as Kedro's does, for notebooks); a command run
+    # on such a project would only fail later, at the first pipeline, for no visible reason.
+    from kedro_ipy.framework.startup import bootstrap_project
+
+    bootstrap_project(project_path)
 
     from kedro_ipy.framework.session import KedroSession
 

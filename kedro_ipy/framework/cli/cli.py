@@ -1,7 +1,8 @@
 """``kedro-ipy``'s entry point: parse, dispatch, and turn errors into one line and an exit code.
 
-Exit codes: 0 success; 1 the pipeline ran and a node failed; 2 bad input (unknown option,
-pipeline, node, parameter syntax, not a project, ...).
+Exit codes: 0 success; 1 the pipeline ran and a node failed, or the project's code failed
+outside a node; 2 bad input (unknown option, pipeline, node, parameter syntax, not a project,
+...).
 """
 
 from __future__ import annotations
@@ -38,6 +39,23 @@ def _user_errors() -> tuple[type[BaseException], ...]:
     return tuple(errors)
 
 
+def _describe(exc: BaseException) -> str:
+    """``Type: message``, with the innermost line of the project's code that raised it."""
+    if isinstance(exc, SyntaxError) and exc.filename:
+        return f"{type(exc).__name__}: {exc.msg} ({exc.filename}, line {exc.lineno})"
+    import sysconfig
+    import traceback
+    from pathlib import Path
+
+    message = str(exc).strip()  # some messages (Kedro's, kept) start with a line break
+    skip = (Path(__file__).resolve().parents[2], Path(sysconfig.get_paths()["stdlib"]).resolve())
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        path = Path(frame.filename).resolve()
+        if not frame.filename.startswith("<") and not any(path.is_relative_to(p) for p in skip):
+            return f"{type(exc).__name__}: {message} ({frame.filename}, line {frame.lineno})"
+    return f"{type(exc).__name__}: {message}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-ipy`` with ``argv`` (default: the process arguments); returns the exit code.
 
@@ -65,7 +83,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         if isinstance(exc, _user_errors()):
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return EXIT_USAGE
-        raise
+        if getattr(args, "traceback", False):
+            raise
+        # The project's code failed outside any node (a syntax error in the pipeline
+        # registry, a bad import in settings.py, ...): say what and where, not a wall of
+        # our own frames.
+        hint = " (run with --traceback for the full traceback)" if args.command == "run" else ""
+        print(f"{PROG}: error: {_describe(exc)}{hint}", file=sys.stderr)
+        return EXIT_RUN_FAILED
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -47,6 +47,18 @@ class RunRecorder:
                     return match.group(1)
             return self._in_progress[0] if len(self._in_progress) == 1 else None
 
+    def undo_done(self, name: str | None) -> None:
+        """Take the failed node ``name`` out of ``nodes_done``.
+
+        ``after_node_run`` fires before a node's outputs are saved (as in Kedro), so a node
+        whose save (or a later ``after_node_run`` hook) failed was counted as done; left
+        there, the resume suggestion would skip it and the outputs it never saved.
+        """
+        with self._lock:
+            done = self._record["nodes_done"]
+            if name is not None and name in done:
+                done.remove(name)
+
     def _start(self, node: Any) -> None:
         with self._lock:
             if node is not None and node.name not in self._in_progress:

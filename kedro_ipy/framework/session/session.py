@@ -485,15 +485,28 @@ class KedroSession:
         finally:
             self._hook_manager.unregister(recorder)
         self._finish(record, started, "success", None, recorder, pipeline, catalog)
-        hook.after_pipeline_run(
-            run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
-        )
+        try:
+            hook.after_pipeline_run(
+                run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
+            )
+        except Exception as error:
+            # Every node ran, but the caller gets an exception: the record must not say
+            # "success". Nothing is left to resume (Kedro calls no on_pipeline_error here).
+            with self._lock:
+                record["status"] = "failed"
+                record["error"] = {"type": type(error).__name__, "message": str(error),
+                                   "node": None}
+            if self.save_on_close:
+                self._save_store()
+            raise
         return outputs
 
     def _finish(self, record: dict[str, Any], started: float, status: str,
                 error: BaseException | None, recorder: Any, pipeline: Any, catalog: Any) -> None:
-        resume = None
+        resume = failed_node = None
         if error is not None:
+            failed_node = recorder.failed_node(error)
+            recorder.undo_done(failed_node)
             resume = _resume_suggestion(pipeline, recorder.done, catalog)
         with self._lock:
             record["status"] = status
@@ -503,7 +516,7 @@ class KedroSession:
                 record["error"] = {
                     "type": type(error).__name__,
                     "message": str(error),
-                    "node": recorder.failed_node(error),
+                    "node": failed_node,
                 }
                 record["resume_from_nodes"] = resume
         if self.save_on_close:

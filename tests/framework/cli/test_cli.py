@@ -150,6 +150,16 @@ class TestRun:
         assert err.startswith(f"kedro-ipy: error: No kedro_ipy project found in "
                               f"'{tmp_path}' or above it")
 
+    def test_unusable_metadata_is_reported_not_an_empty_registry(
+        self, example_project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        pyproject = example_project / "pyproject.toml"
+        pyproject.write_text(pyproject.read_text().replace('"coffee_shop"', "coffee_shop", 1))
+        code, out, err = run_cli(capsys, "run", "--project-path", str(example_project))
+        assert code == 2
+        assert err.startswith("kedro-ipy: error: Failed to parse 'pyproject.toml' file.")
+        assert "register_pipelines" not in err + out
+
     def test_failing_node(self, example_project: Path,
                           capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run_cli(capsys, "run", "--project-path", str(example_project),
@@ -162,6 +172,55 @@ class TestRun:
         assert "Traceback" not in err
         (saved,) = sessions_of(example_project)
         assert saved["runs"][0]["status"] == "failed"
+
+    def test_resume_line_keeps_the_filters_of_the_failed_run(
+        self, example_project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        assert main(["run", "--project-path", str(example_project), "-p",
+                     "data_processing"]) == 0
+        code, _, err = run_cli(capsys, "run", "--project-path", str(example_project),
+                               "--tags", "training,features", "--runner", "Thread",
+                               "--params", "model.alpha=-1")
+        assert code == 1
+        (line,) = [x.strip() for x in err.splitlines() if x.strip().startswith("kedro-ipy run")]
+        assert line == (f"kedro-ipy run --tags training,features --runner Thread --params "
+                        f"model.alpha=-1 --from-nodes fit_model --project-path "
+                        f"{example_project}")
+        # Pasted (with the parameter fixed), it runs what the failed run left, and no more:
+        # not forecast_next_days, which the tags had left out.
+        import shlex
+
+        argv = shlex.split(line.replace("alpha=-1", "alpha=0.5"))[1:]
+        assert main(argv) == 0
+        last = sessions_of(example_project)[-1]["runs"][0]
+        assert sorted(last["nodes_done"]) == ["evaluate_model", "fit_model"]
+        assert last["runner"] == "ThreadRunner"
+
+    def test_broken_project_code_is_one_line(self, example_project: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+        registry = example_project / "src/coffee_shop/pipeline_registry.py"
+        registry.write_text(registry.read_text() + "\nbroken = (\n")
+        code, _, err = run_cli(capsys, "run", "--project-path", str(example_project))
+        assert code == 1
+        assert err == (f"kedro-ipy: error: SyntaxError: '(' was never closed ({registry}, "
+                       "line 21) (run with --traceback for the full traceback)\n")
+        registry.write_text(registry.read_text().replace("broken = (", "import no_such_mod"))
+        code, _, err = run_cli(capsys, "run", "--project-path", str(example_project))
+        assert code == 1
+        assert err.startswith("kedro-ipy: error: ModuleNotFoundError: No module named "
+                              f"'no_such_mod' ({registry}, line 21)")
+        with pytest.raises(ModuleNotFoundError):
+            main(["run", "--project-path", str(example_project), "--traceback"])
+
+    def test_error_message_starting_with_a_line_break_stays_on_one_line(
+        self, example_project: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        settings = example_project / "src/coffee_shop/settings.py"
+        settings.write_text(settings.read_text() + "\nSESSION_STORE_ARGS = {'bogus': 1}\n")
+        code, _, err = run_cli(capsys, "run", "--project-path", str(example_project))
+        assert code == 1
+        assert err.startswith("kedro-ipy: error: ValueError: BaseSessionStore.__init__() got "
+                              "an unexpected keyword argument 'bogus'.")
 
     def test_traceback_on_request(self, example_project: Path,
                                   capsys: pytest.CaptureFixture[str]) -> None:
@@ -191,6 +250,26 @@ class TestNew:
         assert code == 0, err
         assert "1/1 nodes" in out
         assert len(sessions_of(project)) == 2
+
+    def test_scenario_four_runs_data_science_first(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch,
+    ) -> None:
+        # Straight after `new`, before anything made the intermediate data.
+        assert main(["new", "my_project", "--directory", str(tmp_path)]) == 0
+        project = tmp_path / "my_project"
+        monkeypatch.chdir(project)
+        code, out, err = run_cli(capsys, "run", "--pipeline", "data_science", "--tags",
+                                 "training", "--params", "model.alpha=0.1")
+        assert code == 0, err
+        assert "1/1 nodes" in out
+        (saved,) = sessions_of(project)
+        assert saved["runs"][0]["status"] == "success"
+        # the shipped cleaned points are exactly what data_processing makes of the raw ones
+        shipped = json.loads((project / "data/02_intermediate/clean_points.json").read_text())
+        assert main(["run", "--pipeline", "data_processing"]) == 0
+        remade = json.loads((project / "data/02_intermediate/clean_points.json").read_text())
+        assert shipped == remade
 
     def test_existing_folder_is_refused(self, tmp_path: Path,
                                         capsys: pytest.CaptureFixture[str]) -> None:

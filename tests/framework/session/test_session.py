@@ -308,6 +308,88 @@ class TestFailure:
             assert fixed.store["runs"][-1]["nodes_done"] == [
                 "fit_model", "evaluate_model", "forecast_next_days", "write_report"]
 
+    @pytest.mark.parametrize("runner", ["Sequential", "Thread", "Parallel"])
+    def test_node_whose_save_fails_is_not_done(self, session: KedroSession,
+                                               runner: str) -> None:
+        # after_node_run fires before the outputs are saved: a node whose save then fails
+        # must neither count as done nor be skipped by the resume suggestion.
+        from kedro_ipy.io import AbstractDataset, DatasetError
+
+        class FullDisk(AbstractDataset):
+            def _load(self) -> Any:
+                raise AssertionError("never saved, never loaded")
+
+            def _save(self, data: Any) -> None:
+                raise OSError("disk full")
+
+            def _describe(self) -> dict[str, Any]:
+                return {}
+
+        class BreakModelInput:
+            @hook_impl
+            def after_catalog_created(self, catalog: Any) -> None:
+                catalog["model_input"] = FullDisk()
+
+        session.run("data_processing")
+        session._hook_manager.register(BreakModelInput())
+        with pytest.raises(DatasetError, match="disk full"):
+            session.run("forecasting", runner=runner)
+        record = session.store["runs"][-1]
+        assert record["error"]["node"] == "build_features"
+        assert record["nodes_done"] == []
+        assert record["resume_from_nodes"] == ["build_features"]
+
+    def test_failed_node_is_known_without_add_note(self, session: KedroSession,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+        # Python 3.10 has no add_note; the runner still tells the session which node failed.
+        import sys
+        import types
+
+        import kedro_ipy.runner.runner as runner_module
+
+        monkeypatch.setattr(runner_module, "sys", types.SimpleNamespace(
+            version_info=(3, 10), platform=sys.platform))
+        self.test_failing_after_node_run_hook_fails_its_node(session)
+
+    def test_failing_after_node_run_hook_fails_its_node(self, session: KedroSession) -> None:
+        class Strict:
+            @hook_impl
+            def after_node_run(self, node: Any) -> None:
+                if node.name == "clean_orders":
+                    raise RuntimeError("audit refused clean_orders")
+
+        session._hook_manager.register(Strict())
+        with pytest.raises(RuntimeError, match="audit refused"):
+            session.run("data_processing")
+        record = session.store["runs"][-1]
+        assert record["error"]["node"] == "clean_orders"
+        assert record["nodes_done"] == ["parse_orders"]
+        assert record["resume_from_nodes"] == ["parse_orders"]  # orders lived in memory only
+
+    def test_failing_after_pipeline_run_hook_is_a_failed_run(
+        self, session: KedroSession
+    ) -> None:
+        class Publisher:
+            calls = 0
+
+            @hook_impl
+            def after_pipeline_run(self) -> None:
+                Publisher.calls += 1
+                if Publisher.calls == 1:
+                    raise ConnectionError("tracking server down")
+
+        session._hook_manager.register(Publisher())
+        with pytest.raises(ConnectionError):
+            session.run("data_processing")
+        record = session.store["runs"][-1]
+        assert record["status"] == "failed"  # the caller saw an exception
+        assert record["error"] == {"type": "ConnectionError", "node": None,
+                                   "message": "tracking server down"}
+        assert record["nodes_done"] == PROCESSING
+        assert record["resume_from_nodes"] is None
+        session.run("data_processing")
+        assert session.store["runs"][-1]["status"] == "success"
+
     def test_session_stays_usable_after_a_failure(self, session: KedroSession) -> None:
         from kedro_ipy.io import DatasetError
 
