@@ -116,7 +116,16 @@ def read_config_file(path: Path) -> Any:
     cache_key = (str(path), stat.st_mtime_ns, stat.st_size)
     if cache_key in _PARSED:
         return _PARSED[cache_key]
-    text = path.read_text(encoding="utf-8")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise BadConfigException(
+            f"Config file {_posix(path)} is not UTF-8 text: byte {exc.object[exc.start]:#x} "
+            f"on line {line} cannot be decoded. Save the file as UTF-8."
+        ) from exc
+    except OSError as exc:
+        raise BadConfigException(f"Cannot read config file {path}: {exc.strerror}.") from exc
     content = _parse_yaml(text, path)
     if len(_PARSED) >= _PARSED_MAX:
         _PARSED.clear()

@@ -102,6 +102,14 @@ class ResolveContext:
     def fail(self, path: tuple[str, ...], message: str) -> BadConfigException:
         return BadConfigException(f"{message} (in {self.where(path)})")
 
+    def shown(self, value: Any) -> str:
+        """``repr(value)`` for a message; hidden in credentials, whose values are secrets."""
+        return "<hidden>" if self.key == "credentials" else repr(value)
+
+    def detail(self, exc: BaseException) -> str:
+        """``": <exc>"`` for a message; empty in credentials (the text may quote a secret)."""
+        return "" if self.key == "credentials" else f": {exc}"
+
 
 def lookup(tree: Any, dotted: str) -> Any:
     """The value at ``a.b.0`` in nested dicts/lists, or ``MISSING``."""
@@ -215,10 +223,8 @@ def _evaluate(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
         try:
             return ctx.custom_resolvers[name](*args)
         except Exception as exc:
-            # The exception text may quote a secret when resolving credentials.
-            detail = "" if ctx.key == "credentials" else f": {exc}"
             raise ctx.fail(
-                path, f"Resolver '{name}' failed with {type(exc).__name__}{detail}"
+                path, f"Resolver '{name}' failed with {type(exc).__name__}{ctx.detail(exc)}"
             ) from exc
     if name == "oc.env":
         return _from_environment(args, ctx, path)
@@ -392,7 +398,9 @@ def _from_environment(args: list[Any], ctx: ResolveContext, path: tuple[str, ...
 def _oc_select(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
     """``${oc.select:key, default}``: the value at ``key``, or ``default`` (``None``)."""
     if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
-        raise ctx.fail(path, f"'oc.select' takes a key and an optional default, got {args!r}")
+        raise ctx.fail(
+            path, f"'oc.select' takes a key and an optional default, got {ctx.shown(args)}"
+        )
     default = args[1] if len(args) == 2 else None
     try:
         return _reference(args[0].strip(), ctx, path)
@@ -407,7 +415,9 @@ def _oc_deprecated(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) 
     import warnings
 
     if not 1 <= len(args) <= 2 or not isinstance(args[0], str):
-        raise ctx.fail(path, f"'oc.deprecated' takes a key and an optional message, got {args!r}")
+        raise ctx.fail(
+            path, f"'oc.deprecated' takes a key and an optional message, got {ctx.shown(args)}"
+        )
     dotted = ".".join(path)
     message = (
         args[1]
@@ -443,7 +453,9 @@ def _oc_create(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> A
         try:
             value = yaml.safe_load(value)
         except yaml.YAMLError as exc:
-            raise ctx.fail(path, f"'oc.create' could not read {value!r}: {exc}") from exc
+            raise ctx.fail(
+                path, f"'oc.create' could not read {ctx.shown(value)}{ctx.detail(exc)}"
+            ) from exc
     return resolve_tree(value, ctx, path)
 
 
@@ -482,7 +494,8 @@ def _oc_coerce(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> A
     """``${oc.coerce:int, ${x}}``: a value converted to ``bool``, ``int``, ``float`` or ``str``."""
     if len(args) != 2 or args[0] not in ("bool", "int", "float", "str"):
         raise ctx.fail(
-            path, f"'oc.coerce' takes one of bool, int, float, str and a value, got {args!r}"
+            path,
+            f"'oc.coerce' takes one of bool, int, float, str and a value, got {ctx.shown(args)}",
         )
     kind, value = args
     try:
@@ -501,7 +514,9 @@ def _oc_coerce(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> A
             return int(value)
         return float(value)
     except (TypeError, ValueError) as exc:
-        raise ctx.fail(path, f"'oc.coerce' cannot make a {kind} of {value!r}: {exc}") from exc
+        raise ctx.fail(
+            path, f"'oc.coerce' cannot make a {kind} of {ctx.shown(value)}{ctx.detail(exc)}"
+        ) from exc
 
 
 _OC_RESOLVERS: dict[str, Callable[[list[Any], ResolveContext, tuple[str, ...]], Any]] = {

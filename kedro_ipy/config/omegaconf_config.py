@@ -243,6 +243,10 @@ class OmegaConfigLoader(AbstractConfigLoader):
         # Base first, as Kedro does: an error in a base file is reported before a missing
         # run environment.
         merged = self._load_env(key, self.base_env, base_files)
+        if self._loading_globals and not self._env_dir(run_env).is_dir():
+            # The constructor's read: keep the base globals, so that reading any other key
+            # reports the missing run environment rather than an unknown globals key.
+            return self._finish(key, merged)
         env_files = self._env_files(run_env, patterns)
         if not base_files and not env_files and key != "globals":
             raise MissingConfigException(
@@ -293,7 +297,12 @@ class OmegaConfigLoader(AbstractConfigLoader):
             custom_resolvers=self._custom_resolvers,
             origins=origins,
         )
-        resolved = resolve_tree(raw, ctx)
+        try:
+            resolved = resolve_tree(raw, ctx)
+        except BadConfigException as exc:
+            if key == "credentials":  # the cause's text may quote a secret: print none
+                raise exc from None
+            raise
         if key == "catalog" and self.restrict_runtime_params_type_selection:
             for hit in ctx.runtime_hits:
                 if hit and hit[-1] == "type":

@@ -133,8 +133,13 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
             raise DatasetError(
                 f"{exc}. Please install the missing dependencies for {type_name}."
             ) from exc
-        if obj is None:
+        if obj is None or inspect.ismodule(obj):  # ``pickle``: a module, not a class
             continue
+        if not inspect.isclass(obj):
+            raise DatasetError(
+                f"Dataset type '{type_name}' is a {type(obj).__name__}, not a class: give a "
+                "dataset class, such as 'pickle.PickleDataset'."
+            )
         if not _is_dataset_class(obj):
             raise _not_a_dataset(obj)
         _CACHE[type_name] = obj
@@ -144,10 +149,18 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
         if short.startswith(prefix):
             short = short[len(prefix) :]
             break
-    same_but_case = [known for known in KNOWN_TYPES if known.lower() == short.lower()]
-    hint = f" Did you mean '{same_but_case[0]}'?" if same_but_case else did_you_mean(
-        short, KNOWN_TYPES
-    )
+    lowered = short.lower()
+    same_but_case = [known for known in KNOWN_TYPES if known.lower() == lowered] or [
+        # ``PickleDataset`` or ``pickle`` alone: the class or its module without the other.
+        known for known in sorted(KNOWN_TYPES)
+        if lowered in (known.lower().rpartition(".")[2], known.lower().partition(".")[0])
+    ]
+    if len(same_but_case) == 1:
+        hint = f" Did you mean '{same_but_case[0]}'?"
+    elif same_but_case:
+        hint = " Did you mean one of these: " + ", ".join(f"'{k}'" for k in same_but_case) + "?"
+    else:
+        hint = did_you_mean(short, KNOWN_TYPES)
     raise DatasetError(
         f"Class '{type_name}' not found, is this a typo?{hint} "
         f"Built-in types: {', '.join(sorted(KNOWN_TYPES))}; any other class can be given by "

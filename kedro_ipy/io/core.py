@@ -22,6 +22,8 @@ import logging
 import os
 import re
 import sys
+import threading
+import time
 import warnings
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -88,13 +90,24 @@ class Version(NamedTuple):
     save: str | None
 
 
+_STAMP_LOCK = threading.Lock()
+_last_stamp_ms = 0
+
+
 def generate_timestamp() -> str:
     """A version string for "now" in UTC, e.g. ``2026-11-23T10.02.11.417Z``.
 
     The format sorts lexicographically in time order, which is how the newest version is found.
+    Each call gives a strictly later millisecond than the one before in this process: two
+    saves within one millisecond would otherwise get one version, and the second would fail
+    because versions are never overwritten.
     """
-    stamp = datetime.now(tz=timezone.utc).strftime(VERSION_FORMAT)
-    return stamp[:-4] + stamp[-1:]  # microseconds -> milliseconds
+    global _last_stamp_ms
+    with _STAMP_LOCK:
+        now_ms = max(time.time_ns() // 1_000_000, _last_stamp_ms + 1)
+        _last_stamp_ms = now_ms
+    moment = datetime.fromtimestamp(now_ms // 1000, tz=timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H.%M.%S.") + f"{now_ms % 1000:03d}Z"
 
 
 PROTOCOL_DELIMITER = "://"
@@ -393,7 +406,7 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
         description = self._describe()
         if not isinstance(description, dict):
             return {}
-        return {k: v for k, v in description.items() if v is not None}
+        return {k: _hide_url_secrets(v) for k, v in description.items() if v is not None}
 
     def _copy(self, **overwrite_params: Any) -> AbstractDataset:
         """A deep copy with some attributes replaced (Kedro's helper, used by plugins)."""
@@ -675,14 +688,18 @@ class AbstractVersionedDataset(AbstractDataset[_DI, _DO], abc.ABC):
         assert version is not None
         path = self._get_versioned_path(version)
         if self._exists_function(str(path)):
-            from kedro_ipy.io.datasets._file import safe_url
-
-            raise VersionAlreadyExistsError(
-                f"Save path '{safe_url(str(path))}' for {self} must not exist if versioning is "
-                f"enabled. Versioned saves never overwrite: version '{version}' exists already; "
-                "save with a new version (or leave it unset for a fresh one)."
-            )
+            raise self._version_exists_error(path)
         return path
+
+    def _version_exists_error(self, path: PurePosixPath | str) -> VersionAlreadyExistsError:
+        from kedro_ipy.io.datasets._file import safe_url
+
+        version = self._get_version_from_path(str(path))
+        return VersionAlreadyExistsError(
+            f"Save path '{safe_url(str(path))}' for {self} must not exist if versioning is "
+            f"enabled. Versioned saves never overwrite: version '{version}' exists already; "
+            "save with a new version (or leave it unset for a fresh one)."
+        )
 
     def _describe(self) -> dict[str, Any]:
         return {"filepath": str(self._filepath), "version": self._version}

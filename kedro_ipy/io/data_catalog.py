@@ -392,6 +392,8 @@ class DataCatalog:
             dataset.save(data)
         except DatasetError as exc:
             raise self._named(exc, ds_name) from self._cause(exc)
+        if ds_name == PARAMETERS:  # new parameters: ``params:<key>`` must answer from them
+            self._register(PARAMETERS, dataset)
 
     def _named(self, exc: DatasetError, name: str) -> DatasetError:
         message = self._redact(f"{name}: {exc}")
@@ -613,7 +615,8 @@ class DataCatalog:
         """What a dataset is (type and arguments, never credentials); all of them without name."""
         if name is not None:
             dataset = self._get_dataset(name)
-            return {"type": self.get_type(name), **dataset.describe()}
+            described = {"type": self.get_type(name), **dataset.describe()}
+            return _redact_values(described, self._secrets) if self._secrets else described
         described: dict[str, Any] = {}
         for entry in list(self._datasets):
             try:
@@ -737,10 +740,30 @@ def _is_versioned(dataset: Any) -> bool:
 
 
 def _leaks(exc: BaseException, secrets: frozenset[str]) -> bool:
+    """Whether ``exc``, or any exception a traceback of it would print, shows a secret."""
     if not secrets:
         return False
-    text = str(exc)
-    return any(secret in text for secret in secrets)
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        text = str(current)
+        if any(secret in text for secret in secrets):
+            return True
+        current = current.__cause__ or (
+            None if current.__suppress_context__ else current.__context__
+        )
+    return False
+
+
+def _redact_values(value: Any, secrets: frozenset[str]) -> Any:
+    """``value`` (a description) with every credential value inside it replaced by ``***``."""
+    if isinstance(value, dict):
+        return {k: _redact_values(v, secrets) for k, v in value.items()}
+    if type(value) in (list, tuple, set):
+        return type(value)(_redact_values(v, secrets) for v in value)
+    text = str(value)  # a path object, say: shown as text once it needs hiding
+    return redact(text, secrets) if any(s in text for s in secrets) else value
 
 
 def _scrubbed(exc: DatasetError, secrets: frozenset[str]) -> DatasetError:

@@ -58,6 +58,14 @@ def _close_matches(unknown: Iterable[str], existing: Iterable[str], n: int = 3) 
     return list(found)
 
 
+def _suggestions(unknown: list[str], existing: Iterable[str]) -> list[str]:
+    """What the unknown names may have meant: the same name inside a namespace (the likeliest
+    slip, and too far from it for a spelling match), else close spellings."""
+    existing = list(existing)
+    namespaced = [e for name in unknown for e in existing if e.endswith(f".{name}")]
+    return namespaced or _close_matches(unknown, existing)
+
+
 def _unique(names: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
@@ -416,13 +424,7 @@ class Pipeline:
         wanted = _unique(node_names)
         unknown = [n for n in wanted if n not in by_name]
         if unknown:
-            namespaced = [
-                existing
-                for name in unknown
-                for existing in by_name
-                if existing.endswith(f".{name}")
-            ]
-            suggestions = namespaced or _close_matches(unknown, by_name)
+            suggestions = _suggestions(unknown, by_name)
             hint = f" Did you mean: {suggestions}?" if suggestions else ""
             raise UnknownNameError(
                 f"Pipeline does not contain nodes named {unknown}.{hint}",
@@ -452,7 +454,7 @@ class Pipeline:
         if missing:
             missing = sorted(set(missing))
             known = set(graph.producer) | set(graph.consumers)
-            suggestions = _close_matches(missing, known)
+            suggestions = _suggestions(missing, sorted(known))
             hint = f". Did you mean: {suggestions}?" if suggestions else ""
             raise UnknownNameError(
                 f"Pipeline does not contain datasets named {missing}{hint}",

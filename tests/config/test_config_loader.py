@@ -174,6 +174,13 @@ class TestErrors:
             project_loader(conf)["catalog"]
         assert isinstance(raised.value, ValueError)  # what Kedro raises
 
+    def test_file_that_is_not_utf8_names_file_and_line(self, conf: Path) -> None:
+        path = conf / "base" / "parameters.yml"
+        path.write_bytes("currency: EUR\nlabel: café\n".encode("latin-1"))
+        message = f"Config file {path.as_posix()} is not UTF-8 text: byte 0xe9 on line 2"
+        with pytest.raises(BadConfigException, match=re.escape(message)):
+            project_loader(conf)["parameters"]
+
     def test_same_key_in_base_and_run_env_is_not_a_duplicate(self, conf: Path) -> None:
         write(conf, "base/catalog.yml", "cars: {type: A}\n")
         write(conf, "local/catalog.yml", "cars: {type: B}\n")

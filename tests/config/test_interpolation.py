@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kedro_ipy.config import BadConfigException, OmegaConfigLoader
+from kedro_ipy.config import BadConfigException, MissingConfigException, OmegaConfigLoader
 
 
 def project_loader(conf_source: object, *args: object, **kwargs: object) -> OmegaConfigLoader:
@@ -81,6 +81,14 @@ class TestGlobals:
         msg = f"Globals key 'root' not found and no default value provided (in {path} at 'a.path')"
         with pytest.raises(BadConfigException, match=re.escape(msg)):
             project_loader(conf)["catalog"]
+
+    def test_a_missing_run_env_is_reported_not_a_missing_globals_key(self, conf: Path) -> None:
+        # The env is a typo: the error must say so, and not blame the globals the base has.
+        write(conf, "base/globals.yml", "bucket: dev\n")
+        write(conf, "base/catalog.yml", "a: {path: '${globals:bucket}/a'}\n")
+        loader = project_loader(conf, env="lcoal")
+        with pytest.raises(MissingConfigException, match=r"lcoal.*Did you mean 'local'"):
+            loader["catalog"]
 
     def test_no_globals_file_means_empty_globals(self, conf: Path) -> None:
         assert project_loader(conf)["globals"] == {}
@@ -179,3 +187,24 @@ class TestResolvers:
             project_loader(conf)["credentials"]
         assert "hunter2" not in str(info.value)
         assert "Unclosed interpolation" in str(info.value)
+
+    @pytest.mark.parametrize("value", [
+        "${oc.coerce:int, ${oc.env:DB_TOKEN}}",  # the value that failed to convert
+        "${oc.select:a, b, ${oc.env:DB_TOKEN}}",  # arguments echoed in a usage error
+        "${decode:${oc.env:DB_TOKEN}}",  # a custom resolver's own error (the cause)
+    ])
+    def test_credential_errors_do_not_echo_values_even_in_the_cause(
+        self, conf: Path, monkeypatch: pytest.MonkeyPatch, value: str
+    ) -> None:
+        import traceback
+
+        monkeypatch.setenv("DB_TOKEN", "tok-hunter2")
+
+        def decode(text: str) -> str:
+            raise ValueError(f"cannot decode {text}")
+
+        write(conf, "local/credentials.yml", f"db: {{token: '{value}'}}\n")
+        with pytest.raises(BadConfigException) as info:
+            project_loader(conf, custom_resolvers={"decode": decode})["credentials"]
+        assert "at 'db.token'" in str(info.value)
+        assert "hunter2" not in "".join(traceback.format_exception(info.value))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,22 @@ class TestFromConfig:
         )) as info:
             catalog.load("cars")
         assert "Did you mean 'pandas.CSVDataset'?" in str(info.value)
+
+    @pytest.mark.parametrize(("typed", "hint"), [
+        ("PickleDataset", "Did you mean 'pickle.PickleDataset'?"),  # the module left out
+        ("pickle", "Did you mean 'pickle.PickleDataset'?"),  # the class left out
+        ("pandas", "Did you mean one of these: 'pandas.CSVDataset', 'pandas.ParquetDataset'?"),
+    ])
+    def test_half_a_type_path_suggests_the_whole_one(self, typed: str, hint: str) -> None:
+        catalog = DataCatalog.from_config({"cars": {"type": typed, "filepath": "c"}})
+        with pytest.raises(DatasetError, match=re.escape(hint)):
+            catalog.load("cars")
+
+    def test_type_naming_something_other_than_a_class(self) -> None:
+        # Used to crash with AttributeError while building the "not a dataset" message.
+        catalog = DataCatalog.from_config({"x": {"type": "math.pi"}})
+        with pytest.raises(DatasetError, match=r"'math\.pi' is a float, not a class"):
+            catalog.load("x")
 
     def test_type_that_is_not_a_dataset(self) -> None:
         catalog = DataCatalog.from_config({"x": {"type": "collections.OrderedDict"}})
@@ -211,6 +228,63 @@ class TestCredentials:
         for text in texts:
             assert SECRET not in text
         assert "***" in texts[2]  # the load error kept its shape, secret masked
+
+    def test_never_in_describe_even_when_the_dataset_describes_its_credentials(self) -> None:
+        # A hand-written dataset that shows what it was given: the catalog must still hide it.
+        class Telling(NeedsCredentials):
+            def _describe(self) -> dict[str, Any]:
+                return {"user": self.credentials["user"], "login": dict(self.credentials)}
+
+        catalog = DataCatalog.from_config(
+            {"t": {"type": NEEDS, "credentials": "db"}}, credentials=CREDENTIALS
+        )
+        catalog.add("t", Telling(CREDENTIALS["db"]), replace=True)
+        for described in (catalog.describe("t"), catalog.describe()["t"]):
+            assert SECRET not in str(described)
+            assert described["login"] == {"user": "***", "password": "***"}
+
+    def test_password_in_an_http_url_never_shown(self) -> None:
+        url = f"https://bob:{SECRET}@example.com/data/x.pkl"
+        catalog = DataCatalog.from_config({"x": {"type": "pickle.PickleDataset", "filepath": url}})
+        dataset = catalog["x"]
+        texts = [repr(catalog), repr(dataset), str(catalog.describe()), str(dataset.describe())]
+        for text in texts:
+            assert SECRET not in text
+        assert "example.com/data/x.pkl" in texts[1]
+
+        class Connection(MemoryDataset):
+            def _describe(self) -> dict[str, Any]:
+                return {"con": f"postgresql://bob:{SECRET}@db.example.com/sales"}
+
+        assert Connection().describe() == {"con": "postgresql://***@db.example.com/sales"}
+
+    def test_never_in_an_earlier_exception_of_the_chain(self) -> None:
+        # The dataset's own DatasetError is clean, but it was raised from (or while handling)
+        # an error that shows the password: a printed traceback would show that one too.
+        class Wrapping(NeedsCredentials):
+            def _load(self) -> Any:
+                try:
+                    super()._load()
+                except ConnectionError as exc:
+                    raise DatasetError("remote load failed") from exc
+
+            def _save(self, data: Any) -> None:
+                try:
+                    super()._save(data)
+                except ConnectionError:
+                    raise DatasetError("remote save failed")  # noqa: B904 - implicit context
+
+        catalog = DataCatalog.from_config(
+            {"w": {"type": NEEDS, "credentials": "db"}}, credentials=CREDENTIALS
+        )
+        catalog.add("w", Wrapping(CREDENTIALS["db"], fail="load"), replace=True)
+
+        for action in (lambda: catalog.load("w"), lambda: catalog.save("w", 1)):
+            with pytest.raises(DatasetError) as info:
+                action()
+            printed = "".join(traceback.format_exception(info.value))
+            assert "remote" in printed
+            assert SECRET not in printed
 
 
 class TestFactories:
@@ -359,6 +433,15 @@ class TestParameters:
         assert catalog.load("params:a") == 1
         catalog["parameters"] = {"a": 2}
         assert catalog.load("params:a") == 2
+
+    def test_saving_parameters_updates_params_entries(self) -> None:
+        # A notebook tweaking the parameters through the catalog: params:<key> must follow.
+        catalog = DataCatalog()
+        catalog.add_feed_dict({"parameters": {"model": {"alpha": 0.1}}})
+        assert catalog.load("params:model.alpha") == 0.1
+        catalog.save("parameters", {"model": {"alpha": 0.7, "beta": 2}})
+        assert catalog.load("params:model.alpha") == 0.7
+        assert catalog.load("params:model.beta") == 2
 
     def test_unknown_param_suggests(self) -> None:
         catalog = DataCatalog()

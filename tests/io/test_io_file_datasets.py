@@ -91,6 +91,34 @@ class TestVersionedFiles:
             ds.save("second")
         assert ds.load() == "first"
 
+    def test_version_written_by_someone_else_meanwhile_is_not_overwritten(
+        self, tmp_path: Path
+    ) -> None:
+        # Two writers of one version (two threads, two processes) both pass the "does it
+        # exist?" check before either has written: the second must still fail, not replace.
+        version = Version(None, "2024-01-01T00.00.00.000Z")
+        first = PickleDataset(filepath=str(tmp_path / "m.pkl"), version=version)
+        second = PickleDataset(filepath=str(tmp_path / "m.pkl"), version=version)
+        second._exists_function = lambda path: False  # checked before `first` wrote
+        first.save("first")
+        with pytest.raises(VersionAlreadyExistsError, match="never overwrite"):
+            second.save("second")
+        assert first.load() == "first"
+        leftovers = [p.name for p in tmp_path.rglob("*") if p.is_file()]
+        assert leftovers == ["m.pkl"]  # no temporary file left behind
+
+    def test_saves_in_quick_succession_each_get_their_own_version(
+        self, tmp_path: Path
+    ) -> None:
+        # Versions have millisecond resolution; a loop of small saves fits many in one.
+        ds = TextDataset(filepath=str(tmp_path / "m.txt"), version=Version(None, None))
+        for i in range(30):
+            ds.save(str(i))
+        versions = ds.list_versions(full_path=False)
+        assert len(versions) == 30
+        assert ds.load() == "29"
+        assert versions == sorted(versions, reverse=True)
+
     def test_unset_save_version_gives_a_new_version_each_save(self, tmp_path: Path) -> None:
         ds = JSONDataset(filepath=str(tmp_path / "m.json"), version=Version(None, None))
         ds.save([1])
@@ -111,6 +139,14 @@ class TestAtomicSaves:
             ds.save({"bad": Unpicklable()})
         assert ds.load() == {"good": 1}
         assert os.listdir(tmp_path) == ["d.pkl"]  # no temporary file left behind
+
+    def test_failed_versioned_save_leaves_no_version_behind(self, tmp_path: Path) -> None:
+        ds = PickleDataset(filepath=str(tmp_path / "m.pkl"), version=Version(None, None))
+        ds.save("v1")
+        with pytest.raises(DatasetError, match="cannot pickle this"):
+            ds.save(Unpicklable())
+        assert ds.load() == "v1"
+        assert len(os.listdir(tmp_path / "m.pkl")) == 1  # no empty folder for the failed one
 
     def test_failed_csv_save_keeps_previous_file(self, tmp_path: Path) -> None:
         ds = CSVDataset(filepath=str(tmp_path / "d.csv"))

@@ -43,6 +43,20 @@ def test_overwrite_removes_old_partitions(tmp_path: Path) -> None:
     assert list(ds.load()) == ["new"]
 
 
+def test_overwrite_keeps_old_partitions_when_the_save_fails(tmp_path: Path) -> None:
+    ds = PartitionedDataset(path=str(tmp_path), dataset="text.TextDataset", overwrite=True)
+    ds.save({"old": "kept"})
+
+    def broken() -> str:
+        raise RuntimeError("source went away")
+
+    with pytest.raises(DatasetError, match="source went away"):
+        ds.save({"a_new": "x", "b_new": broken})
+    assert ds.load()["old"]() == "kept"
+    ds.save({"c_new": "y"})  # a save that succeeds still replaces everything
+    assert sorted(ds.load()) == ["c_new"]
+
+
 def test_empty_folder_is_an_error(tmp_path: Path) -> None:
     ds = PartitionedDataset(path=str(tmp_path / "none"), dataset="text.TextDataset")
     assert not ds.exists()

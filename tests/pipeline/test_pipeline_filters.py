@@ -191,6 +191,16 @@ class TestUnknownNames:
             with pytest.raises(UnknownNameError, match=re.escape("datasets named ['nope']")):
                 getattr(pipe, method)("nope")
 
+    def test_dataset_named_without_its_namespace_suggests_the_namespaced_one(self):
+        from kedro_ipy.pipeline import pipeline
+
+        # Short names: too far from 'eu.xy' for a spelling-based suggestion.
+        reused = pipeline(Pipeline([node(f, "df", "xy", name="prep")]), namespace="eu")
+        msg = "Pipeline does not contain datasets named ['xy']. Did you mean: ['eu.xy']?"
+        with pytest.raises(UnknownNameError, match=re.escape(msg)) as info:
+            reused.to_outputs("xy")
+        assert info.value.suggestions == ["eu.xy"]
+
     def test_unknown_namespace(self, spaced):
         msg = "Pipeline does not contain nodes with the following namespaces: ['eu.de']"
         with pytest.raises(UnknownNameError, match=re.escape(msg)) as info:

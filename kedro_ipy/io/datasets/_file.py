@@ -198,11 +198,35 @@ class AbstractFileDataset(AbstractVersionedDataset):
             with handle:
                 yield handle
             os.chmod(tmp, _file_mode())
-            os.replace(tmp, path)
+            if self._version is None:
+                os.replace(tmp, path)
+            else:
+                self._publish_new_version(tmp, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+            if self._version is not None:
+                with contextlib.suppress(OSError):  # not empty: someone else's version
+                    os.rmdir(parent)  # no empty version folder left by a failed save
             raise
+
+    def _publish_new_version(self, tmp: str, path: str) -> None:
+        """Move ``tmp`` to ``path`` only if ``path`` does not exist, in one step.
+
+        ``_get_save_path`` checked before writing, but another thread or process may have
+        saved the same version since; a hard link fails rather than replace its file.
+        """
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            raise self._version_exists_error(path) from None
+        except OSError:  # a filesystem without hard links: check, then rename
+            if os.path.exists(path):
+                raise self._version_exists_error(path) from None
+            os.replace(tmp, path)
+        else:
+            with contextlib.suppress(OSError):  # published already: a stray link is harmless
+                os.unlink(tmp)
 
     # -- load / save --------------------------------------------------------------------------
     def _load(self) -> Any:
@@ -234,8 +258,13 @@ class AbstractFileDataset(AbstractVersionedDataset):
     _DESCRIBED: tuple[str, ...] = ("filepath", "protocol", "load_args", "save_args", "version")
 
     def _describe(self) -> dict[str, Any]:
+        filepath = self._filepath
+        if not self._local and "@" in str(filepath):
+            # HTTP(S) keeps ``user:password@host`` in the path (fsspec needs it): hide it.
+            shown = safe_url(f"{self._protocol}://{filepath}").split("://", 1)[1]
+            filepath = PurePosixPath(shown)
         values = {
-            "filepath": self._filepath,
+            "filepath": filepath,
             "protocol": self._protocol,
             "load_args": public_args(self._load_args),
             "save_args": public_args(self._save_args),

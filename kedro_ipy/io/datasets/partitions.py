@@ -145,14 +145,19 @@ class PartitionedDataset(AbstractDataset):
                 "PartitionedDataset saves a dict of partition id -> data (or a function "
                 f"returning data), not {type(data).__name__}."
             )
-        if self._overwrite:
-            for rel in self._list_files():
-                self._remove(rel)
+        # With ``overwrite``, old partitions go only once every new one is saved: a save
+        # that fails half-way must not have deleted the data already there.
+        stale = self._list_files() if self._overwrite else []
         for partition_id in sorted(data):
             value = data[partition_id]
             if callable(value):
                 value = value()
             self._partition(str(partition_id)).save(value)
+        if stale:
+            written = {f"{partition_id}{self._suffix}" for partition_id in data}
+            for rel in stale:
+                if rel not in written:
+                    self._remove(rel)
 
     def _remove(self, rel: str) -> None:
         if self._local:
