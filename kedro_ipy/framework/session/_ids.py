@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-import threading
-import time
-
-_lock = threading.Lock()
-_last_ms = 0
-
 
 def generate_timestamp() -> str:
     """A UTC timestamp such as ``2026-11-24T10.47.32.420Z`` (Kedro's session id format).
 
-    Two calls in the same millisecond would collide, so each call returns a strictly later
-    millisecond than the previous one: ids stay unique and sort in creation order. The format
-    is also a valid dataset version, so a run id can serve as the run's save version.
+    It comes from the same clock as dataset versions (``kedro_ipy.io.generate_timestamp``):
+    each call is a strictly later millisecond, so ids are unique and sorted, and a run id can
+    serve as the run's save version without ever colliding with another version. ``io`` is
+    imported here, on first use, so that importing the session module stays cheap.
     """
-    global _last_ms
-    with _lock:
-        now_ms = max(time.time_ns() // 1_000_000, _last_ms + 1)
-        _last_ms = now_ms
-    from datetime import datetime, timezone
+    from kedro_ipy.io.core import generate_timestamp as next_version
 
-    moment = datetime.fromtimestamp(now_ms // 1000, tz=timezone.utc)
-    return moment.strftime("%Y-%m-%dT%H.%M.%S.") + f"{now_ms % 1000:03d}Z"
+    return next_version()
 
 
 def utc_now_iso() -> str:
