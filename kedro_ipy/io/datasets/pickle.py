@@ -62,22 +62,8 @@ class PickleDataset(AbstractFileDataset):
         )
 
     def _module(self) -> Any:
-        if self._backend == "pickle":
-            import pickle
-
-            return pickle
-        try:
-            module = importlib.import_module(self._backend)
-        except ImportError as exc:
-            raise DatasetError(
-                f"PickleDataset backend '{self._backend}' is not installed "
-                f"(pip install {self._backend})."
-            ) from exc
-        if not (hasattr(module, "load") and hasattr(module, "dump")):
-            raise DatasetError(
-                f"PickleDataset backend '{self._backend}' has no load()/dump() functions."
-            )
-        return module
+        # The constructor has checked the backend; importing it on use keeps datasets picklable.
+        return importlib.import_module(self._backend)
 
     def _read(self, handle: IO[Any]) -> Any:
         return self._module().load(handle, **self._load_args)
