@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import importlib.util
 import io
 import os
 import tempfile
@@ -66,7 +67,34 @@ def _file_mode() -> int:
     return 0o666 & ~_UMASK
 
 
-class AbstractFileDataset(AbstractVersionedDataset):
+class _Filesystem:
+    """The fsspec filesystem of a dataset that lives at ``self._protocol``.
+
+    Users set ``_protocol``, ``_credentials``, ``_fs_args`` and ``_fs_obj = None``. Local files
+    never need fsspec, so it is imported on first use only.
+    """
+
+    _protocol: str
+    _credentials: dict[str, Any]
+    _fs_args: dict[str, Any]
+    _fs_obj: Any
+
+    @property
+    def _local(self) -> bool:
+        return self._protocol == "file"
+
+    @property
+    def _fs(self) -> Any:
+        if self._fs_obj is None:
+            import fsspec
+
+            self._fs_obj = fsspec.filesystem(
+                self._protocol, **self._credentials, **self._fs_args
+            )
+        return self._fs_obj
+
+
+class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
     """A dataset stored as one file, local or behind any fsspec protocol, maybe versioned.
 
     Subclasses set ``_binary`` and implement ``_read(handle)`` and ``_write(handle, data)``;
@@ -85,6 +113,9 @@ class AbstractFileDataset(AbstractVersionedDataset):
 
     DEFAULT_LOAD_ARGS: dict[str, Any] = {}
     DEFAULT_SAVE_ARGS: dict[str, Any] = {}
+    #: Modules the dataset needs, with the extra that installs them: checked when the dataset
+    #: is created (not imported), so a catalog entry says at once what is missing.
+    REQUIRES: tuple[tuple[str, str], ...] = ()
     _binary = True
     _encoding = "utf-8"
     _newline: str | None = None
@@ -100,6 +131,12 @@ class AbstractFileDataset(AbstractVersionedDataset):
         fs_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
+        for module, extra in self.REQUIRES:
+            if importlib.util.find_spec(module) is None:
+                raise DatasetError(
+                    f"{type(self).__name__} needs {module}, which is not installed. "
+                    f"Install it with: pip install 'kedro_ipy[{extra}]'"
+                )
         if not isinstance(filepath, (str, os.PathLike)) or not str(filepath):
             raise DatasetError(
                 f"{type(self).__name__} needs a 'filepath' (a path or URL), got {filepath!r}."
@@ -121,22 +158,6 @@ class AbstractFileDataset(AbstractVersionedDataset):
                 PurePosixPath(path), version, exists_function=self._remote_exists,
                 glob_function=self._remote_glob,
             )
-
-    # -- filesystem ---------------------------------------------------------------------------
-    @property
-    def _local(self) -> bool:
-        return self._protocol == "file"
-
-    @property
-    def _fs(self) -> Any:
-        """The fsspec filesystem (created on first use; local files never need it)."""
-        if self._fs_obj is None:
-            import fsspec
-
-            self._fs_obj = fsspec.filesystem(
-                self._protocol, **self._credentials, **self._fs_args
-            )
-        return self._fs_obj
 
     def _remote_exists(self, path: str) -> bool:
         return bool(self._fs.exists(self._fs_path(path)))

@@ -6,41 +6,14 @@ is installed, so a catalog can be built quickly and says clearly what is missing
 
 from __future__ import annotations
 
-import importlib.util
 from typing import IO, Any
 
-from kedro_ipy.io.core import DatasetError, Version
 from kedro_ipy.io.datasets._file import AbstractFileDataset
 
 __all__ = ["CSVDataset", "ParquetDataset"]
 
-_INSTALL_HINT = "pip install 'kedro_ipy[pandas]'"
-
-
-def _require(module: str, dataset: str) -> None:
-    if importlib.util.find_spec(module) is None:
-        raise DatasetError(
-            f"{dataset} needs {module}, which is not installed. Install it with: {_INSTALL_HINT}"
-        )
-
-
 class _PandasDataset(AbstractFileDataset):
-    def __init__(
-        self,
-        *,
-        filepath: str,
-        load_args: dict[str, Any] | None = None,
-        save_args: dict[str, Any] | None = None,
-        version: Version | None = None,
-        credentials: dict[str, Any] | None = None,
-        fs_args: dict[str, Any] | None = None,
-        metadata: dict[str, Any] | None = None,
-    ) -> None:
-        _require("pandas", type(self).__name__)
-        super().__init__(
-            filepath=filepath, load_args=load_args, save_args=save_args, version=version,
-            credentials=credentials, fs_args=fs_args, metadata=metadata,
-        )
+    REQUIRES = (("pandas", "pandas"),)
 
     def _check_frame(self, data: Any) -> None:
         import pandas as pd

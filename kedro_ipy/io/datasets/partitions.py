@@ -7,12 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, get_protocol_and_path
-from kedro_ipy.io.datasets._file import public_args, safe_url
+from kedro_ipy.io.datasets._file import _Filesystem, public_args, safe_url
 
 __all__ = ["PartitionedDataset"]
 
 
-class PartitionedDataset(AbstractDataset):
+class PartitionedDataset(_Filesystem, AbstractDataset):
     """Loads a folder as ``{partition_id: load_function}`` and saves a dict as one file each.
 
     Loading is lazy: each value is the partition's ``load`` method, so a node reads only the
@@ -77,20 +77,6 @@ class PartitionedDataset(AbstractDataset):
         self._overwrite = overwrite
         self.metadata = metadata
         self._fs_obj: Any = None
-
-    @property
-    def _local(self) -> bool:
-        return self._protocol == "file"
-
-    @property
-    def _fs(self) -> Any:
-        if self._fs_obj is None:
-            import fsspec
-
-            self._fs_obj = fsspec.filesystem(
-                self._protocol, **self._credentials, **self._fs_args
-            )
-        return self._fs_obj
 
     def _list_files(self) -> list[str]:
         """Paths (relative to the folder, ``/``-separated) of every partition file."""
