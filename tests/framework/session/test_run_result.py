@@ -76,7 +76,8 @@ class TestPlan:
         assert ran == [] and len(session.store["runs"]) == 1
 
     def test_unknown_pipeline(self, session):
-        with pytest.raises(PipelineSelectionError, match="Did you mean one of these: 'forecasting'"):
+        with pytest.raises(PipelineSelectionError,
+                           match="Did you mean one of these: 'forecasting'"):
             session.execute(RunRequest(pipeline_names=("forcasting",)))
 
 
@@ -104,7 +105,7 @@ class TestResult:
         assert result.resume_request is not None
         assert result.resume_request.from_nodes == tuple(
             session.store["runs"][-1]["resume_from_nodes"])
-        with pytest.raises(ValueError, match="model.alpha must be >= 0"):
+        with pytest.raises(ValueError, match=r"model\.alpha must be >= 0"):
             session.run()
 
     def test_an_interrupt_cancels_the_run_and_the_session_stays_usable(self, session):
