@@ -270,12 +270,13 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
             cls.__init__ = _recording_init(cls, init)  # type: ignore[method-assign]
         load = _own(cls, "load", "_load")
         if load is not None:
-            cls.load = cls._load_wrapper(  # type: ignore[method-assign]
+            # a per-subclass wrapper replaces the method: mypy cannot follow that
+            cls.load = cls._load_wrapper(  # type: ignore[method-assign, assignment]
                 getattr(load, "__wrapped__", load) if _is_wrapped(load, "load") else load
             )
         save = _own(cls, "save", "_save")
         if save is not None:
-            cls.save = cls._save_wrapper(  # type: ignore[method-assign]
+            cls.save = cls._save_wrapper(  # type: ignore[method-assign, assignment]
                 getattr(save, "__wrapped__", save) if _is_wrapped(save, "save") else save
             )
 
@@ -727,7 +728,7 @@ def is_parameter(dataset_name: str) -> bool:
     return dataset_name.startswith("params:") or dataset_name == "parameters"
 
 
-_C = TypeVar("_C")
+_C = TypeVar("_C", covariant=True)  # only returned (by from_config)
 _DS = TypeVar("_DS")
 
 

@@ -273,10 +273,11 @@ class SessionMagics(Magics):
         self.reloader = ProjectReloader(package_name, self._reset_pipelines)
         print(self._summary(counts))
         if args.panel:
-            self.session_panel("")
+            self._show_panel(self.session)
 
     def _summary(self, counts: Mapping[str, int]) -> str:
-        project = getattr(self.metadata, "project_name", None) or self._project_path().name
+        path = self._project_path()
+        project = getattr(self.metadata, "project_name", None) or (path.name if path else "")
         catalog = self.context.catalog
         datasets = [n for n in _keys(catalog) if n != "parameters" and not n.startswith("params:")]
         return "\n".join([
@@ -430,6 +431,8 @@ class SessionMagics(Magics):
                 lines.append(f"  {variable:<{width}} <- {dataset} ({kind}{extra})")
             else:
                 lines.append(f"  {variable:<{width}} <- {dataset}: {notes[dataset]}")
+        if self.shell is None:
+            raise UsageError("%load_node needs an IPython shell to put the inputs in.")
         self.shell.push({variables[dataset]: value for dataset, value in values.items()})
         func = node.func
         func_name = getattr(func, "__name__", "func")
@@ -504,7 +507,9 @@ class SessionMagics(Magics):
         Usage: %session_panel
         """
         _parse(functools.partial(parse_no_arguments, "%session_panel"), line)
-        session = self._require_session("session_panel")
+        self._show_panel(self._require_session("session_panel"))
+
+    def _show_panel(self, session: Any) -> None:
         try:
             from kedro_ipy.ipython.panel import SessionPanel
         except ImportError as exc:
@@ -519,7 +524,6 @@ class SessionMagics(Magics):
         self._loaded_pipelines()  # broken project code: the compact report, not a traceback
         self.panel = SessionPanel(session, self.shell)
         display(self.panel.widget)
-        return None
 
 
 def _importable(package_name: str) -> bool:

@@ -19,8 +19,9 @@ import logging
 import sys
 from abc import ABC, abstractmethod
 from collections import deque
+from functools import partial
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kedro_ipy.io import MemoryDataset
 from kedro_ipy.runner._hooks import _NullHookManager, _RunHooks
@@ -36,6 +37,7 @@ from kedro_ipy.utils import close_matches
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from concurrent.futures import Executor, Future
+    from queue import SimpleQueue
 
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
@@ -201,6 +203,14 @@ class _RunContext:
             self.catalog.confirm(name)
 
 
+_T = TypeVar("_T")
+
+
+def _put_done(queue: SimpleQueue[tuple[int, Future[_T]]], index: int, future: Future[_T]) -> None:
+    """A done-callback (bound with ``partial``): hand node ``index``'s future to the scheduler."""
+    queue.put((index, future))
+
+
 class _ExecutorPool:
     """Runs whole nodes on an executor a Kedro-style subclass supplied (``_get_executor``)."""
 
@@ -213,7 +223,7 @@ class _ExecutorPool:
 
     def start(self, index: int) -> None:
         future = self._executor.submit(self._context.run_node, index)
-        future.add_done_callback(lambda f, i=index: self._done.put((i, f)))
+        future.add_done_callback(partial(_put_done, self._done, index))
 
     def wait_one(self) -> tuple[int, BaseException | None]:
         index, future = self._done.get()
@@ -521,9 +531,9 @@ class AbstractRunner(ABC):
         pool.close()
 
         if failure is not None:
-            node, exc = failure
-            self._report_failure(pipeline, context, node, exc, done)
-            raise exc
+            failed_node, error = failure
+            self._report_failure(pipeline, context, failed_node, error, done)
+            raise error
         if len(done) != total:  # only possible with a cyclic graph, which Pipeline refuses
             raise RunnerError(
                 f"Could not schedule {total - len(done)} of {total} nodes: their inputs never "
@@ -573,4 +583,4 @@ class AbstractRunner(ABC):
             exc.add_note(note)
         else:  # PEP 678's attribute by hand (not printed)
             with suppress(AttributeError, TypeError):
-                exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+                setattr(exc, "__notes__", [*getattr(exc, "__notes__", ()), note])  # noqa: B010

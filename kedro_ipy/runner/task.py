@@ -71,6 +71,8 @@ def _apply_before_node_run(
     run_id: str | None,
 ) -> dict[str, Any]:
     """Call ``before_node_run`` and return the inputs with any replacement applied."""
+    if hooks.before_node_run is None:
+        return inputs
     results = hooks.before_node_run(
         node=node, catalog=catalog, inputs=dict(inputs), is_async=is_async, run_id=run_id
     )

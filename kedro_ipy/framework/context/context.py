@@ -203,12 +203,13 @@ class KedroContext:
             from kedro_ipy.framework.project import settings
 
             catalog_class = settings.DATA_CATALOG_CLASS
-        if not hasattr(catalog_class, "from_config"):
+        from_config = getattr(catalog_class, "from_config", None)
+        if from_config is None:
             raise KedroContextError(
                 f"The catalog class {catalog_class!r} has no from_config(); set "
                 f"DATA_CATALOG_CLASS in settings.py to a DataCatalog subclass."
             )
-        catalog = catalog_class.from_config(
+        catalog = from_config(
             catalog=conf_catalog,
             credentials=conf_creds,
             load_versions=load_versions,
