@@ -15,7 +15,7 @@ import argparse
 import functools
 import keyword
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -365,7 +365,7 @@ def parse_no_arguments(magic: str, line: str) -> None:
                                  f"usage: {magic}")
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[], _Parser]] = {
     "session_run": _run_parser,
     "session_create": _create_parser,
     "load_node": _load_node_parser,
