@@ -30,6 +30,8 @@ from datetime import datetime, timezone
 from pathlib import PurePath, PurePosixPath
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = [
     "CLOUD_PROTOCOLS",
     "HTTP_PROTOCOLS",
@@ -63,7 +65,7 @@ logger = logging.getLogger(__name__)
 VERSION_FORMAT = "%Y-%m-%dT%H.%M.%S.%fZ"
 
 
-class DatasetError(Exception):
+class DatasetError(KedroIpyError):
     """A dataset or the catalog could not do what was asked; the message names the dataset."""
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ __all__ = [
     "parse_no_arguments",
 ]
 
-class MagicArgumentError(ValueError):
+class MagicArgumentError(ValueError, KedroIpyError):
     """A magic line could not be parsed; the magic shows ``message`` and its usage.
 
     Raised by the ``parse`` functions here and turned into IPython's plain ``UsageError`` at
@@ -50,7 +51,7 @@ class MagicArgumentError(ValueError):
         return f"{self.message}\n{self.usage}".rstrip()
 
 
-class _HelpRequested(Exception):
+class _HelpRequested(KedroIpyError):
     """``-h``/``--help`` was given: the magic prints its help instead of running."""
 
 

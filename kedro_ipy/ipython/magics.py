@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.ipython import _display
 from kedro_ipy.ipython._arguments import (
     CreateArguments,
@@ -52,7 +53,7 @@ __all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
 _T = TypeVar("_T")
 
 
-class NodeRunError(Exception):
+class NodeRunError(KedroIpyError):
     """A node failed during ``%session_run``; the cell fails, showing a compact report.
 
     IPython prints ``_render_traceback_()`` instead of a traceback. The exception carries the
@@ -69,7 +70,7 @@ class NodeRunError(Exception):
         return list(self.lines)
 
 
-class ProjectCodeError(Exception):
+class ProjectCodeError(KedroIpyError):
     """The project's own code (its pipeline registry and what that imports) failed to import.
 
     Shown compactly like :class:`NodeRunError`: the error and where in the project's files it
@@ -90,8 +91,9 @@ def _is_domain_error(exc: BaseException) -> bool:
 
     This module's own errors are not among them: they render themselves already.
     """
-    module = type(exc).__module__
-    return module.startswith("kedro_ipy.") and module != __name__
+    return isinstance(exc, KedroIpyError) and not isinstance(
+        exc, (NodeRunError, ProjectCodeError)
+    )
 
 
 def _parse(parse: Callable[[str], _T], line: str) -> _T | None:

@@ -23,6 +23,7 @@ from functools import partial
 from time import perf_counter
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.io import MemoryDataset
 from kedro_ipy.runner._hooks import _NullHookManager, _RunHooks
 from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private names)
@@ -62,7 +63,7 @@ def _default_workers() -> int:
     return count
 
 
-class RunnerError(Exception):
+class RunnerError(KedroIpyError):
     """Raised by a runner when a pipeline cannot be run as asked (as opposed to a node failing,
     whose own exception is re-raised unchanged)."""
 

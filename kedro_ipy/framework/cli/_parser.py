@@ -12,11 +12,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["CommandLineError", "build_parser", "parse", "run_usage"]
 
 PROG = "kedro-ipy"
 
-class CommandLineError(Exception):
+class CommandLineError(KedroIpyError):
     """Bad input on the command line; printed as one line, without a traceback."""
 
 

@@ -11,6 +11,8 @@ import logging
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
+
 if TYPE_CHECKING:
     from kedro_ipy.config import AbstractConfigLoader
     from kedro_ipy.io import DataCatalog
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 _PATH_KEYS = ("filepath", "path", "filename")
 
 
-class KedroContextError(Exception):
+class KedroContextError(KedroIpyError):
     """The project cannot give what was asked: an unknown pipeline, a pipeline with nothing
     left to run after filtering, or a catalog that cannot be built from its configuration."""
 
