@@ -19,7 +19,9 @@ $(VENV)/.installed: pyproject.toml
 $(KEDRO_VENV)/.installed:
 	test -x $(KEDRO_VENV)/bin/python || $(PYTHON) -m venv $(KEDRO_VENV)
 	$(KEDRO_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(KEDRO_VENV)/bin/python -m pip install --quiet 'kedro==1.7.0' ipython pandas pyarrow
+	$(KEDRO_VENV)/bin/python -m pip install --quiet 'kedro==1.7.0' ipython pandas pyarrow \
+		'kedro-datasets[pandas-csvdataset,pandas-exceldataset,pandas-parquetdataset,pandas-jsondataset,pickle-pickledataset,json-jsondataset,plotly-plotlydataset,plotly-jsondataset,matplotlib-matplotlibdataset]' \
+		scikit-learn matplotlib plotly openpyxl
 	touch $@
 
 ## The main job: run the example on the embedded default project.

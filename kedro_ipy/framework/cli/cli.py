@@ -7,6 +7,7 @@ outside a node; 2 bad input (unknown option, pipeline, node, parameter syntax, n
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
 
@@ -56,6 +57,18 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}"
 
 
+def _port(args: argparse.Namespace) -> int:
+    from kedro_ipy.framework.cli.port import PortError, port_project
+
+    try:
+        report = port_project(args.path, to=args.to, dry_run=args.dry_run)
+    except PortError as exc:
+        raise CommandLineError(str(exc)) from None
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-ipy`` with ``argv`` (default: the process arguments); returns the exit code.
 
@@ -73,6 +86,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kedro_ipy.framework.cli._new import new_project
 
             return new_project(args)
+        if args.command == "port":
+            return _port(args)
         from kedro_ipy.framework.cli._run import run_command
 
         return run_command(args)
