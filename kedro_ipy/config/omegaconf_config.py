@@ -303,6 +303,12 @@ class OmegaConfigLoader(AbstractConfigLoader):
             if key == "credentials":  # the cause's text may quote a secret: print none
                 raise exc from None
             raise
+        except RecursionError:  # a last guard: the limits in _files/_resolve come first
+            names = ", ".join(_posix(path) for path in files)
+            raise BadConfigException(
+                f"The '{key}' config of environment '{env}' is nested too deeply to resolve "
+                f"(files: {names}). Flatten it, or shorten its chains of '${{...}}'."
+            ) from None
         if key == "catalog" and self.restrict_runtime_params_type_selection:
             for hit in ctx.runtime_hits:
                 if hit and hit[-1] == "type":

@@ -14,7 +14,7 @@ import inspect
 import logging
 from typing import Any
 
-from kedro_ipy.io.core import AbstractDataset, DatasetError, Version
+from kedro_ipy.io.core import AbstractDataset, DatasetError, Version, versioned_flag
 from kedro_ipy.utils import did_you_mean
 
 __all__ = [
@@ -256,6 +256,8 @@ def check_shape(name: str, config: Any) -> None:
             "entry is intended for variable interpolation, make sure that the top level key is "
             "preceded by an underscore.",
         )
+    if "versioned" in config:
+        versioned_flag(name, config["versioned"])
 
 
 def _split(config: dict[str, Any]) -> tuple[dict[str, Any], type, bool]:
