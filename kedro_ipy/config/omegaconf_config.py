@@ -22,6 +22,8 @@ from kedro_ipy.config.abstract_config import (
     BadConfigException,
     MissingConfigException,
 )
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 from kedro_ipy.utils import did_you_mean
 
 __all__ = ["OmegaConfigLoader"]
@@ -262,6 +264,8 @@ class OmegaConfigLoader(AbstractConfigLoader):
         return self._finish(key, merged)
 
     def _finish(self, key: str, merged: dict[str, Any]) -> dict[str, Any]:
+        if key == "credentials":  # hidden from every message, log and store from now on
+            register_secrets(collect_secrets(merged))
         if key == "parameters" and self._runtime_nested:
             merged = deep_merge(merged, self._runtime_nested)
         return merged
