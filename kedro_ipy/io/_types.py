@@ -32,6 +32,12 @@ KNOWN_TYPES: dict[str, str] = {
     "text.TextDataset": "kedro_ipy.io.datasets.text.TextDataset",
     "pandas.CSVDataset": "kedro_ipy.io.datasets.pandas.CSVDataset",
     "pandas.ParquetDataset": "kedro_ipy.io.datasets.pandas.ParquetDataset",
+    "pandas.JSONDataset": "kedro_ipy.io.datasets.pandas.JSONDataset",
+    "pandas.FeatherDataset": "kedro_ipy.io.datasets.pandas.FeatherDataset",
+    "pandas.ExcelDataset": "kedro_ipy.io.datasets.pandas.ExcelDataset",
+    "pandas.GenericDataset": "kedro_ipy.io.datasets.pandas.GenericDataset",
+    "pandas.SQLTableDataset": "kedro_ipy.io.datasets.pandas.SQLTableDataset",
+    "pandas.SQLQueryDataset": "kedro_ipy.io.datasets.pandas.SQLQueryDataset",
     "partitions.PartitionedDataset": "kedro_ipy.io.datasets.partitions.PartitionedDataset",
 }
 
