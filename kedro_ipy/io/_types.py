@@ -14,7 +14,7 @@ import inspect
 import logging
 from typing import Any
 
-from kedro_ipy.io.core import AbstractDataset, DatasetError, Version
+from kedro_ipy.io.core import AbstractDataset, DatasetError, Version, versioned_flag
 from kedro_ipy.utils import did_you_mean
 
 __all__ = [
@@ -32,6 +32,12 @@ KNOWN_TYPES: dict[str, str] = {
     "text.TextDataset": "kedro_ipy.io.datasets.text.TextDataset",
     "pandas.CSVDataset": "kedro_ipy.io.datasets.pandas.CSVDataset",
     "pandas.ParquetDataset": "kedro_ipy.io.datasets.pandas.ParquetDataset",
+    "pandas.JSONDataset": "kedro_ipy.io.datasets.pandas.JSONDataset",
+    "pandas.FeatherDataset": "kedro_ipy.io.datasets.pandas.FeatherDataset",
+    "pandas.ExcelDataset": "kedro_ipy.io.datasets.pandas.ExcelDataset",
+    "pandas.GenericDataset": "kedro_ipy.io.datasets.pandas.GenericDataset",
+    "pandas.SQLTableDataset": "kedro_ipy.io.datasets.pandas.SQLTableDataset",
+    "pandas.SQLQueryDataset": "kedro_ipy.io.datasets.pandas.SQLQueryDataset",
     "partitions.PartitionedDataset": "kedro_ipy.io.datasets.partitions.PartitionedDataset",
 }
 
@@ -256,6 +262,8 @@ def check_shape(name: str, config: Any) -> None:
             "entry is intended for variable interpolation, make sure that the top level key is "
             "preceded by an underscore.",
         )
+    if "versioned" in config:
+        versioned_flag(name, config["versioned"])
 
 
 def _split(config: dict[str, Any]) -> tuple[dict[str, Any], type, bool]:

@@ -42,6 +42,7 @@ from kedro_ipy.ipython._namespace import (
     push_run_outputs,
     push_session_variables,
 )
+from kedro_ipy.redaction import redact, redact_exception
 from kedro_ipy.utils import did_you_mean
 
 if TYPE_CHECKING:
@@ -345,6 +346,7 @@ class SessionMagics(Magics):
             with quiet_runner_errors(), live_progress(session):
                 outputs = session.run(**kwargs)
         except (Exception, KeyboardInterrupt) as exc:
+            redact_exception(exc)
             runs = self._runs()
             record = runs[-1] if len(runs) > runs_before else None
             failed = record is not None and record.get("status") == "failed"
@@ -370,7 +372,7 @@ class SessionMagics(Magics):
             print(f"✓ run finished · {_display.format_duration(elapsed)}")
         else:
             print(_display.format_progress(done, total, duration if duration else elapsed))
-        print(_display.format_outputs(outputs, args.as_name))
+        print(redact(_display.format_outputs(outputs, args.as_name)))
 
     def _validate(self, args: RunArguments) -> None:
         """Check every name on the line against the chosen pipeline before running."""

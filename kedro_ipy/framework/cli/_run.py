@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from kedro_ipy.framework.cli._parser import PROG, CommandLineError, run_usage
+from kedro_ipy.redaction import redact
 
 _MAX_LINES = 25
 
@@ -123,7 +124,7 @@ def run_command(args: argparse.Namespace) -> int:
             return 1
     record = session.store["runs"][-1]
     for name, value in outputs.items():
-        print(format_output(name, value))
+        print(redact(format_output(name, value)))
     print(
         f"Run {record['run_id']} of pipeline '{record['pipeline_name']}': "
         f"{len(record['nodes_done'])}/{record['nodes_total']} nodes in "

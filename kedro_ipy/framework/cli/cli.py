@@ -95,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
+        from kedro_ipy.redaction import redact_exception
+
+        redact_exception(exc)
         if isinstance(exc, _user_errors()):
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.session._errors import KedroSessionError
 from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
+from kedro_ipy.redaction import redact, redact_exception
 
 if TYPE_CHECKING:
     import logging
@@ -262,8 +263,8 @@ class KedroSession:
         with self._lock:
             self._store["exception"] = {
                 "type": name,
-                "value": str(exc_value),
-                "traceback": traceback.format_tb(tb),
+                "value": redact(str(exc_value)),
+                "traceback": [redact(line) for line in traceback.format_tb(tb)],
             }
 
     def __repr__(self) -> str:
@@ -476,6 +477,7 @@ class KedroSession:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
                                      run_id=record["run_id"])
         except BaseException as error:
+            redact_exception(error)  # before anything records, hooks or shows it
             self._finish(record, started, "failed", error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
                 hook.on_pipeline_error(
@@ -490,6 +492,7 @@ class KedroSession:
                 run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
             )
         except Exception as error:
+            redact_exception(error)
             # Every node ran, but the caller gets an exception: the record must not say
             # "success". Nothing is left to resume (Kedro calls no on_pipeline_error here).
             with self._lock:

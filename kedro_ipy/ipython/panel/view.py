@@ -18,6 +18,8 @@ from typing import Any
 
 import ipywidgets as w
 
+from kedro_ipy.redaction import redact
+
 from .controller import PanelController, history_label
 from .model import FILTER_LABELS, RUNNERS, Selection
 from .svg import STATUS_COLOURS, Layout, layout_pipeline, render_svg
@@ -344,9 +346,9 @@ class PanelView:
         if resume:
             text += ("Resume without recomputing persisted data: press Resume, or run\n  "
                      + self.model.resume_selection().magic_line() + "\n")  # type: ignore[union-attr]
-        self.error.append_stderr(text)
+        self.error.append_stderr(redact(text))
         if error.get("traceback"):
-            self.error.append_stderr(error["traceback"])
+            self.error.append_stderr(redact(error["traceback"]))
 
     def _append_rich(self, out: w.Output, data: dict[str, str]) -> None:
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": {}},)
@@ -361,6 +363,8 @@ class PanelView:
             data, metadata = formatter.format(value)
         except Exception:
             data, metadata = {"text/plain": repr(value)}, {}
+        data = {mime: redact(shown) if isinstance(shown, str) else shown
+                for mime, shown in data.items()}  # a value may hold a credential
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     def _draw_picture(self) -> None:
@@ -439,7 +443,9 @@ class PanelView:
         try:
             value = self.controller.preview(name)
         except Exception as exc:
-            self.preview_out.append_stderr(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            self.preview_out.append_stderr(
+                redact(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            )
             return
         self._append_value(self.preview_out, value)
 
