@@ -50,7 +50,7 @@ bench: $(VENV)/.installed $(KEDRO_VENV)/.installed
 ## Differential tests against Kedro 1.7.0 (optional; never part of `make test`).
 compat: $(VENV)/.installed $(KEDRO_VENV)/.installed
 	DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=true $(KEDRO_VENV)/bin/python -m pip install --quiet pytest hypothesis
-	DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=true KEDRO_IPY_ROOT=$(CURDIR) $(KEDRO_VENV)/bin/python -m pytest compat -q
+	DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=true KEDRO_IPY_ROOT=$(CURDIR) KEDRO_IPY_PYTHON=$(CURDIR)/$(PY) $(KEDRO_VENV)/bin/python -m pytest compat -q
 
 clean:
 	rm -rf $(VENV) $(KEDRO_VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

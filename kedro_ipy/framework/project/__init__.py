@@ -32,8 +32,10 @@ PACKAGE_NAME: str | None = None
 settings = _ProjectSettings()
 
 #: The logging configuration applied from the project's ``conf/logging.yml`` (or the file
-#: named by ``KEDRO_LOGGING_CONFIG``) by ``bootstrap_project``; empty until then.
+#: named by ``KEDRO_LOGGING_CONFIG``): on import when the current folder is such a project,
+#: else by ``bootstrap_project``; empty until then.
 LOGGING = _ProjectLogging()
+LOGGING.configure_on_import()
 
 #: ``{name: Pipeline}`` from the configured project's ``register_pipelines()``, built lazily.
 pipelines = _ProjectPipelines()

@@ -2,8 +2,12 @@
 
 As in Kedro, the file named by the ``KEDRO_LOGGING_CONFIG`` environment variable wins, then
 the project's ``conf/logging.yml`` (or ``.yaml``); it is a ``logging.config.dictConfig``
-document. Unlike Kedro, nothing is configured on import: a notebook's logging is the user's
-until they open a project that has such a file. Relative ``filename:`` values of handlers are
+document. As in Kedro, it is applied when this package is first imported, if the variable is
+set or the current folder holds ``conf/logging.yml`` (so that a project's own tests, run from
+its folder, capture records through the configured loggers), and otherwise when a project with
+such a file is bootstrapped; a file already in force is not applied again, so handlers added
+since (pytest's ``caplog``, say) survive. A notebook's logging stays the user's until they
+open a project that has such a file. Relative ``filename:`` values of handlers are
 taken from the project folder, so ``info.log`` lands in the project wherever the command was
 started. Every kedro_ipy logger is a child of ``kedro_ipy``, which a config can target.
 """
@@ -144,11 +148,26 @@ class _ProjectLogging(UserDict):  # type: ignore[type-arg]
                 return path
         return None
 
-    def configure_for_project(self, project_path: Path, package_name: str) -> Path | None:
-        """Apply the project's logging file, if it has one; returns the file applied."""
+    def configure_on_import(self) -> None:
+        """Kedro's start-up rule: the env variable's file, else ``./conf/logging.yml``."""
+        try:
+            path = self.config_file(Path.cwd())
+        except (LoggingConfigError, OSError):
+            return  # reported when a project is bootstrapped
+        if path is not None:
+            self.configure_for_project(Path.cwd(), None)
+
+    def configure_for_project(self, project_path: Path, package_name: str | None
+                              ) -> Path | None:
+        """Apply the project's logging file, if it has one and it is not already in force;
+        returns the file in force."""
         path = self.config_file(project_path)
         if path is None:
             return None
+        if self.source is not None and self.source == path.resolve():
+            if package_name is not None:
+                self.set_project_logging(package_name)
+            return path
         import yaml
 
         try:
@@ -162,7 +181,7 @@ class _ProjectLogging(UserDict):  # type: ignore[type-arg]
             )
         document = _anchor_files(_kedro_to_ours(document), project_path)
         loggers = document.setdefault("loggers", {})
-        if isinstance(loggers, dict):
+        if isinstance(loggers, dict) and package_name is not None:
             loggers.setdefault(package_name, {"level": "INFO"})
         _check_classes(document, str(path))
         try:
@@ -171,7 +190,7 @@ class _ProjectLogging(UserDict):  # type: ignore[type-arg]
             raise LoggingConfigError(f"The logging config {path} cannot be applied: {exc}") \
                 from exc
         self.data = document
-        self.source = path
+        self.source = path.resolve()
         logging.getLogger(__name__).info(
             "Using '%s' as logging configuration.%s", path,
             "" if os.environ.get(ENV_VAR) else
