@@ -87,8 +87,11 @@ def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
 
 def run_command(args: argparse.Namespace) -> int:
     """Create a session on the project, run once, print the free outputs and the record."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
     project_path = _project_path(args.project_path)
+    from kedro_ipy.framework.project import LOGGING
+
+    if LOGGING.config_file(project_path) is None:  # else bootstrap applies the project's
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
     # A session tolerates unusable metadata (as Kedro's does, for notebooks); a command run
     # on such a project would only fail later, at the first pipeline, for no visible reason.
     from kedro_ipy.framework.startup import bootstrap_project

@@ -124,6 +124,7 @@ class _ProjectLogging(UserDict):  # type: ignore[type-arg]
     def __init__(self) -> None:
         super().__init__()
         self.source: Path | None = None
+        self._installed: set[int] = set()  # ids of the root handlers our config created
 
     def configure(self, logging_config: dict[str, Any]) -> None:
         """Apply a ``dictConfig`` document and remember it."""
@@ -184,11 +185,19 @@ class _ProjectLogging(UserDict):  # type: ignore[type-arg]
         if isinstance(loggers, dict) and package_name is not None:
             loggers.setdefault(package_name, {"level": "INFO"})
         _check_classes(document, str(path))
+        root = logging.getLogger()
+        foreign = [h for h in root.handlers if id(h) not in self._installed]
         try:
             logging.config.dictConfig(document)
         except (ValueError, TypeError, AttributeError, ImportError) as exc:
             raise LoggingConfigError(f"The logging config {path} cannot be applied: {exc}") \
                 from exc
+        # dictConfig replaces the root's handlers; those someone else added (pytest's caplog,
+        # an application's own) are put back, as they would survive Kedro's start-up config.
+        self._installed = {id(h) for h in root.handlers}
+        for handler in foreign:
+            if handler not in root.handlers:
+                root.addHandler(handler)
         self.data = document
         self.source = path.resolve()
         logging.getLogger(__name__).info(
