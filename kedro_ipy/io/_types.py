@@ -39,6 +39,12 @@ KNOWN_TYPES: dict[str, str] = {
     "pandas.SQLTableDataset": "kedro_ipy.io.datasets.pandas.SQLTableDataset",
     "pandas.SQLQueryDataset": "kedro_ipy.io.datasets.pandas.SQLQueryDataset",
     "partitions.PartitionedDataset": "kedro_ipy.io.datasets.partitions.PartitionedDataset",
+    "matplotlib.MatplotlibDataset": "kedro_ipy.io.datasets.matplotlib.MatplotlibDataset",
+    "matplotlib.MatplotlibWriter": "kedro_ipy.io.datasets.matplotlib.MatplotlibWriter",
+    "plotly.PlotlyDataset": "kedro_ipy.io.datasets.plotly.PlotlyDataset",
+    "plotly.JSONDataset": "kedro_ipy.io.datasets.plotly.JSONDataset",
+    "pillow.ImageDataset": "kedro_ipy.io.datasets.pillow.ImageDataset",
+    "numpy.NumpyDataset": "kedro_ipy.io.datasets.numpy.NumpyDataset",
 }
 
 # Prefixes under which Kedro (and kedro-datasets) users name the same classes.
