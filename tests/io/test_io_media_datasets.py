@@ -216,9 +216,9 @@ class TestNumpy:
         assert ok.load()[0] == {"a": 1}
 
     def test_wrong_shape_of_data(self, tmp_path: Path) -> None:
-        with pytest.raises(DatasetError, match="use a '.npz' file for a dict of arrays"):
+        with pytest.raises(DatasetError, match=re.escape("use a '.npz' file for a dict of arrays")):
             NumpyDataset(filepath=str(tmp_path / "a.npy")).save({"x": np.ones(1)})
-        with pytest.raises(DatasetError, match="use a '.npy' file for a single array"):
+        with pytest.raises(DatasetError, match=re.escape("use a '.npy' file for a single array")):
             NumpyDataset(filepath=str(tmp_path / "a.npz")).save(np.ones(1))
 
 
