@@ -39,6 +39,7 @@ KNOWN_TYPES: dict[str, str] = {
     "pandas.SQLTableDataset": "kedro_ipy.io.datasets.pandas.SQLTableDataset",
     "pandas.SQLQueryDataset": "kedro_ipy.io.datasets.pandas.SQLQueryDataset",
     "partitions.PartitionedDataset": "kedro_ipy.io.datasets.partitions.PartitionedDataset",
+    "partitions.IncrementalDataset": "kedro_ipy.io.datasets.incremental.IncrementalDataset",
     "matplotlib.MatplotlibDataset": "kedro_ipy.io.datasets.matplotlib.MatplotlibDataset",
     "matplotlib.MatplotlibWriter": "kedro_ipy.io.datasets.matplotlib.MatplotlibWriter",
     "plotly.PlotlyDataset": "kedro_ipy.io.datasets.plotly.PlotlyDataset",
