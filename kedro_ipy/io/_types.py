@@ -57,6 +57,7 @@ KNOWN_TYPES: dict[str, str] = {
     "matplotlib.MatplotlibWriter": "kedro_ipy.io.datasets.matplotlib.MatplotlibWriter",
     "plotly.PlotlyDataset": "kedro_ipy.io.datasets.plotly.PlotlyDataset",
     "plotly.JSONDataset": "kedro_ipy.io.datasets.plotly.JSONDataset",
+    "plotly.HTMLDataset": "kedro_ipy.io.datasets.plotly.HTMLDataset",
     "pillow.ImageDataset": "kedro_ipy.io.datasets.pillow.ImageDataset",
     "numpy.NumpyDataset": "kedro_ipy.io.datasets.numpy.NumpyDataset",
 }

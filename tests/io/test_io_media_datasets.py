@@ -25,7 +25,7 @@ from kedro_ipy.io import DataCatalog, DatasetError, Version
 from kedro_ipy.io.datasets.matplotlib import MatplotlibDataset, MatplotlibWriter
 from kedro_ipy.io.datasets.numpy import NumpyDataset
 from kedro_ipy.io.datasets.pillow import ImageDataset
-from kedro_ipy.io.datasets.plotly import JSONDataset, PlotlyDataset
+from kedro_ipy.io.datasets.plotly import HTMLDataset, JSONDataset, PlotlyDataset
 
 SHUTTLES = pd.DataFrame({"shuttle_type": ["A", "B"], "passenger_capacity": [3.5, 4.0]})
 BAR_ARGS = {
@@ -151,6 +151,18 @@ class TestPlotly:
         as_dict = JSONDataset(filepath=str(tmp_path / "d.json"))
         as_dict.save(fig.to_dict())
         assert as_dict.load() == fig
+
+    def test_html_page(self, tmp_path: Path) -> None:
+        ds = HTMLDataset(filepath=str(tmp_path / "chart.html"), version=Version(None, None),
+                         save_args={"include_plotlyjs": "cdn"})
+        ds.save(px.bar(SHUTTLES, x="shuttle_type", y="passenger_capacity"))
+        assert ds.exists()
+        page = next(tmp_path.rglob("chart.html/*/chart.html")).read_text()
+        assert page.startswith("<html>") and "shuttle_type" in page
+        with pytest.raises(DatasetError, match="Loading not supported for 'HTMLDataset'"):
+            ds.load()
+        with pytest.raises(DatasetError, match="HTMLDataset saves plotly figures, not str"):
+            ds.save("<p>hi</p>")
 
     def test_bad_arguments(self, tmp_path: Path) -> None:
         with pytest.raises(DatasetError, match="'plotly_args' must be a mapping with 'type'"):

@@ -1,14 +1,15 @@
-"""Plotly figures as JSON: ``JSONDataset`` stores a figure, ``PlotlyDataset`` draws one from a
-DataFrame with ``plotly.express`` first (the chart is described in the catalog)."""
+"""Plotly figures: ``JSONDataset`` stores a figure, ``PlotlyDataset`` draws one from a DataFrame
+with ``plotly.express`` first (the chart is described in the catalog), ``HTMLDataset`` writes a
+figure as a web page."""
 
 from __future__ import annotations
 
-from typing import IO, Any
+from typing import IO, Any, NoReturn
 
 from kedro_ipy.io.core import DatasetError, Version
 from kedro_ipy.io.datasets._file import AbstractFileDataset
 
-__all__ = ["JSONDataset", "PlotlyDataset"]
+__all__ = ["HTMLDataset", "JSONDataset", "PlotlyDataset"]
 
 
 class JSONDataset(AbstractFileDataset):
@@ -110,3 +111,38 @@ class PlotlyDataset(JSONDataset):
 
     def _describe(self) -> dict[str, Any]:
         return {**super()._describe(), "plotly_args": self._plotly_args}
+
+
+class HTMLDataset(AbstractFileDataset):
+    """A plotly figure written as a stand-alone HTML page with ``write_html``; write-only.
+
+    Takes ``filepath``, ``save_args`` (to ``write_html``: ``include_plotlyjs``,
+    ``full_html``, ...), ``version``, ``credentials``, ``fs_args`` and ``metadata``.
+    """
+
+    REQUIRES = (("plotly", "plotly"),)
+    _DESCRIBED = ("filepath", "protocol", "save_args", "version")
+    _binary = False
+
+    def __init__(
+        self,
+        *,
+        filepath: str,
+        save_args: dict[str, Any] | None = None,
+        version: Version | None = None,
+        credentials: dict[str, Any] | None = None,
+        fs_args: dict[str, Any] | None = None,
+        metadata: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(
+            filepath=filepath, save_args=save_args, version=version, credentials=credentials,
+            fs_args=fs_args, metadata=metadata,
+        )
+
+    def _load(self) -> NoReturn:
+        raise DatasetError(f"Loading not supported for '{type(self).__name__}'.")
+
+    def _write(self, handle: IO[Any], data: Any) -> None:
+        if not callable(getattr(data, "write_html", None)):
+            raise TypeError(f"HTMLDataset saves plotly figures, not {type(data).__name__}.")
+        data.write_html(handle, **self._save_args)
