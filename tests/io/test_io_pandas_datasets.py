@@ -299,3 +299,16 @@ def test_missing_library_says_how_to_install(monkeypatch: pytest.MonkeyPatch, cl
         f"pip install 'kedro_ipy[{extra}]'"
     )):
         cls(**kwargs)
+
+
+@pytest.mark.parametrize(("cls", "name", "args"), FILE_CASES, ids=FILE_IDS)
+def test_file_datasets_hide_credentials(cls: type, name: str, args: dict[str, Any]) -> None:
+    ds = cls(filepath=f"memory://user:pw-SECRET@host/{name}", credentials={"key": "SECRET"},
+             fs_args={"token": "SECRET"}, **args)
+    assert "SECRET" not in repr(ds) + str(ds.describe())
+
+
+@pytest.mark.parametrize(("cls", "name", "args"), FILE_CASES, ids=FILE_IDS)
+def test_file_datasets_need_a_filepath(cls: type, name: str, args: dict[str, Any]) -> None:
+    with pytest.raises(DatasetError, match=f"{cls.__name__} needs a 'filepath'"):
+        cls(filepath="", **args)

@@ -111,6 +111,7 @@ class FeatherDataset(PandasFileDataset):
     """
 
     REQUIRES = (("pandas", "pandas"), ("pyarrow", "pandas"))
+    _DESCRIBED = ("filepath", "protocol", "load_args", "version")  # as kedro-datasets shows it
     _format = "feather"
 
 
