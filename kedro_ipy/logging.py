@@ -32,5 +32,5 @@ class RichHandler(_Base):  # type: ignore[misc, valid-type]
         if _HAS_RICH:
             super().__init__(*args, **kwargs)
         else:
-            super().__init__(stream=kwargs.get("stream", sys.stderr))
+            super().__init__(stream=kwargs.get("stream", sys.stderr))  # type: ignore[call-arg]
             self.setFormatter(logging.Formatter("%(levelname)-8s %(message)s"))

@@ -200,11 +200,11 @@ class _Rewriter:
         for arg in logger_args:
             self._logger_string(arg)
         if self.is_setup:
-            for arg in ast.walk(node):
-                if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-                    new = rewrite_requirement(arg.value)
+            for inner in ast.walk(node):
+                if isinstance(inner, ast.Constant) and isinstance(inner.value, str):
+                    new = rewrite_requirement(inner.value)
                     if new is not None:
-                        self.rewrite_string(arg, new)
+                        self.rewrite_string(inner, new)
 
     def on_Compare(self, node: ast.Compare) -> None:
         # record.name == "kedro.runner" and the like
