@@ -40,6 +40,7 @@ from kedro_ipy.utils import did_you_mean
 
 __all__ = [
     "HookRegistrationError",
+    "_HookManager",
     "_NullPluginManager",
     "_create_hook_manager",
     "_register_hooks",
@@ -68,7 +69,11 @@ class _HookManager(PluginManager):
 
     pluggy finds implementations by the attribute its marker sets (``kedro_ipy_impl`` for
     ours); a plugin written for Kedro sets ``kedro_impl`` instead, with the same options.
+    A subclass for another pair of markers (the CLI hooks') names Kedro's attribute in
+    ``kedro_impl_attribute``.
     """
+
+    kedro_impl_attribute: str = _KEDRO_IMPL_ATTRIBUTE
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
         opts = super().parse_hookimpl_opts(plugin, name)
@@ -77,7 +82,7 @@ class _HookManager(PluginManager):
         method = getattr(plugin, name, None)
         if not inspect.isroutine(method):
             return None
-        kedro_opts = getattr(method, _KEDRO_IMPL_ATTRIBUTE, None)
+        kedro_opts = getattr(method, self.kedro_impl_attribute, None)
         return kedro_opts if isinstance(kedro_opts, dict) else None
 
 
@@ -160,18 +165,24 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def _plugin_groups() -> tuple[str, ...]:
-    """``kedro_ipy.hooks``, and Kedro's ``kedro.hooks`` when Kedro can be imported (a plugin
-    written for Kedro imports its marker from it, so without Kedro it could not load)."""
+def _plugin_groups(
+    ours: str = _PLUGIN_HOOKS, kedros: str = _KEDRO_PLUGIN_HOOKS
+) -> tuple[str, ...]:
+    """Our group, and Kedro's when Kedro is importable (a plugin written for Kedro imports its
+    marker from it, so without Kedro it could not load)."""
     try:
         kedro_installed = importlib.util.find_spec("kedro") is not None
     except (ImportError, ValueError):
         kedro_installed = False
-    return (_PLUGIN_HOOKS, _KEDRO_PLUGIN_HOOKS) if kedro_installed else (_PLUGIN_HOOKS,)
+    return (ours, kedros) if kedro_installed else (ours,)
 
 
 def _register_hooks_entry_points(
-    hook_manager: PluginManager, disabled_plugins: Iterable[str]
+    hook_manager: PluginManager,
+    disabled_plugins: Iterable[str],
+    groups: tuple[str, str] = (_PLUGIN_HOOKS, _KEDRO_PLUGIN_HOOKS),
+    *,
+    tolerant: bool = False,
 ) -> None:
     """Register the hooks that installed plugins offer in the ``kedro_ipy.hooks`` group (and
     Kedro's ``kedro.hooks`` group when Kedro is importable).
@@ -181,6 +192,10 @@ def _register_hooks_entry_points(
         disabled_plugins: Distribution names (or entry point names) of plugins whose hooks must
             not be used. Their entry points are not loaded, and hooks already registered under
             their entry point name are unregistered.
+        groups: Our entry point group and Kedro's counterpart; the CLI hooks pass
+            ``("kedro_ipy.cli_hooks", "kedro.cli_hooks")``.
+        tolerant: Log a plugin that cannot be loaded (and go on without it) instead of
+            raising; the CLI hooks must never stop a command.
     """
     disabled = {_normalise(name) for name in disabled_plugins}
     registered: list[str] = []
@@ -188,7 +203,7 @@ def _register_hooks_entry_points(
     seen: list[str] = []
     entry_points = [
         entry_point
-        for group in _plugin_groups()
+        for group in _plugin_groups(*groups)
         for entry_point in importlib.metadata.entry_points(group=group)
     ]
     for entry_point in entry_points:
@@ -206,10 +221,18 @@ def _register_hooks_entry_points(
             entry_point.name
         ):
             continue
-        plugin = entry_point.load()
-        if hook_manager.is_registered(plugin):  # offered in both groups
+        try:
+            plugin = entry_point.load()
+            if hook_manager.is_registered(plugin):  # offered in both groups
+                continue
+            hook_manager.register(plugin, name=entry_point.name)
+        except Exception:
+            if not tolerant:
+                raise
+            logger.warning("Plugin %s (entry point '%s' in group '%s') could not be used; "
+                           "going on without it.", f"{dist_name}-{version}", entry_point.name,
+                           entry_point.group, exc_info=True)
             continue
-        hook_manager.register(plugin, name=entry_point.name)
         _warn_unknown_hooks(hook_manager, plugin)
         registered.append(f"{dist_name}-{version}")
 

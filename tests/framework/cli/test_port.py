@@ -110,11 +110,14 @@ def test_setup_py_entry_points_and_requirements() -> None:
             name="plugin",
             install_requires=["kedro>=0.19,<2.0", "pandas"],
             entry_points={"kedro.hooks": ["plugin = plugin.hooks:hooks"],
+                          "kedro.cli_hooks": ["plugin = plugin.hooks:cli_hooks"],
                           "kedro.project_commands": ["plugin = plugin.cli:commands"]},
         )
         ''', name="setup.py")
     assert '"kedro_ipy", "pandas"' in text
     assert '{"kedro_ipy.hooks": [' in text
+    assert '"kedro_ipy.cli_hooks": [' in text
+    assert not any("cli_hooks" in p for p in problems)
     assert any("'kedro.project_commands': kedro_ipy has no such group" in p for p in problems)
 
 
@@ -129,14 +132,18 @@ def test_pyproject_requirements_and_hook_entry_points() -> None:
         [project.entry-points."kedro.hooks"]
         my_hooks = "my_pkg.hooks:hooks"
 
+        [project.entry-points."kedro.cli_hooks"]
+        my_cli_hooks = "my_pkg.hooks:cli_hooks"
+
         [tool.kedro]
         package_name = "my_pkg"
         ''')
     new, changes, problems = port_pyproject(text, Path("pyproject.toml"))
     assert '"kedro_ipy",' in new
     assert '[project.entry-points."kedro_ipy.hooks"]' in new
+    assert '[project.entry-points."kedro_ipy.cli_hooks"]' in new
     assert "[tool.kedro]" in new
-    assert len(changes) == 2
+    assert len(changes) == 3
     assert "kedro-datasets pulls in Kedro itself" in problems[0].message
 
 

@@ -2,10 +2,11 @@
 
 Every file of the project that can mention Kedro is read: Python code (imports, moved names,
 ``pipeline(pipe=...)``, logger names, entry-point groups in ``setup.py``), ``pyproject.toml``
-and ``requirements*.txt`` (the ``kedro`` requirement, the ``kedro.hooks`` entry points), the
-YAML under ``conf/`` (logging handlers and loggers, renamed dataset types) and notebooks
-(``%load_ext kedro.ipython``). Each change is reported with its file and line; so is what the
-port could not do. A ported project has nothing left to port, so running it twice is safe.
+and ``requirements*.txt`` (the ``kedro`` requirement; the ``kedro.hooks`` and
+``kedro.cli_hooks`` entry points), the YAML under ``conf/`` (logging handlers and loggers,
+renamed dataset types) and notebooks (``%load_ext kedro.ipython``). Each change is reported
+with its file and line; so is what the port could not do. A ported project has nothing left
+to port, so running it twice is safe.
 """
 
 from __future__ import annotations

@@ -55,8 +55,9 @@ def _edit_lines(
 
 
 def port_pyproject(text: str, display: Path) -> tuple[str, list[Change], list[Problem]]:
-    """Requirements on ``kedro`` -> ``kedro_ipy``; the ``kedro.hooks`` entry-point table ->
-    ``kedro_ipy.hooks``. ``[tool.kedro]`` stays: kedro_ipy reads it."""
+    """Requirements on ``kedro`` -> ``kedro_ipy``; the ``kedro.hooks`` and ``kedro.cli_hooks``
+    entry-point tables -> ``kedro_ipy.hooks`` and ``kedro_ipy.cli_hooks``.
+    ``[tool.kedro]`` stays: kedro_ipy reads it."""
     section = [""]
 
     def rule(line: str, number: int, problems: list[Problem]) -> str:

@@ -37,7 +37,7 @@ RENAMED_NAMES: Final[dict[str, str]] = {
 #: Entry point groups: Kedro's name -> kedro_ipy's (None: kedro_ipy has no such group).
 ENTRY_POINT_GROUPS: Final[dict[str, str | None]] = {
     "kedro.hooks": "kedro_ipy.hooks",
-    "kedro.cli_hooks": None,
+    "kedro.cli_hooks": "kedro_ipy.cli_hooks",
     "kedro.project_commands": None,
     "kedro.global_commands": None,
     "kedro.line_magic": None,
