@@ -212,6 +212,8 @@ def parse_dataset_definition(
 
     if "type" not in config:
         raise DatasetError("'type' is missing from dataset catalog configuration")
+    if VERSIONED_FLAG_KEY in config:
+        versioned_flag("<config>", config[VERSIONED_FLAG_KEY])
     kwargs, cls, versioned = _split(config)
     if versioned:
         kwargs["version"] = Version(load_version, save_version or generate_timestamp())
@@ -523,6 +525,37 @@ def _hide_url_secrets(value: Any) -> Any:
     return value
 
 
+_GLOB_MAGIC = re.compile(r"([*?\[])")
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` matched literally by ``glob`` and fsspec's glob: ``[`` ``*`` ``?`` bracketed."""
+    return _GLOB_MAGIC.sub(r"[\1]", text)
+
+
+def versioned_flag(entry: str, value: Any) -> bool:
+    """The ``versioned:`` key of catalog entry ``entry`` as a bool, refusing anything else.
+
+    A quoted ``"false"`` or ``"no"`` is a non-empty string, so it would turn versioning on.
+
+    Raises:
+        DatasetError: ``value`` is not a boolean.
+    """
+    if isinstance(value, bool):
+        return value
+    hint = ""
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            hint = " Write versioned: true, without quotes."
+        elif lowered in ("false", "no", "off", "0", ""):
+            hint = " Write versioned: false, without quotes."
+    raise DatasetError(
+        f"Catalog entry '{entry}': 'versioned' must be true or false, got "
+        f"{type(value).__name__} {value!r}.{hint}"
+    )
+
+
 def _local_exists(path: str) -> bool:
     return os.path.exists(path)
 
@@ -618,7 +651,11 @@ class AbstractVersionedDataset(AbstractDataset[_DI, _DO], abc.ABC):
         return PurePosixPath(path).parent.name
 
     def _get_versions(self) -> list[str]:
-        pattern = str(self._get_versioned_path("*"))
+        # The dataset's own path is matched literally: ``model[v1].pkl`` has glob characters.
+        pattern = str(
+            PurePosixPath(_glob_escape(str(self._filepath)), "*",
+                          _glob_escape(self._filepath.name))
+        )
         try:
             paths = self._glob_function(pattern)
         except Exception as exc:

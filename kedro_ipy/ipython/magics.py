@@ -42,6 +42,7 @@ from kedro_ipy.ipython._namespace import (
     push_run_outputs,
     push_session_variables,
 )
+from kedro_ipy.redaction import redact, redact_exception
 from kedro_ipy.utils import did_you_mean
 
 if TYPE_CHECKING:
@@ -330,6 +331,7 @@ class SessionMagics(Magics):
             with quiet_runner_errors(), live_progress(session):
                 result = session.execute(args.request)
         except Exception as exc:  # raised before any node ran: bad input or broken config
+            redact_exception(exc)
             if _is_domain_error(exc):
                 raise UsageError(f"{type(exc).__name__}: {exc}") from None
             raise
@@ -347,7 +349,7 @@ class SessionMagics(Magics):
         push_run_outputs(self.shell, result.outputs or {}, args.as_name)
         print(_display.format_progress(len(result.nodes_done), result.nodes_total,
                                        result.duration_s or 0.0))
-        print(_display.format_outputs(result.outputs or {}, args.as_name))
+        print(redact(_display.format_outputs(result.outputs or {}, args.as_name)))
 
     def _node_failure(self, args: RunArguments, result: RunResult) -> NodeRunError:
         resume = result.resume_request

@@ -21,6 +21,7 @@ from kedro_ipy.framework.session._errors import KedroSessionError
 from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
 from kedro_ipy.framework.session.request import FILTERS, RunRequest
 from kedro_ipy.framework.session.result import RunListener, RunResult
+from kedro_ipy.redaction import redact, redact_exception
 
 if TYPE_CHECKING:
     import logging
@@ -261,8 +262,8 @@ class KedroSession:
         with self._lock:
             self._store["exception"] = {
                 "type": name,
-                "value": str(exc_value),
-                "traceback": traceback.format_tb(tb),
+                "value": redact(str(exc_value)),
+                "traceback": [redact(line) for line in traceback.format_tb(tb)],
             }
 
     def __repr__(self) -> str:
@@ -569,6 +570,7 @@ class KedroSession:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
                                      run_id=result.run_id)
         except BaseException as error:
+            redact_exception(error)  # before anything records, hooks or shows it
             self._hook_manager.unregister(recorder)
             self._fail(result, error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
@@ -591,6 +593,7 @@ class KedroSession:
                 run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
             )
         except Exception as error:
+            redact_exception(error)
             # Every node ran, but the caller gets an exception: the record must not say
             # "success". Nothing is left to resume (Kedro calls no on_pipeline_error here).
             result.status, result.exception, result.outputs = "failed", error, None
