@@ -110,7 +110,9 @@ def _writer_is_gone(pid: int) -> bool:
 def is_stale_temp(name: str) -> bool:
     """Whether file ``name`` is the temp file of a save whose process died on this host."""
     found = _TEMP_NAME.match(name)
-    return bool(found) and found["host"] == _host_tag() and _writer_is_gone(int(found["pid"]))
+    if found is None:
+        return False
+    return found["host"] == _host_tag() and _writer_is_gone(int(found["pid"]))
 
 
 def remove_stale_temps(folder: str) -> int:
