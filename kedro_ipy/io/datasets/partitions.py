@@ -12,6 +12,7 @@ from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, get_protocol_and_path
 from kedro_ipy.io.datasets._file import (
+    _file_mode,
     _Filesystem,
     public_args,
     remove_stale_temps,
@@ -220,6 +221,7 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         os.makedirs(parent, exist_ok=True)
         staging = tempfile.mkdtemp(dir=parent, prefix=temp_prefix(root), suffix=".tmp")
         try:
+            os.chmod(staging, _file_mode() | 0o111)  # what os.makedirs would give, not 0700
             with sweep_each_folder_once():
                 for partition_id in sorted(ids):
                     self._partition(partition_id, folder=staging).save(
