@@ -292,9 +292,11 @@ def test_any_config_loads_or_names_the_file(parameters: str, catalog: str, crede
                     assert str(conf) in str(exc) or conf.as_posix() in str(exc), str(exc)
                     continue
             assert isinstance(value, dict)
-            if key == "catalog":
+            if key == "catalog":  # bad types (``versioned: "no"``, ``type: 3``...) are errors
                 try:
-                    DataCatalog.from_config(value)
+                    catalog = DataCatalog.from_config(value)
+                    for name in list(catalog):
+                        catalog.describe(name)
                 except DatasetError as exc:
                     assert str(exc)  # a message, whatever the entry
     finally:
