@@ -82,6 +82,17 @@ class TestAliasExpansion:
         with at_most(10), pytest.raises(BadConfigException, match="through YAML aliases"):
             loader(conf)["parameters"]
 
+    def test_bomb_inside_an_oc_create_argument_is_refused(self, tmp_path: Path) -> None:
+        inner = "{" + laughs(9).strip().replace("\n", ", ") + "}"
+        value = "${oc.create:'" + inner + "'}"
+        text = "x: '" + value.replace("'", "''") + "'\n"
+        conf = make_conf(tmp_path, {"base/parameters.yml": text})
+        with at_most(10), pytest.raises(BadConfigException, match=re.escape(
+            f"The 'oc.create' argument {conf / 'base/parameters.yml'} at 'x' expands to more "
+            "than 1,000,000 values through YAML aliases"
+        )):
+            loader(conf)["parameters"]
+
     def test_modest_reuse_of_anchors_still_loads(self, tmp_path: Path) -> None:
         text = laughs(5)  # 9**5 = 59,049 values: reuse, not a bomb
         text += "defaults: &defaults {type: pandas.CSVDataset, load_args: {sep: ','}}\n"
