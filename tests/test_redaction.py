@@ -156,3 +156,14 @@ class TestInlineCatalogCredentials:
         assert_hidden(repr(catalog), secret)
         assert_hidden(repr(catalog.describe()), secret)
         assert_hidden(json.dumps(catalog.describe("a"), default=str), secret)
+
+
+def test_a_dataset_used_without_a_catalog_hides_its_credentials(tmp_path: object) -> None:
+    from kedro_ipy.io.datasets.pickle import PickleDataset
+
+    secret = "dir\\ect'pw"
+    ds = PickleDataset(filepath=f"memory://bucket/{secret}/x.pkl", credentials={"pw": secret})
+    with pytest.raises(DatasetError) as info:
+        ds.load()
+    assert_hidden(repr(ds) + repr(ds.describe()), secret)
+    assert_hidden("".join(traceback.format_exception(info.value)), secret)

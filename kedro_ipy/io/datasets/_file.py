@@ -30,6 +30,8 @@ from kedro_ipy.io.core import (
     get_filepath_str,
     get_protocol_and_path,
 )
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 
 __all__ = [
     "AbstractFileDataset", "is_stale_temp", "public_args", "remove_stale_temps", "safe_url",
@@ -256,6 +258,7 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
             )
         self._protocol, path = get_protocol_and_path(filepath, version)
         self._credentials = dict(credentials or {})
+        register_secrets(collect_secrets(self._credentials))  # masked wherever shown
         fs_args = dict(fs_args or {})
         self._open_args_load = dict(fs_args.pop("open_args_load", {}) or {})
         self._open_args_save = dict(fs_args.pop("open_args_save", {}) or {})

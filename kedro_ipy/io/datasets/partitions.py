@@ -20,6 +20,8 @@ from kedro_ipy.io.datasets._file import (
     sweep_each_folder_once,
     temp_prefix,
 )
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 
 __all__ = ["PartitionedDataset"]
 
@@ -92,6 +94,7 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         self._filepath_arg = filepath_arg
         self._suffix = filename_suffix
         self._credentials = dict(credentials or {})
+        register_secrets(collect_secrets(self._credentials))
         if self._credentials and "credentials" not in config:
             self._dataset_config["credentials"] = self._credentials
         self._load_args = dict(load_args or {})
