@@ -271,6 +271,10 @@ def _install_log_redaction() -> None:
             record.msg, record.args = masked, ()
         if record.exc_info and record.exc_info[1] is not None:
             redact_exception(record.exc_info[1])
+            # Formatted now (and masked: source lines may quote a secret); formatters reuse
+            # ``exc_text`` when it is set.
+            with contextlib.suppress(Exception):
+                record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return record
 
     logging.setLogRecordFactory(factory)

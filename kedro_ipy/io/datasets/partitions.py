@@ -12,6 +12,7 @@ from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, get_protocol_and_path
 from kedro_ipy.io.datasets._file import (
+    _file_mode,
     _Filesystem,
     public_args,
     remove_stale_temps,
@@ -19,6 +20,8 @@ from kedro_ipy.io.datasets._file import (
     sweep_each_folder_once,
     temp_prefix,
 )
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 
 __all__ = ["PartitionedDataset"]
 
@@ -91,6 +94,7 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         self._filepath_arg = filepath_arg
         self._suffix = filename_suffix
         self._credentials = dict(credentials or {})
+        register_secrets(collect_secrets(self._credentials))
         if self._credentials and "credentials" not in config:
             self._dataset_config["credentials"] = self._credentials
         self._load_args = dict(load_args or {})
@@ -220,6 +224,7 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         os.makedirs(parent, exist_ok=True)
         staging = tempfile.mkdtemp(dir=parent, prefix=temp_prefix(root), suffix=".tmp")
         try:
+            os.chmod(staging, _file_mode() | 0o111)  # what os.makedirs would give, not 0700
             with sweep_each_folder_once():
                 for partition_id in sorted(ids):
                     self._partition(partition_id, folder=staging).save(
