@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib
 import inspect
 import logging
+import sys
 from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, Version, versioned_flag
@@ -39,6 +40,7 @@ KNOWN_TYPES: dict[str, str] = {
 _ALIAS_PREFIXES = ("kedro_datasets.", "kedro.io.", "kedro_ipy.io.datasets.", "kedro_ipy.io.")
 
 _CACHE: dict[str, type] = {}
+_MODULES: dict[str, Any] = {}  # the module each cached class came from
 
 
 def _known_target(type_name: str) -> str | None:
@@ -113,7 +115,9 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
             f"'pickle.PickleDataset', not {type_name!r}."
         )
     cached = _CACHE.get(type_name)
-    if cached is not None:
+    # Valid while its module is the one imported: project code reloaded (``%session_create``
+    # drops the package's modules) must give the edited class, not the old one.
+    if cached is not None and sys.modules.get(cached.__module__) is _MODULES.get(type_name):
         return cached
     if type_name.strip(".") != type_name:
         raise DatasetError(
@@ -143,6 +147,7 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
         if not _is_dataset_class(obj):
             raise _not_a_dataset(obj)
         _CACHE[type_name] = obj
+        _MODULES[type_name] = sys.modules.get(obj.__module__)
         return obj
     short = type_name
     for prefix in _ALIAS_PREFIXES:
