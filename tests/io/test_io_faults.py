@@ -211,6 +211,46 @@ def test_full_disk_mid_save_keeps_previous_data_and_leaves_nothing(
         assert len(list(path.iterdir())) == 1  # no empty version folder
 
 
+DISK_CASES = [("pickle.PickleDataset", {"a": 1}), ("json.JSONDataset", {"a": 1}),
+              ("text.TextDataset", "first"), ("yaml.YAMLDataset", {"a": 1})]
+
+
+@pytest.mark.parametrize("versioned", [False, True], ids=["plain", "versioned"])
+@pytest.mark.parametrize("type_name, first", DISK_CASES, ids=[c[0] for c in DISK_CASES])
+def test_disk_full_during_a_save_of_any_file_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, type_name: str, first: Any,
+    versioned: bool,
+) -> None:
+    entry = {"type": type_name, "filepath": str(tmp_path / "data" / "value"),
+             "versioned": versioned}
+    catalog = DataCatalog.from_config({"value": entry})
+    catalog.save("value", first)
+    dataset_class = type(catalog["value"])
+    real_write = dataset_class._write
+
+    def write_then_fail_on_flush(self: Any, handle: Any, data: Any) -> None:
+        real_write(self, handle, data)
+        handle.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(dataset_class, "_write", write_then_fail_on_flush)
+    again = DataCatalog.from_config({"value": entry})
+    with pytest.raises(DatasetError, match="No space left on device"):
+        again.save("value", first)
+    monkeypatch.undo()
+    assert DataCatalog.from_config({"value": entry}).load("value") == first
+    assert leftovers(tmp_path) == []
+    if versioned:
+        assert len(list((tmp_path / "data" / "value").iterdir())) == 1
+
+
+def test_a_folder_where_the_file_should_be_leaves_no_temp_file(tmp_path: Path) -> None:
+    (tmp_path / "value.txt").mkdir()
+    with pytest.raises(DatasetError, match="Is a directory"):
+        TextDataset(filepath=str(tmp_path / "value.txt")).save("x")
+    assert leftovers(tmp_path) == []
+
+
 def test_failing_partition_keeps_old_partitions(tmp_path: Path) -> None:
     ds = PartitionedDataset(path=str(tmp_path / "parts"), dataset="pickle.PickleDataset",
                             overwrite=True)
