@@ -154,7 +154,7 @@ def redact(text: str, secrets: Iterable[str] | None = None) -> str:
     pattern = _pattern
     if secrets:
         extra = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH}
-        if extra - known_secrets():
+        if not extra.issubset(_secrets):  # usually they are registered already
             pattern = _compile(extra | known_secrets())
     if pattern is None:
         return text
