@@ -312,3 +312,18 @@ def test_any_config_loads_or_names_the_file(parameters: str, catalog: str, crede
                     assert str(exc)  # a message, whatever the entry
     finally:
         shutil.rmtree(root, ignore_errors=True)
+
+
+def test_cli_credential_error_names_file_and_key_but_no_part_of_the_value(
+    example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from kedro_ipy.framework.cli.cli import main
+
+    credentials = example_project / "conf" / "local" / "credentials.yml"
+    credentials.write_text("supplier_api:\n  api_key: Pre${S3cr3t}post\n", encoding="utf-8")
+    code = main(["run", "--project-path", str(example_project), "--traceback"])
+    captured = capsys.readouterr()
+    shown = captured.out + captured.err
+    assert code != 0
+    assert "credentials.yml at 'supplier_api.api_key'" in shown
+    assert "S3cr3t" not in shown and "Pre$" not in shown

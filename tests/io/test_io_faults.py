@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from kedro_ipy.io import DataCatalog, DatasetError, MemoryDataset, Version
-from kedro_ipy.io.datasets._file import temp_prefix
+from kedro_ipy.io.datasets._file import _host_tag, temp_prefix
 from kedro_ipy.io.datasets.partitions import PartitionedDataset
 from kedro_ipy.io.datasets.pickle import PickleDataset
 from kedro_ipy.io.datasets.text import TextDataset
@@ -147,21 +147,21 @@ def test_kill_9_mid_save_keeps_data_and_next_save_cleans_up(
             assert (folder / target.name).is_file(), f"unfinished version {folder.name} left"
 
 
-class TestTempFiles:
-    def dead_pid(self) -> int:
-        done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                              capture_output=True, text=True, check=True)
-        return int(done.stdout)
+def dead_pid() -> int:
+    """The id of a process that has ended."""
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)
+    return int(done.stdout)
 
+
+class TestTempFiles:
     def test_only_dead_writers_temp_files_are_removed(self, tmp_path: Path) -> None:
         path = tmp_path / "model.pkl"
-        dead = tmp_path / temp_prefix(str(path)).replace(
-            f"-{os.getpid()}.", f"-{self.dead_pid()}.") / ".."
         dead = tmp_path / (temp_prefix(str(path)).replace(
-            f"-{os.getpid()}.", f"-{self.dead_pid()}.") + "abc.tmp")
+            f"-{os.getpid()}.", f"-{dead_pid()}.") + "abc.tmp")
         live = tmp_path / (temp_prefix(str(path)).replace(
             f"-{os.getpid()}.", f"-{os.getppid()}.") + "abc.tmp")
-        other_host = tmp_path / f".model.pkl.kedroipy-otherhost-{self.dead_pid()}.abc.tmp"
+        other_host = tmp_path / f".model.pkl.kedroipy-otherhost-{dead_pid()}.abc.tmp"
         foreign = tmp_path / ".model.pkl.abc123.tmp"  # not ours: never touched
         for file in (dead, live, other_host, foreign):
             file.write_bytes(b"half")
@@ -176,7 +176,7 @@ class TestTempFiles:
         unfinished = path / "2030-01-01T00.00.00.000Z"
         unfinished.mkdir()
         (unfinished / (temp_prefix(str(path)).replace(
-            f"-{os.getpid()}.", f"-{self.dead_pid()}.") + "x.tmp")).write_bytes(b"half")
+            f"-{os.getpid()}.", f"-{dead_pid()}.") + "x.tmp")).write_bytes(b"half")
         (path / "2031-01-01T00.00.00.000Z").mkdir()  # empty: a kill before the temp file
         ds = PickleDataset(filepath=str(path), version=Version(None, None))
         assert ds.list_versions(full_path=False) == ["2020-01-01T00.00.00.000Z"]
@@ -211,6 +211,46 @@ def test_full_disk_mid_save_keeps_previous_data_and_leaves_nothing(
         assert len(list(path.iterdir())) == 1  # no empty version folder
 
 
+DISK_CASES = [("pickle.PickleDataset", {"a": 1}), ("json.JSONDataset", {"a": 1}),
+              ("text.TextDataset", "first"), ("yaml.YAMLDataset", {"a": 1})]
+
+
+@pytest.mark.parametrize("versioned", [False, True], ids=["plain", "versioned"])
+@pytest.mark.parametrize("type_name, first", DISK_CASES, ids=[c[0] for c in DISK_CASES])
+def test_disk_full_during_a_save_of_any_file_dataset(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, type_name: str, first: Any,
+    versioned: bool,
+) -> None:
+    entry = {"type": type_name, "filepath": str(tmp_path / "data" / "value"),
+             "versioned": versioned}
+    catalog = DataCatalog.from_config({"value": entry})
+    catalog.save("value", first)
+    dataset_class = type(catalog["value"])
+    real_write = dataset_class._write
+
+    def write_then_fail_on_flush(self: Any, handle: Any, data: Any) -> None:
+        real_write(self, handle, data)
+        handle.flush()
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(dataset_class, "_write", write_then_fail_on_flush)
+    again = DataCatalog.from_config({"value": entry})
+    with pytest.raises(DatasetError, match="No space left on device"):
+        again.save("value", first)
+    monkeypatch.undo()
+    assert DataCatalog.from_config({"value": entry}).load("value") == first
+    assert leftovers(tmp_path) == []
+    if versioned:
+        assert len(list((tmp_path / "data" / "value").iterdir())) == 1
+
+
+def test_a_folder_where_the_file_should_be_leaves_no_temp_file(tmp_path: Path) -> None:
+    (tmp_path / "value.txt").mkdir()
+    with pytest.raises(DatasetError, match="Is a directory"):
+        TextDataset(filepath=str(tmp_path / "value.txt")).save("x")
+    assert leftovers(tmp_path) == []
+
+
 def test_failing_partition_keeps_old_partitions(tmp_path: Path) -> None:
     ds = PartitionedDataset(path=str(tmp_path / "parts"), dataset="pickle.PickleDataset",
                             overwrite=True)
@@ -228,7 +268,9 @@ def test_overwrite_interrupted_at_each_step_is_finished_by_the_next_load(
     """The switch of a local overwrite: stage -> ready -> old aside -> ready in place -> drop
     old. Each state a kill can leave is recognised and completed; old and new never mix."""
     root = tmp_path / "parts"
-    ready, old = tmp_path / ".parts.kedroipy-ready", tmp_path / ".parts.kedroipy-old"
+    writer = f"{_host_tag()}-{dead_pid()}"
+    ready = tmp_path / f".parts.kedroipy-{writer}.ready"
+    old = tmp_path / f".parts.kedroipy-{writer}.old"
     ready.mkdir()
     (ready / "new").write_text("n", encoding="utf-8")
     root.mkdir()
@@ -240,6 +282,19 @@ def test_overwrite_interrupted_at_each_step_is_finished_by_the_next_load(
     ds = PartitionedDataset(path=str(root), dataset="text.TextDataset", overwrite=True)
     assert {k: f() for k, f in ds.load().items()} == {"new": "n"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["parts"]
+
+
+def test_a_live_writers_switch_is_left_alone(tmp_path: Path) -> None:
+    """A reader never finishes the switch of a writer still running (its own job)."""
+    root = tmp_path / "parts"
+    ready = tmp_path / f".parts.kedroipy-{_host_tag()}-{os.getppid()}.ready"
+    ready.mkdir()
+    (ready / "new").write_text("n", encoding="utf-8")
+    root.mkdir()
+    (root / "old").write_text("o", encoding="utf-8")
+    ds = PartitionedDataset(path=str(root), dataset="text.TextDataset")
+    assert {k: f() for k, f in ds.load().items()} == {"old": "o"}
+    assert ready.is_dir()
 
 
 class TestPartitionIds:
