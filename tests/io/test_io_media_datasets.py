@@ -238,6 +238,7 @@ class TestNumpy:
     (MatplotlibDataset, {"filepath": "p.png"}, "matplotlib", "matplotlib"),
     (PlotlyDataset, {"filepath": "p.json", "plotly_args": {"type": "bar"}}, "plotly", "plotly"),
     (JSONDataset, {"filepath": "p.json"}, "plotly", "plotly"),
+    (HTMLDataset, {"filepath": "p.html"}, "plotly", "plotly"),
     (ImageDataset, {"filepath": "p.png"}, "PIL", "pillow"),
     (NumpyDataset, {"filepath": "p.npy"}, "numpy", "numpy"),
 ])
