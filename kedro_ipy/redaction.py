@@ -117,8 +117,34 @@ def _compile(secrets: Iterable[str]) -> re.Pattern[str] | None:
         forms |= secret_forms(secret)
     if not forms:
         return None
-    # Longest first, so that a secret containing another is masked whole.
-    return re.compile("|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True)))
+    return re.compile(_trie_pattern(forms))
+
+
+def _trie_pattern(words: set[str]) -> str:
+    """One regex matching any of ``words``, the longest where several match at one place.
+
+    Written as a trie (shared prefixes factored out), so matching costs one character test
+    per position whatever the number of secrets; a plain alternation of hundreds of forms
+    would try each of them at every position of every log line.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for char in word:
+            node = node.setdefault(char, {})
+        node[""] = {}  # the end of a word
+
+    def build(node: dict[str, Any]) -> str:
+        ends_here = "" in node
+        branches = [re.escape(char) + build(child) for char, child in sorted(node.items())
+                    if char != ""]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        # Greedy: a longer form wins over a shorter one ending at the same place.
+        return f"(?:{body})?" if ends_here else body
+
+    return build(trie)
 
 
 def redact(text: str, secrets: Iterable[str] | None = None) -> str:
@@ -128,7 +154,7 @@ def redact(text: str, secrets: Iterable[str] | None = None) -> str:
     pattern = _pattern
     if secrets:
         extra = {s for s in secrets if isinstance(s, str) and len(s) >= MIN_SECRET_LENGTH}
-        if extra - known_secrets():
+        if not extra.issubset(_secrets):  # usually they are registered already
             pattern = _compile(extra | known_secrets())
     if pattern is None:
         return text
@@ -271,6 +297,10 @@ def _install_log_redaction() -> None:
             record.msg, record.args = masked, ()
         if record.exc_info and record.exc_info[1] is not None:
             redact_exception(record.exc_info[1])
+            # Formatted now (and masked: source lines may quote a secret); formatters reuse
+            # ``exc_text`` when it is set.
+            with contextlib.suppress(Exception):
+                record.exc_text = redact(logging.Formatter().formatException(record.exc_info))
         return record
 
     logging.setLogRecordFactory(factory)

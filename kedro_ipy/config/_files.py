@@ -16,7 +16,10 @@ from typing import Any
 
 from kedro_ipy.config.abstract_config import BadConfigException
 
-__all__ = ["CONFIG_SUFFIXES", "list_config_files", "match_patterns", "read_config_file"]
+__all__ = [
+    "CONFIG_SUFFIXES", "check_node_graph", "list_config_files", "load_yaml_text",
+    "match_patterns", "read_config_file",
+]
 
 #: File suffixes the loader reads; JSON is parsed by the YAML parser (JSON is YAML 1.2).
 CONFIG_SUFFIXES: tuple[str, ...] = (".yml", ".yaml", ".json")
@@ -142,7 +145,7 @@ def _parse_yaml(text: str, path: Path) -> Any:
         node = loader.get_single_node()
         if node is None:
             return None
-        check_node_graph(node, path)
+        check_node_graph(node, f"Config file {_posix(path)}")
         return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -178,15 +181,19 @@ MAX_EXPANDED_VALUES = 1_000_000
 MAX_NESTING = 100
 
 
-def check_node_graph(root: Any, path: Path) -> None:
+def check_node_graph(root: Any, source: str) -> None:
     """Refuse a parsed YAML node graph that would expand too far, nest too deep, or loop.
 
     Aliases share nodes, so the graph stays small while what it stands for can be huge:
     the expanded size is summed per node, each shared node counted once per use, without
     building anything. An alias inside its own anchor makes a loop, which no config can mean.
 
+    Args:
+        root: The document's root node.
+        source: What the text is, for messages ("Config file /path/to/parameters.yml").
+
     Raises:
-        BadConfigException: naming the file and the key where the problem was found.
+        BadConfigException: naming the source and the key where the problem was found.
     """
     from yaml.nodes import MappingNode, SequenceNode
 
@@ -202,7 +209,7 @@ def check_node_graph(root: Any, path: Path) -> None:
             total = 1 + sum(sizes[id(child)] for _, child in _children(node))
             if total > MAX_EXPANDED_VALUES:
                 raise BadConfigException(
-                    f"Config file {_posix(path)} expands to more than "
+                    f"{source} expands to more than "
                     f"{MAX_EXPANDED_VALUES:,} values through YAML aliases (at "
                     f"'{_dotted(keys)}'): anchors ('&name') reused with '*name' inside each "
                     "other multiply, and loading it would take minutes and gigabytes. Refused: "
@@ -214,7 +221,7 @@ def check_node_graph(root: Any, path: Path) -> None:
             continue
         if ident in ancestors:
             raise BadConfigException(
-                f"Config file {_posix(path)} has a YAML alias inside its own anchor at "
+                f"{source} has a YAML alias inside its own anchor at "
                 f"'{_dotted(keys)}': the value would contain itself forever. Remove the "
                 "self-reference ('*name' used within the value marked '&name')."
             )
@@ -223,13 +230,32 @@ def check_node_graph(root: Any, path: Path) -> None:
             continue
         if len(keys) >= MAX_NESTING:
             raise BadConfigException(
-                f"Config file {_posix(path)} nests mappings and lists more than {MAX_NESTING} "
+                f"{source} nests mappings and lists more than {MAX_NESTING} "
                 f"levels deep (at '{_dotted(keys[:5])}...'). Flatten its structure."
             )
         ancestors.add(ident)
         stack.append((node, keys, True))
         for label, child in _children(node):
             stack.append((child, (*keys, label), False))
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    """``yaml.safe_load(text)`` with the checks of config files (size, loops, depth).
+
+    For YAML found inside a config value (``${oc.create:...}``), which must not get round
+    the limits a file has.
+    """
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_node_graph(node, source)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
 
 
 def _children(node: Any) -> list[tuple[str, Any]]:

@@ -373,8 +373,10 @@ def _argument(raw: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
     if text[:1] in "[{":
         import yaml
 
+        from kedro_ipy.config._files import load_yaml_text
+
         try:
-            return yaml.safe_load(text)
+            return load_yaml_text(text, f"A resolver argument {ctx.where(path)}")
         except yaml.YAMLError:
             return text
     return text
@@ -505,8 +507,10 @@ def _oc_create(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> A
     if isinstance(value, str):
         import yaml
 
+        from kedro_ipy.config._files import load_yaml_text
+
         try:
-            value = yaml.safe_load(value)
+            value = load_yaml_text(value, f"The 'oc.create' argument {ctx.where(path)}")
         except yaml.YAMLError as exc:
             raise ctx.fail(
                 path, f"'oc.create' could not read {ctx.shown(value)}{ctx.detail(exc)}"

@@ -18,6 +18,7 @@ import importlib.util
 import inspect
 import logging
 import os
+import sys
 from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, Version, versioned_flag
@@ -66,6 +67,7 @@ KNOWN_TYPES: dict[str, str] = {
 _ALIAS_PREFIXES = ("kedro_datasets.", "kedro.io.", "kedro_ipy.io.datasets.", "kedro_ipy.io.")
 
 _CACHE: dict[str, type] = {}
+_MODULES: dict[str, Any] = {}  # the module each cached class came from
 
 #: Environment variable choosing whose class a ``kedro_datasets.<short name>`` type means.
 DATASETS_SOURCE_ENV = "KEDRO_IPY_DATASETS"
@@ -188,7 +190,9 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
     source = kedro_datasets_source() if prefixed else "kedro_ipy"
     key = f"{source}:{type_name}" if prefixed else type_name
     cached = _CACHE.get(key)
-    if cached is not None:
+    # Valid while its module is the one imported: project code reloaded (``%session_create``
+    # drops the package's modules) must give the edited class, not the old one.
+    if cached is not None and sys.modules.get(cached.__module__) is _MODULES.get(key):
         return cached
     if type_name.strip(".") != type_name:
         raise DatasetError(
@@ -221,6 +225,7 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
         if not _is_dataset_class(obj):
             raise _not_a_dataset(obj)
         _CACHE[key] = obj
+        _MODULES[key] = sys.modules.get(obj.__module__)
         return obj
     short = type_name
     for prefix in _ALIAS_PREFIXES:

@@ -31,6 +31,7 @@ from pathlib import PurePath, PurePosixPath
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from kedro_ipy.errors import KedroIpyError
+from kedro_ipy.redaction import redact, redact_exception, redact_value
 
 __all__ = [
     "CLOUD_PROTOCOLS",
@@ -221,10 +222,12 @@ def parse_dataset_definition(
 
 
 def _load_error(dataset: AbstractDataset, exc: BaseException) -> DatasetError:
+    redact_exception(exc)  # a driver's error may quote a credential: so would its cause chain
     return DatasetError(f"Failed while loading data from dataset {dataset}.\n{exc}")
 
 
 def _save_error(dataset: AbstractDataset, exc: BaseException) -> DatasetError:
+    redact_exception(exc)
     return DatasetError(f"Failed while saving data to dataset {dataset}.\n{exc}")
 
 
@@ -411,7 +414,9 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
         description = self._describe()
         if not isinstance(description, dict):
             return {}
-        return {k: _hide_url_secrets(v) for k, v in description.items() if v is not None}
+        return {
+            k: redact_value(_hide_url_secrets(v)) for k, v in description.items() if v is not None
+        }
 
     def _copy(self, **overwrite_params: Any) -> AbstractDataset:
         """A deep copy with some attributes replaced (Kedro's helper, used by plugins)."""
@@ -445,7 +450,7 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
     def __repr__(self) -> str:
         description = self._describe()
         if isinstance(description, dict) and all(isinstance(k, str) for k in description):
-            return self._pretty_repr(description)
+            return redact(self._pretty_repr(description))
         name = f"{type(self).__module__}.{type(self).__name__}"
         logger.warning(
             "'%s' is a subclass of AbstractDataset and it must implement the '_describe' "

@@ -577,3 +577,31 @@ def test_parse_dataset_definition_like_kedro() -> None:
     )
     assert cls is PickleDataset
     assert kwargs == {"filepath": "x.pkl", "version": Version("v1", "v2")}
+
+
+def test_a_reimported_dataset_module_gives_its_new_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Project code reloaded (``%session_create`` drops the package): the edited class wins."""
+    import sys
+    import types
+
+    from kedro_ipy.io import AbstractDataset
+
+    def module_with(value: int) -> types.ModuleType:
+        module = types.ModuleType("reloaded_project_datasets")
+
+        class Feed(AbstractDataset):
+            def _load(self) -> int:
+                return value
+
+            def _describe(self) -> dict:
+                return {}
+
+        Feed.__module__ = module.__name__
+        module.Feed = Feed  # type: ignore[attr-defined]
+        return module
+
+    config = {"feed": {"type": "reloaded_project_datasets.Feed"}}
+    monkeypatch.setitem(sys.modules, "reloaded_project_datasets", module_with(1))
+    assert DataCatalog.from_config(config).load("feed") == 1
+    monkeypatch.setitem(sys.modules, "reloaded_project_datasets", module_with(2))
+    assert DataCatalog.from_config(config).load("feed") == 2

@@ -21,6 +21,7 @@ from kedro_ipy.io.datasets.partitions import PartitionedDataset
 def fresh_resolution(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Each test looks kedro-datasets up again and resolves types afresh."""
     monkeypatch.setattr(_types, "_CACHE", {})
+    monkeypatch.setattr(_types, "_MODULES", {})
     monkeypatch.setattr(_types, "_importable", {})
     monkeypatch.delenv(_types.DATASETS_SOURCE_ENV, raising=False)
     yield

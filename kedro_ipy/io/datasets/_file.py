@@ -30,6 +30,8 @@ from kedro_ipy.io.core import (
     get_protocol_and_path,
 )
 from kedro_ipy.io.datasets._requires import require
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 
 __all__ = [
     "AbstractFileDataset", "is_stale_temp", "public_args", "remove_stale_temps", "safe_url",
@@ -110,7 +112,9 @@ def _writer_is_gone(pid: int) -> bool:
 def is_stale_temp(name: str) -> bool:
     """Whether file ``name`` is the temp file of a save whose process died on this host."""
     found = _TEMP_NAME.match(name)
-    return bool(found) and found["host"] == _host_tag() and _writer_is_gone(int(found["pid"]))
+    if found is None:
+        return False
+    return found["host"] == _host_tag() and _writer_is_gone(int(found["pid"]))
 
 
 def remove_stale_temps(folder: str) -> int:
@@ -249,6 +253,7 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
             )
         self._protocol, path = get_protocol_and_path(filepath, version)
         self._credentials = dict(credentials or {})
+        register_secrets(collect_secrets(self._credentials))  # masked wherever shown
         fs_args = dict(fs_args or {})
         self._open_args_load = dict(fs_args.pop("open_args_load", {}) or {})
         self._open_args_save = dict(fs_args.pop("open_args_save", {}) or {})

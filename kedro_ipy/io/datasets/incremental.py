@@ -117,7 +117,7 @@ class IncrementalDataset(PartitionedDataset):
                 "IncrementalDataset 'comparison_func' must be a function of (partition_id, "
                 f"checkpoint) or its dotted path, not {value!r}."
             )
-        return value  # type: ignore[no-any-return]
+        return value
 
     @staticmethod
     def _checkpoint_from(config: dict[str, Any]) -> AbstractDataset:
@@ -132,7 +132,7 @@ class IncrementalDataset(PartitionedDataset):
                 f"IncrementalDataset checkpoint of type {cls.__qualname__} cannot be created "
                 f"from {sorted(config)}: {exc}"
             ) from exc
-        return dataset  # type: ignore[no-any-return]
+        return dataset
 
     # -- the checkpoint -----------------------------------------------------------------------
     def _read_checkpoint(self) -> str | None:
@@ -170,7 +170,7 @@ class IncrementalDataset(PartitionedDataset):
         return self._seen
 
     # -- dataset API --------------------------------------------------------------------------
-    def _load(self) -> dict[str, Any]:  # type: ignore[override]
+    def _load(self) -> dict[str, Any]:
         return {
             self._partition_id(rel): self._partition(self._partition_id(rel)).load()
             for rel in self._new_files()

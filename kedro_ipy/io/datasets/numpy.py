@@ -49,7 +49,7 @@ class NumpyDataset(AbstractFileDataset):
                     f"{type(data).__name__}; use a '.npy' file for a single array."
                 )
             save = np.savez_compressed if args.pop("compressed", False) else np.savez
-            arrays = {str(name): np.asarray(value) for name, value in data.items()}
+            arrays: dict[str, Any] = {str(n): np.asarray(v) for n, v in data.items()}
             if not args.pop("allow_pickle") and any(a.dtype.hasobject for a in arrays.values()):
                 raise ValueError(
                     "Object arrays cannot be saved when allow_pickle=False; set save_args "

@@ -12,15 +12,24 @@ from typing import Any
 
 from kedro_ipy.io.core import AbstractDataset, DatasetError, get_protocol_and_path
 from kedro_ipy.io.datasets._file import (
+    _TEMP_MARK,
+    _file_mode,
     _Filesystem,
+    _host_tag,
+    _writer_is_gone,
     public_args,
     remove_stale_temps,
     safe_url,
     sweep_each_folder_once,
     temp_prefix,
 )
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 
 __all__ = ["PartitionedDataset"]
+
+#: After ``.<folder>.kedroipy-``: the writer and the step of its switch.
+_SWITCH_STEP = re.compile(r"^(?P<host>[A-Za-z0-9_-]*)-(?P<pid>\d+)\.(?P<kind>ready|old)$")
 
 
 class PartitionedDataset(_Filesystem, AbstractDataset):
@@ -46,12 +55,13 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
     A local save with ``overwrite=True`` never leaves old and new partitions mixed, even when
     the process is killed: the new partitions are written to a hidden sibling folder
     (``.<folder>.kedroipy-<host>-<pid>.<random>.tmp``), which is renamed to
-    ``.<folder>.kedroipy-ready`` once complete; then the old folder is moved aside
-    (``.<folder>.kedroipy-old``), the ready one takes its place, and the old one is deleted.
+    ``.<folder>.kedroipy-<host>-<pid>.ready`` once complete; then the old folder is moved
+    aside (``...<pid>.old``), the ready one takes its place, and the old one is deleted.
     Whatever step a kill interrupts, the next load or save of the dataset finds these names
-    and finishes the switch (the new partitions were complete) or drops the unfinished
-    staging folder (the old partitions are untouched). Remote folders (object stores have no
-    atomic rename) are overwritten in place: new partitions first, then stale ones removed.
+    of a writer that is gone, and finishes its switch (the new partitions were complete) or
+    drops its unfinished staging folder (the old partitions are untouched). Remote folders
+    (object stores have no atomic rename) are overwritten in place: new partitions first,
+    then stale ones removed.
     """
 
     def __init__(
@@ -93,6 +103,7 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         self._filepath_arg = filepath_arg
         self._suffix = filename_suffix
         self._credentials = dict(credentials or {})
+        register_secrets(collect_secrets(self._credentials))
         if self._credentials and "credentials" not in config:
             self._dataset_config["credentials"] = self._credentials
         self._load_args = dict(load_args or {})
@@ -193,27 +204,46 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         return text
 
     # -- local overwrite: stage, then switch folders (see the class docstring) ---------------
-    def _aside(self, kind: str) -> str:
+    def _aside(self, kind: str, writer: str | None = None) -> str:
+        """``.<folder>.kedroipy-<host>-<pid>.<kind>``: a switch step of one writer process."""
         root = self._real_root()
-        return os.path.join(os.path.dirname(root), f".{os.path.basename(root)}.kedroipy-{kind}")
+        writer = writer or f"{_host_tag()}-{os.getpid()}"
+        name = f".{os.path.basename(root)}.{_TEMP_MARK}-{writer}.{kind}"
+        return os.path.join(os.path.dirname(root), name)
 
     def _real_root(self) -> str:
         return os.path.realpath(self._root)  # a symlinked folder: switch the real one
 
     def _recover(self) -> None:
-        """Finish or undo a local overwrite that a killed process left half-way."""
+        """Finish or undo the local overwrites that killed processes left half-way.
+
+        Only steps of writers that are gone are touched: a live writer (another process, or
+        this one in another thread) is left to finish its own switch.
+        """
         root = self._real_root()
         parent = os.path.dirname(root)
-        ready, old = self._aside("ready"), self._aside("old")
-        if os.path.isdir(ready):
-            # The new partitions were complete: finish the switch.
-            if os.path.isdir(root):
-                if os.path.isdir(old):
-                    shutil.rmtree(old)
-                os.rename(root, old)
-            os.rename(ready, root)
-        if os.path.isdir(old):
-            shutil.rmtree(old, ignore_errors=True)
+        prefix = f".{os.path.basename(root)}.{_TEMP_MARK}-"
+        try:
+            names = sorted(n for n in os.listdir(parent) if n.startswith(prefix))
+        except OSError:
+            return
+        for name in names:
+            step = _SWITCH_STEP.match(name[len(prefix):])
+            if step is None or step["host"] != _host_tag() or not _writer_is_gone(
+                int(step["pid"])
+            ):
+                continue
+            writer = f"{step['host']}-{step['pid']}"
+            ready, old = self._aside("ready", writer), self._aside("old", writer)
+            if step["kind"] == "ready" and os.path.isdir(ready):
+                # The dead writer's new partitions were complete: finish its switch.
+                if os.path.isdir(root):
+                    if os.path.isdir(old):
+                        shutil.rmtree(old)
+                    os.rename(root, old)
+                os.rename(ready, root)
+            if os.path.isdir(old):
+                shutil.rmtree(old, ignore_errors=True)
         remove_stale_temps(parent)  # staging folders of killed saves (old data untouched)
 
     def _replace_folder(self, data: dict[Any, Any], ids: dict[str, Any]) -> None:
@@ -222,6 +252,7 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
         os.makedirs(parent, exist_ok=True)
         staging = tempfile.mkdtemp(dir=parent, prefix=temp_prefix(root), suffix=".tmp")
         try:
+            os.chmod(staging, _file_mode() | 0o111)  # what os.makedirs would give, not 0700
             with sweep_each_folder_once():
                 for partition_id in sorted(ids):
                     self._partition(partition_id, folder=staging).save(

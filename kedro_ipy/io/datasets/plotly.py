@@ -20,11 +20,11 @@ class JSONDataset(AbstractFileDataset):
     ``metadata`` like every file dataset.
     """
 
-    REQUIRES = (("plotly", "plotly"),)
+    REQUIRES: tuple[tuple[str, str], ...] = (("plotly", "plotly"),)
     _binary = False
 
     def _read(self, handle: IO[Any]) -> Any:
-        import plotly.io as pio
+        import plotly.io as pio  # type: ignore[import-untyped]
 
         return pio.from_json(handle.read(), **self._load_args)
 
@@ -36,7 +36,7 @@ class JSONDataset(AbstractFileDataset):
         if callable(getattr(data, "write_json", None)):
             return data
         if isinstance(data, dict) and ("data" in data or "layout" in data):
-            import plotly.graph_objects as go
+            import plotly.graph_objects as go  # type: ignore[import-untyped]
 
             return go.Figure(data)  # a figure as a dict, e.g. ``fig.to_dict()``
         raise TypeError(
@@ -93,7 +93,7 @@ class PlotlyDataset(JSONDataset):
     def _figure(self, data: Any) -> Any:
         if callable(getattr(data, "write_json", None)):
             return data
-        import plotly.express as px
+        import plotly.express as px  # type: ignore[import-untyped]
 
         kind = self._plotly_args["type"]
         draw = getattr(px, kind, None)
