@@ -19,8 +19,8 @@ node as changed.
 """
 
 from __future__ import annotations
-
 import __future__
+
 import ast
 import hashlib
 import inspect
@@ -55,10 +55,12 @@ class CodeFingerprint:
         parts: Qualified name -> digest, for the node's function and everything of the project
             it reaches (helpers ``pkg.mod.scale``, constants ``pkg.mod.FACTOR``, closures
             ``pkg.mod.make.<closure alpha>``, ...). Comparing two ``parts`` says what changed.
+        kinds: Part name -> ``"function"``, ``"class"``, ``"value"`` or ``"library"``.
         problems: Why some part could not be fingerprinted; any problem means "changed".
     """
 
     parts: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -151,12 +153,13 @@ class _Walk:
         return True
 
     def _value(self, name: str, value: Any) -> None:
+        self.result.kinds[name] = "value"
         try:
             self.result.parts[name] = content_hash(value)
         except UnhashableValueError as exc:
             self.result.problems.append(f"`{name}` cannot be fingerprinted: {exc}")
 
-    def callable(self, func: Any) -> None:  # noqa: PLR0911
+    def callable(self, func: Any) -> None:
         if not self._first_visit(func):
             return
         if isinstance(func, types.MethodType):
@@ -198,6 +201,7 @@ class _Walk:
         top = module.partition(".")[0]
         version = getattr(sys.modules.get(top), "__version__", "")
         self.result.parts[_qualname(obj)] = _digest(f"{module}:{version}")
+        self.result.kinds[_qualname(obj)] = "library"
 
     def instance(self, obj: Any, name: str) -> None:
         self._value(name, obj)
@@ -209,6 +213,7 @@ class _Walk:
         name = _qualname(func)
         digest, names = self.owner.code_digest(func.__code__)
         self.result.parts[name] = digest
+        self.result.kinds[name] = "function"
         wrapped = getattr(func, "__wrapped__", None)
         if wrapped is not None:  # a decorated function: the code inside counts too
             self.callable(wrapped)
@@ -272,6 +277,7 @@ class _Walk:
         self.keep.append(cls)
         name = _qualname(cls)
         self.result.parts[name] = self._class_digest(cls)
+        self.result.kinds[name] = "class"
         for base in cls.__bases__:
             if self.owner.is_project(base):
                 self.klass(base)
@@ -287,7 +293,9 @@ class _Walk:
             elif isinstance(value, type):
                 if self.owner.is_project(value):
                     self.klass(value)
-            elif not callable(value):
+            elif not callable(value) and not (attr.startswith("__") and attr.endswith("__")):
+                # dunder values are Python's bookkeeping (``__slotnames__`` appears once an
+                # instance was pickled), not the class's behaviour
                 self._value(f"{name}.{attr}", value)
 
     def _class_digest(self, cls: type) -> str:

@@ -75,7 +75,7 @@ class _Hasher:
         self._alive.append(value)
         return False
 
-    def feed(self, value: Any) -> None:  # noqa: PLR0911, PLR0912  (one branch per kind)
+    def feed(self, value: Any) -> None:
         kind = type(value)
         if kind in _PLAIN:
             self._text(b"p" + kind.__name__.encode(), repr(value))

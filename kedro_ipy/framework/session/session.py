@@ -100,6 +100,7 @@ class KedroSession:
         self._git_thread: threading.Thread | None = None
         self._hook_manager = _make_hook_manager()
         self._store = self._init_store()
+        self._tracker: Any = None  # the ChangeTracker of only_changed runs, made on first use
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -329,6 +330,7 @@ class KedroSession:
         pipeline_names: list[str] | None = None,
         namespaces: Iterable[str] | None = None,
         only_missing_outputs: bool = False,
+        only_changed: bool = False,
     ) -> dict[str, Any]:
         """Run a registered pipeline, filtered, and return its free outputs.
 
@@ -347,6 +349,9 @@ class KedroSession:
                 ``pipeline_name``, when given, wins (as in Kedro).
             namespaces: run only nodes in these namespaces.
             only_missing_outputs: skip nodes whose persisted outputs already exist.
+            only_changed: run only the nodes whose code, parameters or inputs changed since
+                their last successful run, or whose persisted outputs no longer hold what
+                it saved; the reasons are in ``store["runs"][-1]["incremental"]``.
 
         Returns:
             The outputs no catalog entry handles (e.g. ``metrics``), by dataset name.
@@ -369,7 +374,8 @@ class KedroSession:
         try:
             return self._run(
                 requested, runner=runner, load_versions=dict(load_versions or {}),
-                only_missing_outputs=bool(only_missing_outputs), tags=_listify(tags),
+                only_missing_outputs=bool(only_missing_outputs),
+                only_changed=bool(only_changed), tags=_listify(tags),
                 node_names=_listify(node_names), from_nodes=_listify(from_nodes),
                 to_nodes=_listify(to_nodes), from_inputs=_listify(from_inputs),
                 to_outputs=_listify(to_outputs), namespaces=_listify(namespaces),
@@ -378,7 +384,8 @@ class KedroSession:
             self._run_lock.release()
 
     def _run(self, requested: list[str] | None, runner: Any, load_versions: dict[str, str],
-             only_missing_outputs: bool, **filters: Any) -> dict[str, Any]:
+             only_missing_outputs: bool, only_changed: bool = False,
+             **filters: Any) -> dict[str, Any]:
         from kedro_ipy.framework.project import pipelines
         from kedro_ipy.framework.session._filtering import filter_pipeline, select_pipelines
         from kedro_ipy.framework.session._runners import check_runner
@@ -397,11 +404,65 @@ class KedroSession:
         _check_env(self._conf_source, context.env)
         run_id = self._next_run_id()
         catalog = context._get_catalog(save_version=run_id, load_versions=load_versions or None)
+        changes = None
+        if only_changed:
+            changes = self._changes().plan(pipeline, catalog)
+            pipeline = _only(pipeline, changes.to_run)
         record = self._new_record(run_id, name, pipeline, runner, load_versions, filters)
         record["pipeline_names"] = list(names)
         record["only_missing_outputs"] = only_missing_outputs
+        record["only_changed"] = only_changed
+        if changes is not None:
+            record["incremental"] = {
+                "ran": len(changes.to_run),
+                "skipped": len(changes.skipped),
+                "nodes": [decision.to_dict() for decision in changes.decisions],
+            }
         run_params = self._run_params(record, context, filters, requested, only_missing_outputs)
+        run_params["only_changed"] = only_changed
+        if changes is not None:
+            return self._execute_changed(record, run_params, pipeline, catalog, runner, changes)
         return self._execute(record, run_params, pipeline, catalog, runner, only_missing_outputs)
+
+    def _changes(self) -> Any:
+        """The project's ``ChangeTracker`` (history, output cache, code fingerprints)."""
+        if self._tracker is None:
+            from kedro_ipy.framework.project import settings
+            from kedro_ipy.framework.session._incremental import ChangeTracker
+
+            packages = tuple(getattr(settings, "FINGERPRINT_PACKAGES", ()) or ())
+            self._tracker = ChangeTracker(self._project_path, self._package_name, _version(),
+                                          packages)
+        return self._tracker
+
+    def clear_cache(self) -> int:
+        """Forget what ``only_changed`` runs recorded: every node runs again next time.
+
+        Returns:
+            How many cached values were removed.
+        """
+        return int(self._changes().clear())
+
+    def _execute_changed(self, record: dict[str, Any], run_params: dict[str, Any],
+                         pipeline: Any, catalog: Any, runner: Any, changes: Any) -> dict[str, Any]:
+        """``_execute`` for an ``only_changed`` run: cached values in, fingerprints out."""
+        tracker = self._changes()
+        tracker.prepare_catalog(changes, catalog)
+        recorder = tracker.recorder(changes, record["run_id"])
+        self._hook_manager.register(recorder)
+        try:
+            outputs = self._execute(record, run_params, pipeline, catalog, runner)
+        finally:
+            self._hook_manager.unregister(recorder)
+            with self._lock:
+                done = list(record["nodes_done"])
+            try:
+                tracker.finish(changes, recorder, catalog, done, record["run_id"])
+            except Exception as exc:  # the run's own result matters more than the history
+                _logger().warning("Could not record the fingerprints of this run: %s", exc)
+        return {name: outputs[name] if name in outputs else changes.returned[name]
+                for name in changes.free_outputs
+                if name in outputs or name in changes.returned}
 
     def _next_run_id(self) -> str:
         """The session id for the session's first run (Kedro's run id and save version, so a
@@ -521,6 +582,17 @@ class KedroSession:
                 record["resume_from_nodes"] = resume
         if self.save_on_close:
             self._save_store()
+
+
+def _only(pipeline: Any, names: list[str]) -> Any:
+    """``pipeline`` restricted to ``names`` (all of it, or an empty pipeline)."""
+    if len(names) == len(pipeline.nodes):
+        return pipeline
+    if not names:
+        from kedro_ipy.pipeline import Pipeline
+
+        return Pipeline([])
+    return pipeline.only_nodes(*names)
 
 
 def _resume_suggestion(pipeline: Any, done: list[str], catalog: Any) -> list[str] | None:

@@ -1,0 +1,425 @@
+"""Which nodes an ``only_changed`` run executes, and why each one runs or is skipped.
+
+A node is skipped only when a previous successful run recorded the same fingerprint for it and
+its persisted outputs still hold exactly what that run saved. The fingerprint covers:
+
+- the node itself (name, function, inputs, outputs);
+- its code and, transitively, the project code and constants it reaches (see
+  ``kedro_ipy.runner._code_fingerprint``);
+- the values of the parameters it reads;
+- its inputs: the upstream node's fingerprint for data a node of the pipeline produces (known
+  before anything runs), what the dataset holds now for raw inputs (its version, or its
+  files' bytes, size and time);
+- the kedro_ipy and Python versions, and any pinned package versions.
+
+Everything is computed before the run (so an input edited while the run goes on is seen as
+changed next time). Anything that cannot be fingerprinted makes its node run. Skipped nodes
+whose in-memory outputs a running node (or the caller) needs must have them in the output
+cache, or they run too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Final
+
+from kedro_ipy.io.core import is_parameter
+from kedro_ipy.runner._code_fingerprint import CodeFingerprint, CodeFingerprinter
+from kedro_ipy.runner._content_hash import UnhashableValueError, content_hash
+from kedro_ipy.runner._dataset_fingerprint import dataset_fingerprint
+from kedro_ipy.runner.resume import _is_ephemeral
+
+if TYPE_CHECKING:
+    from kedro_ipy.framework.session._incremental.cache import OutputCache
+    from kedro_ipy.pipeline import Pipeline
+    from kedro_ipy.pipeline.node import Node
+
+__all__ = ["ChangePlan", "NodeDecision", "plan_changes"]
+
+_REPR_LIMIT: Final = 60
+
+
+@dataclass(frozen=True)
+class NodeDecision:
+    """Whether one node runs, and the reason in words (``"code of helper `scale()` changed"``).
+
+    ``str()`` gives the form runs report: ``"ran: ..."`` or ``"skipped: ..."``.
+    """
+
+    node: str
+    runs: bool
+    reason: str
+
+    @property
+    def action(self) -> str:
+        return "ran" if self.runs else "skipped"
+
+    def __str__(self) -> str:
+        return f"{self.action}: {self.reason}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"node": self.node, "action": self.action, "reason": self.reason}
+
+
+@dataclass
+class ChangePlan:
+    """The decisions for one run, and what the run needs to honour them.
+
+    Attributes:
+        decisions: One per node, in the pipeline's order.
+        states: Node name -> what its fingerprint is made of (recorded if it runs).
+        feed: In-memory datasets produced by skipped nodes and read by running ones, with
+            their cached values.
+        pinned: Versioned datasets written by skipped nodes -> the version those runs saved
+            (loaded instead of the newest).
+        returned: Outputs the run returns that skipped nodes produced, from the cache.
+        free_outputs: Every output the whole pipeline returns (not in the catalog, unread).
+        ephemeral: Names of the pipeline's datasets that are not persisted.
+    """
+
+    decisions: list[NodeDecision] = field(default_factory=list)
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    feed: dict[str, Any] = field(default_factory=dict)
+    pinned: dict[str, str] = field(default_factory=dict)
+    returned: dict[str, Any] = field(default_factory=dict)
+    free_outputs: list[str] = field(default_factory=list)
+    ephemeral: frozenset[str] = frozenset()
+
+    @property
+    def to_run(self) -> list[str]:
+        return [d.node for d in self.decisions if d.runs]
+
+    @property
+    def skipped(self) -> list[str]:
+        return [d.node for d in self.decisions if not d.runs]
+
+    def explain(self) -> str:
+        """One line per node: ``name: ran: reason``."""
+        width = max((len(d.node) for d in self.decisions), default=0)
+        return "\n".join(f"{d.node:<{width}}  {d}" for d in self.decisions)
+
+
+def _digest(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+
+
+def _base(name: str) -> str:
+    return name.split("@", 1)[0]
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= _REPR_LIMIT else text[: _REPR_LIMIT - 3] + "..."
+
+
+def _flatten(prefix: str, value: Any, into: dict[str, list[str]]) -> None:
+    """Parameter leaves as ``{"model.alpha": [digest, repr]}``, for "alpha 0.5 → 0.1"."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            _flatten(f"{prefix}.{key}" if prefix else str(key), item, into)
+        return
+    into[prefix or "parameters"] = [content_hash(value), _short(value)]
+
+
+def _current_value(catalog: Any, name: str) -> Any:
+    dataset = catalog[name]
+    data = getattr(dataset, "_data", None)
+    if data is None or type(data).__name__ == "_Empty":
+        return catalog.load(name)
+    return data
+
+
+class _Planner:
+    """One decision: computes every node's fingerprint, then decides from the last node up."""
+
+    def __init__(self, pipeline: Pipeline, catalog: Any, history: dict[str, dict[str, Any]],
+                 cache: OutputCache, fingerprinter: CodeFingerprinter, environment: dict[str, Any]):
+        self.nodes: list[Node] = list(pipeline.nodes)
+        self.catalog = catalog
+        self.history = history
+        self.cache = cache
+        self.fingerprinter = fingerprinter
+        self.environment = environment
+        self.producers: dict[str, Node] = {}
+        for node in self.nodes:
+            for name in node.outputs:
+                self.producers[_base(name)] = node
+        self._code: dict[int, CodeFingerprint] = {}
+        self._params: dict[str, dict[str, list[str]] | str] = {}
+        self._raw: dict[str, str | None] = {}
+        self._ephemeral: dict[str, bool] = {}
+
+    # -- fingerprints ---------------------------------------------------------------------
+    def is_ephemeral(self, name: str) -> bool:
+        found = self._ephemeral.get(name)
+        if found is None:
+            found = name not in self.catalog or _is_ephemeral(self.catalog[name])
+            self._ephemeral[name] = found
+        return found
+
+    def _code_of(self, node: Node) -> CodeFingerprint:
+        key = id(node.func)
+        found = self._code.get(key)
+        if found is None:
+            found = self.fingerprinter.fingerprint(node.func)
+            self._code[key] = found
+        return found
+
+    def _params_of(self, name: str) -> dict[str, list[str]] | str:
+        """Flattened leaves, or why the parameter cannot be fingerprinted."""
+        found = self._params.get(name)
+        if found is None:
+            leaves: dict[str, list[str]] = {}
+            try:
+                prefix = "" if name == "parameters" else name.split(":", 1)[1]
+                _flatten(prefix, _current_value(self.catalog, name), leaves)
+                found = leaves
+            except (UnhashableValueError, Exception) as exc:
+                found = f"parameter {name} cannot be fingerprinted ({exc})"
+            self._params[name] = found
+        return found
+
+    def _raw_input(self, name: str) -> str | None:
+        if name not in self._raw:
+            self._raw[name] = dataset_fingerprint(self.catalog[name]) \
+                if name in self.catalog else None
+        return self._raw[name]
+
+    def state(self, node: Node, states: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        code = self._code_of(node)
+        problems = list(code.problems)
+        params: dict[str, list[str]] = {}
+        inputs: dict[str, str | None] = {}
+        for name in node.inputs:
+            if is_parameter(name):
+                leaves = self._params_of(name)
+                if isinstance(leaves, str):
+                    problems.append(leaves)
+                else:
+                    params.update(leaves)
+                continue
+            producer = self.producers.get(_base(name))
+            if producer is not None and producer is not node:
+                upstream = states[producer.name]["fingerprint"]
+                inputs[name] = None if upstream is None else f"node:{upstream}"
+                if upstream is None:
+                    problems.append(f"input {name} comes from node '{producer.name}', which "
+                                    "cannot be fingerprinted")
+            else:
+                raw = self._raw_input(name)
+                inputs[name] = None if raw is None else f"data:{raw}"
+                if raw is None:
+                    problems.append(f"input {name} cannot be fingerprinted")
+        func = node.func
+        main = f"{getattr(func, '__module__', None)}.{getattr(func, '__qualname__', repr(func))}"
+        identity = _digest([node.name, main, list(node.inputs), list(node.outputs)])
+        state = {
+            "identity": identity,
+            "main": main,
+            "produces": list(node.outputs),
+            "code": dict(code.parts),
+            "kinds": dict(code.kinds),
+            "params": params,
+            "inputs": inputs,
+            "environment": self.environment,
+            "problems": problems,
+        }
+        state["fingerprint"] = None if problems else _digest(
+            [identity, code.digest, {k: v[0] for k, v in params.items()}, inputs,
+             self.environment])
+        return state
+
+    # -- outputs of the previous run ------------------------------------------------------
+    def _outputs_changed(self, node: Node, previous: dict[str, Any]) -> str | None:
+        """Why the persisted outputs no longer hold what the last run saved (or ``None``)."""
+        recorded = previous.get("outputs") or {}
+        run = previous.get("run_id")
+        for name in node.outputs:
+            if self.is_ephemeral(name):
+                continue
+            saved = recorded.get(name)
+            if not isinstance(saved, dict) or saved.get("fp") is None:
+                return f"output {name} was not recorded by run {run}"
+            dataset = self.catalog[name]
+            version = saved.get("version")
+            if version:
+                dataset = self.catalog._at_version(name, dataset, version)
+            now = dataset_fingerprint(dataset)
+            if now != saved["fp"]:
+                missing = not _exists(dataset)
+                state = "is missing" if missing else "changed"
+                return f"output {name} {state} since run {run}"
+            if version:
+                self.pinned[name] = version
+        return None
+
+    # -- the decision ---------------------------------------------------------------------
+    def plan(self) -> ChangePlan:
+        states: dict[str, dict[str, Any]] = {}
+        for node in self.nodes:
+            states[node.name] = self.state(node, states)
+        self.pinned: dict[str, str] = {}
+        reasons: dict[str, str | None] = {}
+        for node in self.nodes:
+            reasons[node.name] = self._why_run(node, states[node.name])
+
+        consumers: dict[str, list[Node]] = {}
+        for node in self.nodes:
+            for name in node.inputs:
+                consumers.setdefault(_base(name), []).append(node)
+        free_outputs = [name for name in pipeline_outputs(self.nodes)
+                        if name not in self.catalog]
+        free = set(free_outputs)
+
+        runs = {name for name, reason in reasons.items() if reason is not None}
+        feed: dict[str, Any] = {}
+        returned: dict[str, Any] = {}
+        for node in reversed(self.nodes):
+            if node.name in runs:
+                continue
+            fingerprint = states[node.name]["fingerprint"]
+            for name in node.outputs:
+                readers = [c for c in consumers.get(_base(name), ()) if c.name in runs]
+                if not self.is_ephemeral(name) or not (readers or name in free):
+                    continue
+                found, value = self.cache.get(fingerprint, name)
+                if not found:
+                    runs.add(node.name)
+                    reasons[node.name] = f"output {name} is needed but not in the cache"
+                    break
+                if readers:
+                    feed[name] = value
+                if name in free:
+                    returned[name] = value
+        # a node that now runs after all produces its outputs itself
+        for node in self.nodes:
+            if node.name in runs:
+                for name in node.outputs:
+                    feed.pop(name, None)
+                    returned.pop(name, None)
+                    self.pinned.pop(name, None)
+
+        decisions = []
+        for node in self.nodes:
+            if node.name in runs:
+                decisions.append(NodeDecision(node.name, True, reasons[node.name] or "changed"))
+            else:
+                run = (self.history.get(node.name) or {}).get("run_id")
+                decisions.append(NodeDecision(node.name, False, f"unchanged since run {run}"))
+        return ChangePlan(
+            decisions=decisions, states=states, feed=feed, pinned=dict(self.pinned),
+            returned=returned, free_outputs=free_outputs,
+            ephemeral=frozenset(n for n in self._all_datasets() if self.is_ephemeral(n)),
+        )
+
+    def _all_datasets(self) -> set[str]:
+        names: set[str] = set()
+        for node in self.nodes:
+            names.update(node.outputs)
+        return names
+
+    def _why_run(self, node: Node, state: dict[str, Any]) -> str | None:
+        if state["problems"]:
+            return "cannot fingerprint: " + "; ".join(state["problems"])
+        previous = self.history.get(node.name)
+        if previous is None:
+            return "no previous run"
+        if previous.get("mutated"):
+            return (f"it changed its input {previous['mutated']} during run "
+                    f"{previous.get('run_id')}, so that run's result is not reused")
+        if previous.get("fingerprint") != state["fingerprint"]:
+            return explain_difference(state, previous)
+        return self._outputs_changed(node, previous)
+
+
+def _exists(dataset: Any) -> bool:
+    try:
+        return bool(dataset.exists())
+    except Exception:
+        return False
+
+
+def pipeline_outputs(nodes: list[Node]) -> list[str]:
+    """Outputs no node of ``nodes`` reads, in order (transcoded names count as one)."""
+    read = {_base(name) for node in nodes for name in node.inputs}
+    found: dict[str, None] = {}
+    for node in nodes:
+        for name in node.outputs:
+            if _base(name) not in read:
+                found[name] = None
+    return list(found)
+
+
+def explain_difference(state: dict[str, Any], previous: dict[str, Any]) -> str:
+    """The changes between two fingerprints, in words, most telling first."""
+    reasons: list[str] = []
+    old_env, new_env = previous.get("environment") or {}, state["environment"]
+    for key in sorted(set(old_env) | set(new_env)):
+        if old_env.get(key) != new_env.get(key):
+            reasons.append(f"{key} version {old_env.get(key)} → {new_env.get(key)}")
+    if previous.get("identity") != state["identity"]:
+        reasons.append("the node's function, inputs or outputs changed")
+    old_code, new_code = previous.get("code") or {}, state["code"]
+    kinds = state.get("kinds") or {}
+    for key in sorted(set(old_code) | set(new_code)):
+        if old_code.get(key) == new_code.get(key):
+            continue
+        change = "changed" if key in old_code and key in new_code else (
+            "is new" if key in new_code else "is no longer used")
+        reasons.append(describe_part(key, state["main"], kinds.get(key), change))
+    old_params, new_params = previous.get("params") or {}, state["params"]
+    for key in sorted(set(old_params) | set(new_params)):
+        old, new = old_params.get(key), new_params.get(key)
+        if old is None:
+            reasons.append(f"parameter {key} is new ({new[1]})")
+        elif new is None:
+            reasons.append(f"parameter {key} is no longer read")
+        elif old[0] != new[0]:
+            reasons.append(f"parameter {key} {old[1]} → {new[1]}")
+    old_inputs, new_inputs = previous.get("inputs") or {}, state["inputs"]
+    for key in sorted(set(old_inputs) | set(new_inputs)):
+        if old_inputs.get(key) != new_inputs.get(key):
+            upstream = str(new_inputs.get(key) or "").startswith("node:")
+            reasons.append(f"input {key} changed" + (" upstream" if upstream else ""))
+    return "; ".join(reasons) or "its fingerprint changed"
+
+
+def describe_part(key: str, main: str, kind: str | None, change: str) -> str:
+    """``code of helper `scale()` changed``, ``constant `FACTOR` changed``, ..."""
+    if key.endswith(">"):  # pkg.mod.make.<locals>.inner.<closure alpha>
+        owner, _, what = key[:-1].rpartition(".<")
+        return f"{what} of `{owner.rsplit('.', 1)[-1]}()` {change}"
+    short = key.rsplit(".", 1)[-1]
+    if key == main:
+        return f"code of `{short}()` {change}"
+    if kind == "function":
+        return f"code of helper `{short}()` {change}"
+    if kind == "class":
+        return f"class `{short}` {change}"
+    return f"`{short}` {change}"
+
+
+def environment(version: str, packages: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The versions a fingerprint includes: kedro_ipy's, Python's, and pinned packages'."""
+    found: dict[str, Any] = {"kedro_ipy": version,
+                             "python": ".".join(map(str, sys.version_info[:2]))}
+    if packages:
+        from importlib import metadata
+
+        for name in packages:
+            try:
+                found[name] = metadata.version(name)
+            except metadata.PackageNotFoundError:
+                found[name] = None
+    return found
+
+
+def plan_changes(pipeline: Pipeline, catalog: Any, history: dict[str, dict[str, Any]],
+                 cache: OutputCache, fingerprinter: CodeFingerprinter,
+                 env: dict[str, Any]) -> ChangePlan:
+    """Decide, before anything runs, which nodes of ``pipeline`` run and why."""
+    return _Planner(pipeline, catalog, history, cache, fingerprinter, env).plan()
