@@ -80,9 +80,15 @@ def _names(values: str | Iterable[str] | None) -> tuple[str, ...]:
 
 
 def _freeze(value: Any) -> Any:
-    """Nested mappings as read-only views, so a frozen request cannot change under a run."""
+    """Nested mappings as read-only views, so a frozen request cannot change under a run.
+
+    An empty nested mapping overrides nothing (parameters merge level by level), so it is
+    dropped: the request then reads the same as the line that describes it.
+    """
     if isinstance(value, Mapping):
-        return MappingProxyType({str(k): _freeze(v) for k, v in value.items()})
+        frozen = {str(k): _freeze(v) for k, v in value.items()}
+        return MappingProxyType({k: v for k, v in frozen.items()
+                                 if not (isinstance(v, Mapping) and not v)})
     return value
 
 
@@ -283,7 +289,7 @@ class RunRequest:
         return parts
 
     def __str__(self) -> str:
-        return " ".join(["%session_run", *(shlex.quote(p) for p in self.to_arguments())])
+        return " ".join(["%session_run", *(_quote(p) for p in self.to_arguments())])
 
     @classmethod
     def parse(cls, line: str) -> RunRequest:
@@ -319,6 +325,15 @@ class RunRequest:
             )
         except RunOptionError as exc:
             raise RunRequestError(str(exc)) from None
+
+
+def _quote(token: str) -> str:
+    """``token`` as the shell-like split of a magic line reads it back: bare when safe, in
+    single quotes, or (when it holds a single quote) in double quotes."""
+    quoted = shlex.quote(token)
+    if quoted == token or "'" not in token:
+        return quoted
+    return '"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _option(option: str, value: str) -> list[str]:

@@ -473,6 +473,7 @@ class KedroSession:
         from kedro_ipy.framework.project import pipelines
         from kedro_ipy.framework.session._runners import check_runner
         from kedro_ipy.framework.session.plan import check_catalog, make_plan
+        from kedro_ipy.io import DatasetNotFoundError
 
         plan = make_plan(pipelines, request)
         plan.raise_for_problem()  # before any configuration is read: the cheap checks first
@@ -486,8 +487,16 @@ class KedroSession:
         # Before any configuration is read, so a mistyped env gets one clear error.
         _check_env(self._conf_source, context.env)
         run_id = self._next_run_id()
-        catalog = context._get_catalog(save_version=run_id,
-                                       load_versions=dict(request.load_versions) or None)
+        try:
+            catalog = context._get_catalog(save_version=run_id,
+                                           load_versions=dict(request.load_versions) or None)
+        except DatasetNotFoundError:
+            if not request.load_versions:
+                raise
+            # A pinned dataset the catalog does not have: say so in the plan's words (this
+            # second build happens on this error path only).
+            check_catalog(plan, context._get_catalog()).raise_for_problem()
+            raise
         plan = check_catalog(plan, catalog)
         plan.raise_for_problem()
         assert plan.pipeline is not None
