@@ -81,6 +81,8 @@ def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
         add("--params", ",".join(params_to_items(args.params)))
     add("--from-nodes", ",".join(nodes))
     add("--project-path", args.project_path)
+    if getattr(args, "changed", False):
+        parts.append("--changed")
     return " ".join(parts)
 
 
@@ -108,7 +110,7 @@ def run_command(args: argparse.Namespace) -> int:
                 pipeline_name=args.pipeline, tags=args.tags, runner=runner,
                 node_names=args.node_names, from_nodes=args.from_nodes, to_nodes=args.to_nodes,
                 from_inputs=args.from_inputs, to_outputs=args.to_outputs,
-                load_versions=args.load_versions,
+                load_versions=args.load_versions, only_changed=args.changed,
             )
         except Exception as exc:
             records = session.store.get("runs") or []
@@ -124,6 +126,13 @@ def run_command(args: argparse.Namespace) -> int:
     record = session.store["runs"][-1]
     for name, value in outputs.items():
         print(format_output(name, value))
+    result = session.last_result
+    if result is not None and result.decisions:
+        if args.explain:
+            print(result.explain())
+        skipped = len(result.nodes_skipped)
+        print(f"{skipped} unchanged node{'' if skipped == 1 else 's'} skipped"
+              + ("." if args.explain else " (--explain says why)."))
     print(
         f"Run {record['run_id']} of pipeline '{record['pipeline_name']}': "
         f"{len(record['nodes_done'])}/{record['nodes_total']} nodes in "
