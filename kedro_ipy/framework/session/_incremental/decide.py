@@ -378,6 +378,8 @@ def explain_difference(state: dict[str, Any], previous: dict[str, Any]) -> str:
             reasons.append(f"parameter {key} is new ({new[1]})")
         elif new is None:
             reasons.append(f"parameter {key} is no longer read")
+        elif old[0] != new[0] and old[1] == new[1]:
+            reasons.append(f"parameter {key} changed (the difference is deep inside)")
         elif old[0] != new[0]:
             reasons.append(f"parameter {key} {old[1]} → {new[1]}")
     old_inputs, new_inputs = previous.get("inputs") or {}, state["inputs"]

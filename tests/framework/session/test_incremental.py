@@ -1,0 +1,236 @@
+"""``only_changed`` runs on a real project whose files the tests edit between runs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from kedro_ipy.framework.project import pipelines
+from kedro_ipy.framework.session import KedroSession, RunRequest
+from tests.framework.session.incremental_project import (
+    edit,
+    forget_project_modules,
+    write_project,
+)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    # Edits within one second keep a file's size and mtime: no stale .pyc may be imported.
+    monkeypatch.setattr(sys, "dont_write_bytecode", True)
+    saved_path = list(sys.path)
+    root = write_project(tmp_path / "incr_shop")
+    yield root
+    sys.path[:] = saved_path
+    forget_project_modules()
+
+
+@pytest.fixture
+def session(project: Path) -> Iterator[KedroSession]:
+    with KedroSession.create(project_path=project, save_on_close=False) as session:
+        yield session
+
+
+def run_changed(session: KedroSession, params: dict | None = None) -> tuple[dict, dict[str, str]]:
+    outputs = session.run(RunRequest(only_changed=True, params=params or {}))
+    result = session.last_result
+    assert result is not None
+    return outputs, {d.node: str(d) for d in result.decisions}
+
+
+def reload_code() -> None:
+    """What %session_run does when project files changed: drop the package's modules (its
+    settings excepted) so the pipelines are built from the edited files."""
+    for name in [m for m in sys.modules if m.split(".")[0] == "incr_shop"]:
+        if name != "incr_shop.settings":
+            del sys.modules[name]
+    pipelines.reset()
+
+
+def ran(decisions: dict[str, str]) -> set[str]:
+    return {node for node, text in decisions.items() if text.startswith("ran:")}
+
+
+class TestDecisions:
+    def test_first_run_runs_everything_and_second_run_skips_everything(self, session):
+        first, decisions = run_changed(session)
+        assert first == {"total": 12, "row_count": 3}
+        assert set(decisions.values()) == {"ran: no previous run"}
+        first_id = session.last_result.run_id
+
+        second, decisions = run_changed(session)
+        assert second == first
+        assert decisions == dict.fromkeys(decisions, f"skipped: unchanged since run {first_id}")
+        assert session.last_result.nodes_done == []
+        record = session.store["runs"][-1]
+        assert record["incremental"]["skipped"] == 4
+        assert record["incremental"]["nodes"][0] == {
+            "node": "load", "action": "skipped",
+            "reason": f"unchanged since run {first_id}"}
+
+    def test_editing_a_helper_reruns_exactly_its_user_and_downstream(self, project, session):
+        run_changed(session)
+        edit(project, "src/incr_shop/helpers.py", """
+            def scale(value, alpha):
+                return value * alpha + 1
+            """)
+        reload_code()
+        outputs, decisions = run_changed(session)
+        assert ran(decisions) == {"scale", "total"}
+        assert decisions["scale"] == "ran: code of helper `scale()` changed"
+        assert decisions["total"] == "ran: input scaled_rows changed upstream"
+        assert outputs == {"total": 15, "row_count": 3}
+
+    def test_docstring_comment_and_layout_edits_rerun_nothing(self, project, session):
+        run_changed(session)
+        edit(project, "src/incr_shop/helpers.py", '''
+            """Helpers, now documented."""
+
+
+            def scale(value, alpha):
+                """Multiply; the docstring is new."""
+                # and so is this comment
+                return (value *
+                        alpha)
+            ''')
+        reload_code()
+        outputs, decisions = run_changed(session)
+        assert ran(decisions) == set()
+        assert outputs == {"total": 12, "row_count": 3}
+
+    def test_parameter_change_is_explained_with_both_values(self, session):
+        run_changed(session)
+        outputs, decisions = run_changed(session, params={"model": {"alpha": 0.5}})
+        assert decisions["scale"] == "ran: parameter model.alpha 2 → 0.5"
+        assert ran(decisions) == {"scale", "total"}
+        assert outputs == {"total": 3.0, "row_count": 3}
+
+    def test_raw_input_edited_between_runs_reruns_its_consumers(self, project, session):
+        run_changed(session)
+        (project / "data/raw.txt").write_text("1 2 4\n")  # same size, same second
+        outputs, decisions = run_changed(session)
+        assert decisions["load"] == "ran: input raw_rows changed"
+        assert ran(decisions) == {"load", "scale", "total", "count"}
+        assert outputs == {"total": 14, "row_count": 3}
+
+    def test_persisted_output_edited_reruns_its_producer(self, project, session):
+        run_changed(session)
+        run_id = session.last_result.run_id
+        (project / "data/scaled.json").write_text("[100]")
+        outputs, decisions = run_changed(session)
+        assert decisions["scale"] == f"ran: output scaled_rows changed since run {run_id}"
+        assert outputs == {"total": 12, "row_count": 3}
+        assert json.loads((project / "data/scaled.json").read_text()) == [2, 4, 6]
+
+    def test_a_node_that_mutates_its_input_runs_again_next_time(self, project, session):
+        edit(project, "src/incr_shop/nodes.py", """
+            from incr_shop import helpers
+
+
+            def load_rows(text):
+                return [int(x) for x in text.split()]
+
+
+            def scaled(rows, model):
+                return [helpers.scale(r, model["alpha"]) for r in rows]
+
+
+            def total(rows):
+                return sum(rows)
+
+
+            def count(rows):
+                rows.append(0)  # changes its input in place
+                return len(rows) - 1
+            """)
+        _, decisions = run_changed(session)
+        run_id = session.last_result.run_id
+        _, decisions = run_changed(session)
+        assert decisions["count"] == (
+            f"ran: it changed its input rows during run {run_id}, so that run's result is "
+            "not reused")
+        assert ran(decisions) == {"count"}
+
+    def test_a_deep_parameter_difference_is_never_served_from_the_cache(self, session):
+        def nested(leaf: float) -> dict:
+            value: object = {"alpha": leaf}
+            for level in range(8):
+                value = {f"level{level}": [value]}
+            return {"alpha": 2, "deep": value}
+
+        run_changed(session, params={"model": nested(1.0)})
+        outputs, decisions = run_changed(session, params={"model": nested(1.0000001)})
+        assert decisions["scale"] == (
+            "ran: parameter model.deep.level7 changed (the difference is deep inside)")
+        _, decisions = run_changed(session, params={"model": nested(1.0000001)})
+        assert ran(decisions) == set()
+
+    def test_clearing_the_cache_runs_everything_again(self, session):
+        run_changed(session)
+        assert session.clear_cache() >= 1
+        _, decisions = run_changed(session)
+        assert set(decisions.values()) == {"ran: no previous run"}
+
+    def test_a_full_run_in_between_does_not_disturb_the_next_changed_run(self, session):
+        first, _ = run_changed(session)
+        assert session.run() == first
+        outputs, decisions = run_changed(session)
+        assert outputs == first
+        assert ran(decisions) == set()
+
+    def test_request_str_and_parse_keep_changed(self):
+        request = RunRequest.parse("--changed --tags a")
+        assert request.only_changed is True
+        assert str(request) == "%session_run --tags a --changed"
+        assert RunRequest.from_record(request.to_record()) == request
+
+    def test_explain_changes_tells_without_running(self, project, session):
+        run_changed(session)
+        runs = len(session.store["runs"])
+        edit(project, "src/incr_shop/helpers.py", """
+            def scale(value, alpha):
+                return value - alpha
+            """)
+        reload_code()
+        text = session.explain_changes()
+        assert "scale  ran: code of helper `scale()` changed" in text
+        assert len(session.store["runs"]) == runs
+
+
+class TestOutputCache:
+    def test_cache_survives_a_new_process(self, project):
+        script = (
+            "from kedro_ipy.framework.session import KedroSession\n"
+            f"with KedroSession.create(project_path={str(project)!r}) as s:\n"
+            "    print(s.run(only_changed=True))\n"
+        )
+        env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+        done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                              env=env, timeout=120, check=False)
+        assert done.returncode == 0, done.stderr
+        with KedroSession.create(project_path=project, save_on_close=False) as session:
+            outputs, decisions = run_changed(session)
+        assert ran(decisions) == set()
+        assert outputs == {"total": 12, "row_count": 3}  # row_count came from the disk cache
+
+    @pytest.mark.skipif(not hasattr(os, "getuid"), reason="file owners are checked on POSIX")
+    def test_a_cached_file_others_could_have_written_is_not_unpickled(self, project):
+        with KedroSession.create(project_path=project, save_on_close=False) as session:
+            run_changed(session)
+        objects = project / ".kedro_ipy" / "cache" / "objects"
+        files = list(objects.glob("*.pkl"))
+        assert files and all(path.stat().st_mode & 0o777 == 0o600 for path in files)
+        assert objects.stat().st_mode & 0o777 == 0o700
+        for path in files:
+            path.chmod(0o666)
+        with KedroSession.create(project_path=project, save_on_close=False) as session:
+            outputs, decisions = run_changed(session)
+        assert decisions["count"] == "ran: output row_count is needed but not in the cache"
+        assert decisions["load"] == "ran: output rows is needed but not in the cache"
+        assert outputs == {"total": 12, "row_count": 3}
