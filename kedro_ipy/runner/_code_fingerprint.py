@@ -153,6 +153,9 @@ class _Walk:
         return True
 
     def _value(self, name: str, value: Any) -> None:
+        kind = type(value)
+        if kind.__module__ != "builtins" and self.owner.is_project(kind):
+            self.klass(kind)  # an instance of a project class: its methods count too
         self.result.kinds[name] = "value"
         try:
             self.result.parts[name] = content_hash(value)

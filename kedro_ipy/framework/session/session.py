@@ -562,6 +562,9 @@ class KedroSession:
         """``_run_pipeline`` for an ``only_changed`` run: cached values in, fingerprints out,
         and the outputs skipped nodes produced added to what the run returns."""
         tracker = self._changes()
+        # Cached values and pinned versions go into a copy: the catalog the user gets back
+        # (``result.catalog``) stays the project's.
+        catalog = catalog.shallow_copy()
         tracker.prepare_catalog(changes, catalog)
         recorder = tracker.recorder(changes, result.run_id)
         self._hook_manager.register(recorder)

@@ -80,12 +80,6 @@ class OutputCache:
         self._warned: set[str] = set()
 
     # -- reading -------------------------------------------------------------------------
-    def has(self, fingerprint: str, dataset: str) -> bool:
-        """Whether a value is cached (checked cheaply; ``get`` may still miss)."""
-        key = cache_key(fingerprint, dataset)
-        with self._lock:
-            return key in self._memory or key in self._load_index()
-
     def get(self, fingerprint: str, dataset: str) -> tuple[bool, Any]:
         """``(True, value)`` for a trusted cached value, else ``(False, None)``."""
         key = cache_key(fingerprint, dataset)
