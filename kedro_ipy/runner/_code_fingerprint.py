@@ -332,10 +332,11 @@ def _is_library_file(filename: str) -> bool:
 
 
 def _is_library_object(value: Any, owner: CodeFingerprinter) -> bool:
-    """An instance of a library class whose state is not the project's data (loggers, locks,
-    typing constructs). Values of plain data types are never skipped."""
+    """An instance of a library class whose state is not data a result depends on (loggers,
+    locks, typing constructs). Anything else (an open file, a connection) must be hashed,
+    and fails to: its node then always runs."""
     module = type(value).__module__.partition(".")[0]
-    return module in ("logging", "typing", "_thread", "threading", "_io", "io", "re")
+    return module in ("logging", "typing", "_thread", "threading")
 
 
 def _names(code: types.CodeType) -> tuple[str, ...]:
