@@ -85,6 +85,74 @@ def fresh_nodes() -> ModuleType:
 
 def parts(func: object) -> dict[str, str]:
     fingerprint = CodeFingerprinter({PACKAGE}).fingerprint(func)
+    assert fingerprint.problems == []
+    return fingerprint.parts
+
+
+def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
+    return {k for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+
+
+def test_a_helper_edit_in_another_module_changes_its_users_only(package: Path) -> None:
+    nodes = fresh_nodes()
+    helper_user, other = parts(nodes.uses_helper), parts(nodes.standalone)
+    write(package, "helpers.py", HELPERS.replace("return x * FACTOR", "return x * FACTOR + 1"))
+    nodes = fresh_nodes()
+    assert changed(helper_user, parts(nodes.uses_helper)) == {f"{PACKAGE}.helpers.scale"}
+    assert parts(nodes.standalone) == other
+
+
+def test_a_constant_a_helper_reads_is_followed(package: Path) -> None:
+    before = parts(fresh_nodes().uses_helper)
+    write(package, "helpers.py", HELPERS.replace("FACTOR = 2", "FACTOR = 3"))
+    assert changed(before, parts(fresh_nodes().uses_helper)) == {f"{PACKAGE}.helpers.FACTOR"}
+
+
+def test_methods_of_project_classes_are_followed(package: Path) -> None:
+    before = parts(fresh_nodes().uses_model)
+    write(package, "helpers.py", HELPERS.replace("return scale(x) + 1", "return scale(x) + 2"))
+    assert changed(before, parts(fresh_nodes().uses_model)) == {
+        f"{PACKAGE}.helpers.Model.predict"}
+
+
+def test_comments_docstrings_and_layout_change_nothing(package: Path) -> None:
+    nodes = fresh_nodes()
+    before = {f: parts(getattr(nodes, f)) for f in ("uses_helper", "uses_model", "standalone")}
+    write(package, "helpers.py", '"""Module docstring."""\n' + HELPERS.replace(
+        "def scale(x):\n", 'def scale(x):\n    """Scale x."""\n    # the factor is global\n'
+    ).replace("return x * FACTOR", "return (x *\n            FACTOR)"))
+    write(package, "nodes.py", NODES.replace(
+        "def standalone(x):\n", "def standalone(x):  # a comment\n    '''Doc.'''\n\n"))
+    nodes = fresh_nodes()
+    after = {f: parts(getattr(nodes, f)) for f in before}
+    assert after == before
+
+
+def test_closures_defaults_and_partials_count(package: Path) -> None:
+    nodes = fresh_nodes()
+    assert parts(nodes.make(2)) != parts(nodes.make(3))
+    assert parts(functools.partial(nodes.with_default, factor=4)) != parts(
+        functools.partial(nodes.with_default, factor=5))
+    assert parts(nodes.with_default) == parts(nodes.with_default)
+
+
+def test_a_file_edited_but_not_reimported_is_not_mistaken_for_the_new_code(
+        package: Path) -> None:
+    nodes = fresh_nodes()
+    edited = NODES.replace("return x + 1", "return x + 2")
+    write(package, "nodes.py", edited)
+    stale = parts(nodes.standalone)  # the old code still runs
+    assert stale != parts(fresh_nodes().standalone)
+
+
+def test_something_that_cannot_be_fingerprinted_is_reported(tmp_path: Path) -> None:
+    with open(tmp_path / "rows.txt", "w+") as handle:
+
+        def reads_a_file(x: int) -> str:
+            return handle.read() + str(x)
+
+        fingerprint = CodeFingerprinter().fingerprint(reads_a_file)
+    assert fingerprint.digest is None
     [problem] = fingerprint.problems
     assert problem.endswith(
         ".reads_a_file.<closure handle>` cannot be fingerprinted: TextIOWrapper objects cannot "
