@@ -234,3 +234,36 @@ class TestOutputCache:
         assert decisions["count"] == "ran: output row_count is needed but not in the cache"
         assert decisions["load"] == "ran: output rows is needed but not in the cache"
         assert outputs == {"total": 12, "row_count": 3}
+
+
+class TestVersionedOutputs:
+    @pytest.fixture
+    def project(self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+        monkeypatch.setattr(sys, "dont_write_bytecode", True)
+        saved_path = list(sys.path)
+        root = write_project(tmp_path / "incr_shop", {"conf/base/catalog.yml": """
+            raw_rows:
+              type: text.TextDataset
+              filepath: data/raw.txt
+
+            scaled_rows:
+              type: json.JSONDataset
+              filepath: data/scaled.json
+              versioned: true
+            """})
+        yield root
+        sys.path[:] = saved_path
+        forget_project_modules()
+
+    def test_a_skipped_node_s_recorded_version_is_loaded_not_the_newest(
+            self, project, session):
+        run_changed(session)
+        # Something else saves a newer version (another run, a notebook cell).
+        session.load_context().catalog.save("scaled_rows", [100])
+        edit(project, "src/incr_shop/nodes.py",
+             (project / "src/incr_shop/nodes.py").read_text().replace(
+                 "return sum(rows)", "return sum(rows) * 1"))
+        reload_code()
+        outputs, decisions = run_changed(session)
+        assert ran(decisions) == {"total"}
+        assert outputs == {"total": 12, "row_count": 3}  # from [2, 4, 6], the recorded version
