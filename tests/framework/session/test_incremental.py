@@ -165,7 +165,7 @@ class TestDecisions:
             return {"alpha": 2, "deep": value}
 
         run_changed(session, params={"model": nested(1.0)})
-        outputs, decisions = run_changed(session, params={"model": nested(1.0000001)})
+        _, decisions = run_changed(session, params={"model": nested(1.0000001)})
         assert decisions["scale"] == (
             "ran: parameter model.deep.level7 changed (the difference is deep inside)")
         _, decisions = run_changed(session, params={"model": nested(1.0000001)})

@@ -24,7 +24,7 @@ def test_a_cached_value_is_a_copy_the_caller_cannot_change(tmp_path: Path) -> No
     value = [1, 2]
     cache.put("fp", "rows", value)
     value.append(3)
-    found, cached = cache.get("fp", "rows")
+    _, cached = cache.get("fp", "rows")
     cached.append(4)
     assert cache.get("fp", "rows") == (True, [1, 2])
 

@@ -26,9 +26,8 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
-from kedro_ipy.io.core import is_parameter
 from kedro_ipy.runner._code_fingerprint import CodeFingerprint, CodeFingerprinter
-from kedro_ipy.runner._content_hash import UnhashableValueError, content_hash
+from kedro_ipy.runner._content_hash import content_hash
 from kedro_ipy.runner._dataset_fingerprint import dataset_fingerprint
 from kedro_ipy.runner.resume import _is_ephemeral
 
@@ -102,13 +101,14 @@ class ChangePlan:
         return "\n".join(f"{d.node:<{width}}  {d}" for d in self.decisions)
 
 
-def _digest(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
-    return hashlib.blake2b(text.encode(), digest_size=20).hexdigest()
+def _digest(*texts: str) -> str:
+    """One digest of some strings (none of which contains a NUL)."""
+    return hashlib.blake2b("\0".join(texts).encode("utf-8", "surrogatepass"),
+                           digest_size=20).hexdigest()
 
 
 def _base(name: str) -> str:
-    return name.split("@", 1)[0]
+    return name.partition("@")[0] if "@" in name else name
 
 
 def _short(value: Any) -> str:
@@ -133,25 +133,53 @@ def _current_value(catalog: Any, name: str) -> Any:
     return data
 
 
+class _Spec:
+    """A node's name, inputs and outputs read once (``Node`` properties copy lists)."""
+
+    __slots__ = ("func", "inputs", "name", "node", "outputs")
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        self.name = node.name
+        self.func = node.func
+        self.inputs = node.inputs
+        self.outputs = node.outputs
+
+
+def _is_parameter(name: str) -> bool:
+    return name == "parameters" or name.startswith("params:")
+
+
 class _Planner:
     """One decision: computes every node's fingerprint, then decides from the last node up."""
 
     def __init__(self, pipeline: Pipeline, catalog: Any, history: dict[str, dict[str, Any]],
                  cache: OutputCache, fingerprinter: CodeFingerprinter, environment: dict[str, Any]):
-        self.nodes: list[Node] = list(pipeline.nodes)
+        self.specs = [_Spec(node) for node in pipeline.nodes]
         self.catalog = catalog
         self.history = history
         self.cache = cache
         self.fingerprinter = fingerprinter
         self.environment = environment
-        self.producers: dict[str, Node] = {}
-        for node in self.nodes:
-            for name in node.outputs:
-                self.producers[_base(name)] = node
-        self._code: dict[int, CodeFingerprint] = {}
+        self.producers: dict[str, _Spec] = {}
+        self.consumers: dict[str, list[_Spec]] = {}
+        read: set[str] = set()
+        for spec in self.specs:
+            for name in spec.outputs:
+                self.producers[_base(name)] = spec
+            for name in spec.inputs:
+                base = _base(name)
+                read.add(base)
+                self.consumers.setdefault(base, []).append(spec)
+        #: outputs no node of the pipeline reads, in order
+        self.pipeline_outputs = list(dict.fromkeys(
+            name for spec in self.specs for name in spec.outputs if _base(name) not in read))
+        self.pinned: dict[str, str] = {}
+        self._code: dict[int, tuple[CodeFingerprint, str]] = {}
         self._params: dict[str, dict[str, list[str]] | str] = {}
         self._raw: dict[str, str | None] = {}
         self._ephemeral: dict[str, bool] = {}
+        self._environment_text = json.dumps(environment, sort_keys=True)
 
     # -- fingerprints ---------------------------------------------------------------------
     def is_ephemeral(self, name: str) -> bool:
@@ -161,12 +189,12 @@ class _Planner:
             self._ephemeral[name] = found
         return found
 
-    def _code_of(self, node: Node) -> CodeFingerprint:
-        key = id(node.func)
+    def _code_of(self, func: Any) -> tuple[CodeFingerprint, str]:
+        key = id(func)
         found = self._code.get(key)
         if found is None:
-            found = self.fingerprinter.fingerprint(node.func)
-            self._code[key] = found
+            code = self.fingerprinter.fingerprint(func)
+            found = self._code[key] = (code, code.digest or "")
         return found
 
     def _params_of(self, name: str) -> dict[str, list[str]] | str:
@@ -178,7 +206,7 @@ class _Planner:
                 prefix = "" if name == "parameters" else name.split(":", 1)[1]
                 _flatten(prefix, _current_value(self.catalog, name), leaves)
                 found = leaves
-            except (UnhashableValueError, Exception) as exc:
+            except Exception as exc:  # any failure is a miss, never a hit
                 found = f"parameter {name} cannot be fingerprinted ({exc})"
             self._params[name] = found
         return found
@@ -189,13 +217,15 @@ class _Planner:
                 if name in self.catalog else None
         return self._raw[name]
 
-    def state(self, node: Node, states: dict[str, dict[str, Any]]) -> dict[str, Any]:
-        code = self._code_of(node)
+    def state(self, spec: _Spec, states: dict[str, dict[str, Any]]) -> dict[str, Any]:
+        """What the node's fingerprint is made of, and the fingerprint (``None`` if some part
+        cannot be fingerprinted; ``problems`` then says which)."""
+        code, code_digest = self._code_of(spec.func)
         problems = list(code.problems)
         params: dict[str, list[str]] = {}
         inputs: dict[str, str | None] = {}
-        for name in node.inputs:
-            if is_parameter(name):
+        for name in spec.inputs:
+            if _is_parameter(name):
                 leaves = self._params_of(name)
                 if isinstance(leaves, str):
                     problems.append(leaves)
@@ -203,7 +233,7 @@ class _Planner:
                     params.update(leaves)
                 continue
             producer = self.producers.get(_base(name))
-            if producer is not None and producer is not node:
+            if producer is not None and producer is not spec:
                 upstream = states[producer.name]["fingerprint"]
                 inputs[name] = None if upstream is None else f"node:{upstream}"
                 if upstream is None:
@@ -214,31 +244,35 @@ class _Planner:
                 inputs[name] = None if raw is None else f"data:{raw}"
                 if raw is None:
                     problems.append(f"input {name} cannot be fingerprinted")
-        func = node.func
+        func = spec.func
         main = f"{getattr(func, '__module__', None)}.{getattr(func, '__qualname__', repr(func))}"
-        identity = _digest([node.name, main, list(node.inputs), list(node.outputs)])
+        identity = _digest(spec.name, main, "\1".join(spec.inputs), "\1".join(spec.outputs))
         state = {
             "identity": identity,
             "main": main,
-            "produces": list(node.outputs),
-            "code": dict(code.parts),
-            "kinds": dict(code.kinds),
+            "produces": spec.outputs,
+            "code": code.parts,  # shared by the nodes of one function: never changed
+            "kinds": code.kinds,
             "params": params,
             "inputs": inputs,
             "environment": self.environment,
             "problems": problems,
         }
-        state["fingerprint"] = None if problems else _digest(
-            [identity, code.digest, {k: v[0] for k, v in params.items()}, inputs,
-             self.environment])
+        if problems:
+            state["fingerprint"] = None
+        else:
+            state["fingerprint"] = _digest(
+                identity, code_digest, self._environment_text,
+                *(f"{key}={value[0]}" for key, value in sorted(params.items())),
+                *(f"{key}={value}" for key, value in inputs.items()))
         return state
 
     # -- outputs of the previous run ------------------------------------------------------
-    def _outputs_changed(self, node: Node, previous: dict[str, Any]) -> str | None:
+    def _outputs_changed(self, spec: _Spec, previous: dict[str, Any]) -> str | None:
         """Why the persisted outputs no longer hold what the last run saved (or ``None``)."""
         recorded = previous.get("outputs") or {}
         run = previous.get("run_id")
-        for name in node.outputs:
+        for name in spec.outputs:
             if self.is_ephemeral(name):
                 continue
             saved = recorded.get(name)
@@ -248,84 +282,17 @@ class _Planner:
             version = saved.get("version")
             if version:
                 dataset = self.catalog._at_version(name, dataset, version)
-            now = dataset_fingerprint(dataset)
-            if now != saved["fp"]:
-                missing = not _exists(dataset)
-                state = "is missing" if missing else "changed"
+            if dataset_fingerprint(dataset) != saved["fp"]:
+                state = "changed" if _exists(dataset) else "is missing"
                 return f"output {name} {state} since run {run}"
             if version:
                 self.pinned[name] = version
         return None
 
-    # -- the decision ---------------------------------------------------------------------
-    def plan(self) -> ChangePlan:
-        states: dict[str, dict[str, Any]] = {}
-        for node in self.nodes:
-            states[node.name] = self.state(node, states)
-        self.pinned: dict[str, str] = {}
-        reasons: dict[str, str | None] = {}
-        for node in self.nodes:
-            reasons[node.name] = self._why_run(node, states[node.name])
-
-        consumers: dict[str, list[Node]] = {}
-        for node in self.nodes:
-            for name in node.inputs:
-                consumers.setdefault(_base(name), []).append(node)
-        free_outputs = [name for name in pipeline_outputs(self.nodes)
-                        if name not in self.catalog]
-        free = set(free_outputs)
-
-        runs = {name for name, reason in reasons.items() if reason is not None}
-        feed: dict[str, Any] = {}
-        returned: dict[str, Any] = {}
-        for node in reversed(self.nodes):
-            if node.name in runs:
-                continue
-            fingerprint = states[node.name]["fingerprint"]
-            for name in node.outputs:
-                readers = [c for c in consumers.get(_base(name), ()) if c.name in runs]
-                if not self.is_ephemeral(name) or not (readers or name in free):
-                    continue
-                found, value = self.cache.get(fingerprint, name)
-                if not found:
-                    runs.add(node.name)
-                    reasons[node.name] = f"output {name} is needed but not in the cache"
-                    break
-                if readers:
-                    feed[name] = value
-                if name in free:
-                    returned[name] = value
-        # a node that now runs after all produces its outputs itself
-        for node in self.nodes:
-            if node.name in runs:
-                for name in node.outputs:
-                    feed.pop(name, None)
-                    returned.pop(name, None)
-                    self.pinned.pop(name, None)
-
-        decisions = []
-        for node in self.nodes:
-            if node.name in runs:
-                decisions.append(NodeDecision(node.name, True, reasons[node.name] or "changed"))
-            else:
-                run = (self.history.get(node.name) or {}).get("run_id")
-                decisions.append(NodeDecision(node.name, False, f"unchanged since run {run}"))
-        return ChangePlan(
-            decisions=decisions, states=states, feed=feed, pinned=dict(self.pinned),
-            returned=returned, free_outputs=free_outputs,
-            ephemeral=frozenset(n for n in self._all_datasets() if self.is_ephemeral(n)),
-        )
-
-    def _all_datasets(self) -> set[str]:
-        names: set[str] = set()
-        for node in self.nodes:
-            names.update(node.outputs)
-        return names
-
-    def _why_run(self, node: Node, state: dict[str, Any]) -> str | None:
+    def _why_run(self, spec: _Spec, state: dict[str, Any]) -> str | None:
         if state["problems"]:
             return "cannot fingerprint: " + "; ".join(state["problems"])
-        previous = self.history.get(node.name)
+        previous = self.history.get(spec.name)
         if previous is None:
             return "no previous run"
         if previous.get("mutated"):
@@ -333,7 +300,59 @@ class _Planner:
                     f"{previous.get('run_id')}, so that run's result is not reused")
         if previous.get("fingerprint") != state["fingerprint"]:
             return explain_difference(state, previous)
-        return self._outputs_changed(node, previous)
+        return self._outputs_changed(spec, previous)
+
+    # -- the decision ---------------------------------------------------------------------
+    def plan(self) -> ChangePlan:
+        states: dict[str, dict[str, Any]] = {}
+        reasons: dict[str, str | None] = {}
+        for spec in self.specs:
+            state = states[spec.name] = self.state(spec, states)
+            reasons[spec.name] = self._why_run(spec, state)
+        free_outputs = [name for name in self.pipeline_outputs if name not in self.catalog]
+        free = set(free_outputs)
+
+        # From the last node up: a skipped node whose in-memory output a running node (or
+        # the caller) needs must find it in the cache, or run after all.
+        runs = {name for name, reason in reasons.items() if reason is not None}
+        feed: dict[str, Any] = {}
+        returned: dict[str, Any] = {}
+        for spec in reversed(self.specs):
+            if spec.name in runs:
+                continue
+            fingerprint = states[spec.name]["fingerprint"]
+            for name in spec.outputs:
+                readers = [c for c in self.consumers.get(_base(name), ()) if c.name in runs]
+                if not (readers or name in free) or not self.is_ephemeral(name):
+                    continue
+                found, value = self.cache.get(fingerprint, name)
+                if not found:
+                    runs.add(spec.name)
+                    reasons[spec.name] = f"output {name} is needed but not in the cache"
+                    break
+                if readers:
+                    feed[name] = value
+                if name in free:
+                    returned[name] = value
+        for spec in self.specs:  # a node that runs after all produces its outputs itself
+            if spec.name in runs:
+                for name in spec.outputs:
+                    feed.pop(name, None)
+                    returned.pop(name, None)
+                    self.pinned.pop(name, None)
+
+        decisions = []
+        for spec in self.specs:
+            if spec.name in runs:
+                decisions.append(NodeDecision(spec.name, True, reasons[spec.name] or "changed"))
+            else:
+                run = (self.history.get(spec.name) or {}).get("run_id")
+                decisions.append(NodeDecision(spec.name, False, f"unchanged since run {run}"))
+        ephemeral = frozenset(name for spec in self.specs for name in spec.outputs
+                              if self.is_ephemeral(name))
+        return ChangePlan(decisions=decisions, states=states, feed=feed,
+                          pinned=dict(self.pinned), returned=returned,
+                          free_outputs=free_outputs, ephemeral=ephemeral)
 
 
 def _exists(dataset: Any) -> bool:
@@ -341,17 +360,6 @@ def _exists(dataset: Any) -> bool:
         return bool(dataset.exists())
     except Exception:
         return False
-
-
-def pipeline_outputs(nodes: list[Node]) -> list[str]:
-    """Outputs no node of ``nodes`` reads, in order (transcoded names count as one)."""
-    read = {_base(name) for node in nodes for name in node.inputs}
-    found: dict[str, None] = {}
-    for node in nodes:
-        for name in node.outputs:
-            if _base(name) not in read:
-                found[name] = None
-    return list(found)
 
 
 def explain_difference(state: dict[str, Any], previous: dict[str, Any]) -> str:
