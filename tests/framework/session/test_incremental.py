@@ -267,3 +267,18 @@ class TestVersionedOutputs:
         outputs, decisions = run_changed(session)
         assert ran(decisions) == {"total"}
         assert outputs == {"total": 12, "row_count": 3}  # from [2, 4, 6], the recorded version
+
+
+@pytest.mark.parametrize("runner", ["Thread", "Parallel"])
+def test_other_runners_record_and_reuse_the_same_way(project, runner):
+    with KedroSession.create(project_path=project, save_on_close=False) as session:
+        first = session.run(RunRequest(only_changed=True, runner=runner))
+        edit(project, "src/incr_shop/helpers.py", """
+            def scale(value, alpha):
+                return value * alpha * 10
+            """)
+        reload_code()
+        outputs = session.run(RunRequest(only_changed=True, runner=runner))
+        assert set(session.last_result.nodes_done) == {"scale", "total"}
+    assert first == {"total": 12, "row_count": 3}
+    assert outputs == {"total": 120, "row_count": 3}
