@@ -22,9 +22,11 @@ from __future__ import annotations
 import __future__
 
 import ast
+import functools
 import hashlib
 import inspect
 import linecache
+import operator
 import sys
 import textwrap
 import types
@@ -36,9 +38,8 @@ from kedro_ipy.runner._content_hash import UnhashableValueError, content_hash
 
 __all__ = ["CodeFingerprint", "CodeFingerprinter"]
 
-_FUTURE_FLAGS: Final = 0
-for _feature in __future__.all_feature_names:
-    _FUTURE_FLAGS |= getattr(__future__, _feature).compiler_flag
+_FUTURE_FLAGS: Final = functools.reduce(
+    operator.or_, (getattr(__future__, f).compiler_flag for f in __future__.all_feature_names))
 _CO_HAS_DOCSTRING: Final = 0x4000000  # Python 3.14+ marks code objects that carry a docstring
 _SKIPPED_CLASS_ATTRIBUTES: Final = frozenset({
     "__dict__", "__weakref__", "__doc__", "__module__", "__qualname__", "__firstlineno__",
@@ -101,6 +102,8 @@ class CodeFingerprinter:
         """Whether ``obj`` (a function, class or module) is user code to follow: code of the
         project packages, of a notebook, or from any file that is not part of an installed
         library (the standard library, site-packages, kedro_ipy itself)."""
+        filename: str | None
+        module: Any
         if isinstance(obj, types.ModuleType):
             module, filename = obj.__name__, getattr(obj, "__file__", None)
         else:

@@ -54,11 +54,12 @@ def _describe_content(dataset: Any) -> str | None:
     version = getattr(dataset, "_version", None)
     if version is not None and hasattr(dataset, "resolve_load_version"):
         loaded = dataset.resolve_load_version()
-        path = str(dataset._get_load_path())
-        return f"version:{loaded}:{_path_state(dataset, path)}"
+        state = _path_state(dataset, str(dataset._get_load_path()))
+        return None if state is None else f"version:{loaded}:{state}"
     path = _path_of(dataset)
     if path is not None:
-        return f"path:{_path_state(dataset, path)}"
+        state = _path_state(dataset, path)
+        return None if state is None else f"path:{state}"
     return _loaded(dataset)
 
 

@@ -247,7 +247,7 @@ class _Planner:
         func = spec.func
         main = f"{getattr(func, '__module__', None)}.{getattr(func, '__qualname__', repr(func))}"
         identity = _digest(spec.name, main, "\1".join(spec.inputs), "\1".join(spec.outputs))
-        state = {
+        state: dict[str, Any] = {
             "identity": identity,
             "main": main,
             "produces": spec.outputs,
