@@ -52,7 +52,7 @@ def test_a_remote_file_without_a_checksum_or_time_is_unknown() -> None:
         _protocol = "s3"
         _filepath = "bucket/rows.csv"
 
-        class _fs:  # noqa: N801 - an fsspec filesystem's shape
+        class _fs:
             @staticmethod
             def info(path: str) -> dict:
                 return {"size": 10}
