@@ -12,6 +12,7 @@ The values themselves (lists, ``--params``, ``--load-versions``, ``--runner``) a
 from __future__ import annotations
 
 import argparse
+import functools
 import keyword
 import shlex
 from collections.abc import Iterable, Mapping
@@ -166,7 +167,10 @@ Examples:
 """
 
 
+@functools.cache
 def _run_parser() -> _Parser:
+    """Built once (argparse parsers hold no state between parses): a run's line is parsed
+    on every ``%session_run``."""
     from kedro_ipy.framework.session.request import add_run_options
 
     parser = _Parser("%session_run", _RUN_DESCRIPTION, (
