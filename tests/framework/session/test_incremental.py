@@ -282,3 +282,47 @@ def test_other_runners_record_and_reuse_the_same_way(project, runner):
         assert set(session.last_result.nodes_done) == {"scale", "total"}
     assert first == {"total": 12, "row_count": 3}
     assert outputs == {"total": 120, "row_count": 3}
+
+
+def test_after_a_failure_the_fixed_node_runs_and_finished_work_is_reused(project, session):
+    nodes_py = project / "src/incr_shop/nodes.py"
+    working = nodes_py.read_text()
+    nodes_py.write_text(working.replace("return sum(rows)", "raise ValueError('broken')"))
+    reload_code()
+    with pytest.raises(ValueError, match="broken"):
+        run_changed(session)
+    assert session.last_result.failed_node == "total"
+    nodes_py.write_text(working)
+    reload_code()
+    outputs, decisions = run_changed(session)
+    assert ran(decisions) == {"total"}
+    assert decisions["total"] == "ran: no previous run"
+    assert outputs == {"total": 12, "row_count": 3}
+
+
+def test_code_that_cannot_be_fingerprinted_always_runs_and_says_why(project, session):
+    edit(project, "src/incr_shop/nodes.py",
+         (project / "src/incr_shop/nodes.py").read_text().replace(
+             "from incr_shop import helpers\n",
+             "from incr_shop import helpers\n\nSOURCE = open(__file__)\n").replace(
+             "    return len(rows)", "    SOURCE.seek(0)\n    return len(rows)"))
+    reload_code()
+    run_changed(session)
+    _, decisions = run_changed(session)
+    assert ran(decisions) == {"count"}
+    assert decisions["count"].startswith(
+        "ran: cannot fingerprint: `incr_shop.nodes.SOURCE` cannot be fingerprinted: "
+        "TextIOWrapper objects cannot be hashed by content")
+    sys.modules["incr_shop.nodes"].SOURCE.close()
+
+
+def test_another_kedro_ipy_version_runs_everything_again(project, monkeypatch):
+    import kedro_ipy
+
+    with KedroSession.create(project_path=project, save_on_close=False) as session:
+        run_changed(session)
+    old = kedro_ipy.__version__
+    monkeypatch.setattr(kedro_ipy, "__version__", "99.0")
+    with KedroSession.create(project_path=project, save_on_close=False) as session:
+        _, decisions = run_changed(session)
+    assert set(decisions.values()) == {f"ran: kedro_ipy version {old} → 99.0"}

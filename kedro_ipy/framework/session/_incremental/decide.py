@@ -369,6 +369,8 @@ def explain_difference(state: dict[str, Any], previous: dict[str, Any]) -> str:
     for key in sorted(set(old_env) | set(new_env)):
         if old_env.get(key) != new_env.get(key):
             reasons.append(f"{key} version {old_env.get(key)} → {new_env.get(key)}")
+    if reasons:  # it changes every fingerprint: the rest would only repeat it
+        return "; ".join(reasons)
     if previous.get("identity") != state["identity"]:
         reasons.append("the node's function, inputs or outputs changed")
     old_code, new_code = previous.get("code") or {}, state["code"]
