@@ -69,7 +69,7 @@ def test_explain_before_running_and_clear_the_cache(shell, capsys):
     capsys.readouterr()
     shell.run_cell("%session_explain")
     assert set(lines(capsys.readouterr().out)) == {
-        f"{node:<5}  skipped: unchanged since run <id>"
+        f"{node:<5}  would skip: unchanged since run <id>"
         for node in ("load", "count", "scale", "total")}
     shell.run_cell("%session_cache")
     assert re.match(r"\d+ cached values, .* in .*\.kedro_ipy/cache; \d+ in memory",
@@ -78,7 +78,7 @@ def test_explain_before_running_and_clear_the_cache(shell, capsys):
     assert capsys.readouterr().out.startswith("Cache cleared (")
     shell.run_cell("%session_explain --params model.alpha=5")
     assert set(lines(capsys.readouterr().out)) == {
-        f"{node:<5}  ran: no previous run" for node in ("load", "count", "scale", "total")}
+        f"{node:<5}  would run: no previous run" for node in ("load", "count", "scale", "total")}
 
 
 def test_bad_lines_are_usage_errors(shell):

@@ -418,7 +418,13 @@ class KedroSession:
             return plan
         if catalog is None:
             catalog = self._new_context(request).catalog
-        return check_catalog(plan, catalog)
+        plan = check_catalog(plan, catalog)
+        if request.only_changed and plan.problem is None and plan.pipeline is not None:
+            import dataclasses
+
+            changes = self._changes().plan(plan.pipeline, catalog)
+            plan = dataclasses.replace(plan, decisions=tuple(changes.decisions))
+        return plan
 
     @property
     def last_result(self) -> RunResult | None:

@@ -190,6 +190,14 @@ class TestDecisions:
         assert str(request) == "%session_run --tags a --changed"
         assert RunRequest.from_record(request.to_record()) == request
 
+    def test_plan_of_a_changed_request_says_how_many_would_run(self, session):
+        run_changed(session)
+        plan = session.plan(RunRequest(only_changed=True, params={"model": {"alpha": 3}}))
+        assert plan.summary() == "will run 2 of 4 nodes (2 of the 4 selected unchanged)"
+        assert [d.ahead() for d in plan.decisions if d.runs] == [
+            "would run: parameter model.alpha 2 → 3",
+            "would run: input scaled_rows changed upstream"]
+
     def test_explain_changes_tells_without_running(self, project, session):
         run_changed(session)
         runs = len(session.store["runs"])
@@ -199,7 +207,7 @@ class TestDecisions:
             """)
         reload_code()
         text = session.explain_changes()
-        assert "scale  ran: code of helper `scale()` changed" in text
+        assert "scale  would run: code of helper `scale()` changed" in text
         assert len(session.store["runs"]) == runs
 
 

@@ -59,6 +59,10 @@ class NodeDecision:
     def __str__(self) -> str:
         return f"{self.action}: {self.reason}"
 
+    def ahead(self) -> str:
+        """The decision before the run: ``"would run: ..."`` or ``"would skip: ..."``."""
+        return f"{'would run' if self.runs else 'would skip'}: {self.reason}"
+
     def to_dict(self) -> dict[str, Any]:
         return {"node": self.node, "action": self.action, "reason": self.reason}
 
@@ -96,9 +100,9 @@ class ChangePlan:
         return [d.node for d in self.decisions if not d.runs]
 
     def explain(self) -> str:
-        """One line per node: ``name: ran: reason``."""
+        """One line per node, before the run: ``name  would run: reason``."""
         width = max((len(d.node) for d in self.decisions), default=0)
-        return "\n".join(f"{d.node:<{width}}  {d}" for d in self.decisions)
+        return "\n".join(f"{d.node:<{width}}  {d.ahead()}" for d in self.decisions)
 
 
 def _digest(*texts: str) -> str:
