@@ -123,7 +123,11 @@ class CodeFingerprinter:
     def fingerprint(self, func: Any) -> CodeFingerprint:
         """The fingerprint of a node's callable and all the project code it reaches."""
         result = CodeFingerprint()
-        _Walk(self, result).callable(func)
+        try:
+            _Walk(self, result).callable(func)
+        except Exception as exc:  # odd objects on the way: unknown, so never "unchanged"
+            result.problems.append(
+                f"the code of `{_qualname(func)}` could not be read: {type(exc).__name__}: {exc}")
         return result
 
     # -- one code object ------------------------------------------------------------------

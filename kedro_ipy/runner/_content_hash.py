@@ -35,8 +35,13 @@ def content_hash(value: Any) -> str:
     hasher = _Hasher()
     try:
         hasher.feed(value)
+    except UnhashableValueError:
+        raise
     except RecursionError as exc:
         raise UnhashableValueError("the value is nested too deeply to hash") from exc
+    except Exception as exc:  # a library object failing in its own way: still "unknown"
+        raise UnhashableValueError(
+            f"hashing a {type(value).__name__} failed: {type(exc).__name__}: {exc}") from exc
     return hasher.digest.hexdigest()
 
 

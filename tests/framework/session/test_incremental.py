@@ -334,3 +334,20 @@ def test_another_kedro_ipy_version_runs_everything_again(project, monkeypatch):
     with KedroSession.create(project_path=project, save_on_close=False) as session:
         _, decisions = run_changed(session)
     assert set(decisions.values()) == {f"ran: kedro_ipy version {old} → 99.0"}
+
+
+def test_a_damaged_history_makes_nodes_run_never_skip(project, session):
+    run_changed(session)
+    history = project / ".kedro_ipy/cache/nodes.json"
+    content = json.loads(history.read_text())
+    content["nodes"]["scale"]["outputs"] = "garbage"
+    history.write_text(json.dumps(content))
+    with KedroSession.create(project_path=project, save_on_close=False) as fresh:
+        _, decisions = run_changed(fresh)
+        assert decisions["scale"].startswith("ran: the record of its last run cannot be read")
+        assert ran(decisions) == {"scale"}
+    history.write_text("{not json")
+    with KedroSession.create(project_path=project, save_on_close=False) as fresh:
+        outputs, decisions = run_changed(fresh)
+    assert set(decisions.values()) == {"ran: no previous run"}
+    assert outputs == {"total": 12, "row_count": 3}

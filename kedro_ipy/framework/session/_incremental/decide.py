@@ -302,9 +302,13 @@ class _Planner:
         if previous.get("mutated"):
             return (f"it changed its input {previous['mutated']} during run "
                     f"{previous.get('run_id')}, so that run's result is not reused")
-        if previous.get("fingerprint") != state["fingerprint"]:
-            return explain_difference(state, previous)
-        return self._outputs_changed(spec, previous)
+        try:
+            if previous.get("fingerprint") != state["fingerprint"]:
+                return explain_difference(state, previous)
+            return self._outputs_changed(spec, previous)
+        except Exception as exc:  # a damaged .kedro_ipy/cache/nodes.json: run, never trust
+            return (f"the record of its last run cannot be read ({type(exc).__name__}: "
+                    f"{exc})")
 
     # -- the decision ---------------------------------------------------------------------
     def plan(self) -> ChangePlan:

@@ -24,7 +24,7 @@ __all__ = ["ChangeRecorder"]
 def _hash_or_none(value: Any) -> str | None:
     try:
         return content_hash(value)
-    except UnhashableValueError:
+    except UnhashableValueError:  # content_hash turns any failure into this
         return None
 
 
