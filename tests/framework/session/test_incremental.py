@@ -351,3 +351,33 @@ def test_a_damaged_history_makes_nodes_run_never_skip(project, session):
         outputs, decisions = run_changed(fresh)
     assert set(decisions.values()) == {"ran: no previous run"}
     assert outputs == {"total": 12, "row_count": 3}
+
+
+def test_a_raw_input_edited_while_the_run_goes_on_runs_again_next_time(project, session):
+    from kedro_ipy.framework.hooks import hook_impl
+
+    class EditsTheFileMidRun:
+        @hook_impl
+        def before_dataset_loaded(self, dataset_name):
+            if dataset_name == "raw_rows":  # after the decision, before the node reads it
+                (project / "data/raw.txt").write_text("5 5 5\n")
+
+    writer = EditsTheFileMidRun()
+    session._hook_manager.register(writer)
+    try:
+        first, _ = run_changed(session)
+    finally:
+        session._hook_manager.unregister(writer)
+    assert first == {"total": 30, "row_count": 3}  # the node read the new content
+    outputs, decisions = run_changed(session)  # the file has not changed since that read
+    assert decisions["load"] == "ran: input raw_rows changed"
+    assert outputs == {"total": 30, "row_count": 3}
+
+
+def test_a_filtered_run_says_why_an_input_counts_as_changed(session):
+    run_changed(session)
+    session.run(RunRequest(only_changed=True, from_nodes=("total",)))
+    decisions = {d.node: str(d) for d in session.last_result.decisions}
+    assert decisions == {"total": (
+        "ran: input scaled_rows is read from its dataset this time (the node that produced "
+        "it last time is not part of this run)")}

@@ -34,7 +34,7 @@ logger = logging.getLogger("kedro_ipy.framework.session")
 
 #: Default caps; ``KEDRO_IPY_CACHE_MAX_BYTES`` / ``KEDRO_IPY_CACHE_MEMORY_BYTES`` override them.
 DEFAULT_DISK_BYTES: Final = 2 * 1024**3
-DEFAULT_MEMORY_BYTES: Final = 512 * 1024**2
+DEFAULT_MEMORY_BYTES: Final = 256 * 1024**2
 _INDEX: Final = "index.json"
 _OBJECTS: Final = "objects"
 _FORMAT: Final = 1

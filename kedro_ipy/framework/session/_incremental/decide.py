@@ -402,9 +402,17 @@ def explain_difference(state: dict[str, Any], previous: dict[str, Any]) -> str:
             reasons.append(f"parameter {key} {old[1]} → {new[1]}")
     old_inputs, new_inputs = previous.get("inputs") or {}, state["inputs"]
     for key in sorted(set(old_inputs) | set(new_inputs)):
-        if old_inputs.get(key) != new_inputs.get(key):
-            upstream = str(new_inputs.get(key) or "").startswith("node:")
-            reasons.append(f"input {key} changed" + (" upstream" if upstream else ""))
+        old, new = str(old_inputs.get(key) or ""), str(new_inputs.get(key) or "")
+        if old == new:
+            continue
+        if old.startswith("node:") and new.startswith("data:"):
+            reasons.append(f"input {key} is read from its dataset this time (the node that "
+                           "produced it last time is not part of this run)")
+        elif old.startswith("data:") and new.startswith("node:"):
+            reasons.append(f"input {key} is produced by a node of this run this time")
+        else:
+            reasons.append(f"input {key} changed" + (" upstream" if new.startswith("node:")
+                                                     else ""))
     return "; ".join(reasons) or "its fingerprint changed"
 
 
