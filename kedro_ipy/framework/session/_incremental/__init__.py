@@ -50,11 +50,12 @@ class ChangeTracker:
         self.history = NodeHistory(folder)
         self.fingerprinter = CodeFingerprinter({package_name} if package_name else set())
         self.environment = environment(version, packages)
+        self._specs: dict[int, Any] = {}  # what was read of each node, kept between runs
 
     def plan(self, pipeline: Pipeline, catalog: Any) -> ChangePlan:
         """Which nodes of ``pipeline`` run, decided before anything runs."""
         return plan_changes(pipeline, catalog, self.history.entries(), self.cache,
-                            self.fingerprinter, self.environment)
+                            self.fingerprinter, self.environment, self._specs)
 
     def recorder(self, plan: ChangePlan, run_id: str | None) -> ChangeRecorder:
         return ChangeRecorder(plan, self.cache, run_id)

@@ -137,29 +137,54 @@ def _current_value(catalog: Any, name: str) -> Any:
     return data
 
 
-class _Spec:
-    """A node's name, inputs and outputs read once (``Node`` properties copy lists)."""
+def _is_parameter(name: str) -> bool:
+    return name == "parameters" or name.startswith("params:")
 
-    __slots__ = ("func", "inputs", "name", "node", "outputs")
+
+class _Spec:
+    """What a decision reads of a node, read once: ``Node`` properties copy lists, and a
+    session keeps its ``_Spec`` objects between runs (see ``specs_for``)."""
+
+    __slots__ = ("data", "func", "identity", "inputs", "main", "name", "node", "outputs",
+                 "params", "produced")
 
     def __init__(self, node: Node) -> None:
         self.node = node
         self.name = node.name
-        self.func = node.func
+        self.func = func = node.func
         self.inputs = node.inputs
         self.outputs = node.outputs
+        self.params = [name for name in self.inputs if _is_parameter(name)]
+        self.data = [(name, _base(name)) for name in self.inputs if not _is_parameter(name)]
+        self.produced = [(name, _base(name)) for name in self.outputs]
+        self.main = (f"{getattr(func, '__module__', None)}."
+                     f"{getattr(func, '__qualname__', repr(func))}")
+        self.identity = _digest(self.name, self.main, "\1".join(self.inputs),
+                                "\1".join(self.outputs))
 
 
-def _is_parameter(name: str) -> bool:
-    return name == "parameters" or name.startswith("params:")
+def specs_for(pipeline: Pipeline, known: dict[int, _Spec]) -> list[_Spec]:
+    """The pipeline's nodes as ``_Spec`` objects, reusing those of nodes seen before (a
+    ``_Spec`` holds its node, so the id it is filed under cannot be reused meanwhile)."""
+    specs = []
+    for node in pipeline.nodes:
+        spec = known.get(id(node))
+        if spec is None or spec.node is not node:
+            spec = known[id(node)] = _Spec(node)
+        specs.append(spec)
+    if len(known) > 4 * len(specs) + 10_000:  # nodes of pipelines built before a reload
+        current = {id(spec.node) for spec in specs}
+        for key in [k for k in known if k not in current]:
+            del known[key]
+    return specs
 
 
 class _Planner:
     """One decision: computes every node's fingerprint, then decides from the last node up."""
 
-    def __init__(self, pipeline: Pipeline, catalog: Any, history: dict[str, dict[str, Any]],
+    def __init__(self, specs: list[_Spec], catalog: Any, history: dict[str, dict[str, Any]],
                  cache: OutputCache, fingerprinter: CodeFingerprinter, environment: dict[str, Any]):
-        self.specs = [_Spec(node) for node in pipeline.nodes]
+        self.specs = specs
         self.catalog = catalog
         self.history = history
         self.cache = cache
@@ -169,15 +194,14 @@ class _Planner:
         self.consumers: dict[str, list[_Spec]] = {}
         read: set[str] = set()
         for spec in self.specs:
-            for name in spec.outputs:
-                self.producers[_base(name)] = spec
-            for name in spec.inputs:
-                base = _base(name)
+            for _, base in spec.produced:
+                self.producers[base] = spec
+            for _, base in spec.data:
                 read.add(base)
                 self.consumers.setdefault(base, []).append(spec)
         #: outputs no node of the pipeline reads, in order
         self.pipeline_outputs = list(dict.fromkeys(
-            name for spec in self.specs for name in spec.outputs if _base(name) not in read))
+            name for spec in self.specs for name, base in spec.produced if base not in read))
         self.pinned: dict[str, str] = {}
         self._code: dict[int, tuple[CodeFingerprint, str]] = {}
         self._params: dict[str, dict[str, list[str]] | str] = {}
@@ -228,15 +252,15 @@ class _Planner:
         problems = list(code.problems)
         params: dict[str, list[str]] = {}
         inputs: dict[str, str | None] = {}
-        for name in spec.inputs:
-            if _is_parameter(name):
-                leaves = self._params_of(name)
-                if isinstance(leaves, str):
-                    problems.append(leaves)
-                else:
-                    params.update(leaves)
-                continue
-            producer = self.producers.get(_base(name))
+        for name in spec.params:
+            leaves = self._params_of(name)
+            if isinstance(leaves, str):
+                problems.append(leaves)
+            else:
+                params.update(leaves)
+        producers = self.producers
+        for name, base in spec.data:
+            producer = producers.get(base)
             if producer is not None and producer is not spec:
                 upstream = states[producer.name]["fingerprint"]
                 inputs[name] = None if upstream is None else f"node:{upstream}"
@@ -248,12 +272,10 @@ class _Planner:
                 inputs[name] = None if raw is None else f"data:{raw}"
                 if raw is None:
                     problems.append(f"input {name} cannot be fingerprinted")
-        func = spec.func
-        main = f"{getattr(func, '__module__', None)}.{getattr(func, '__qualname__', repr(func))}"
-        identity = _digest(spec.name, main, "\1".join(spec.inputs), "\1".join(spec.outputs))
+        identity = spec.identity
         state: dict[str, Any] = {
             "identity": identity,
-            "main": main,
+            "main": spec.main,
             "produces": spec.outputs,
             "code": code.parts,  # shared by the nodes of one function: never changed
             "kinds": code.kinds,
@@ -329,8 +351,8 @@ class _Planner:
             if spec.name in runs:
                 continue
             fingerprint = states[spec.name]["fingerprint"]
-            for name in spec.outputs:
-                readers = [c for c in self.consumers.get(_base(name), ()) if c.name in runs]
+            for name, base in spec.produced:
+                readers = [c for c in self.consumers.get(base, ()) if c.name in runs]
                 if not (readers or name in free) or not self.is_ephemeral(name):
                     continue
                 found, value = self.cache.get(fingerprint, name)
@@ -448,6 +470,10 @@ def environment(version: str, packages: tuple[str, ...] = ()) -> dict[str, Any]:
 
 def plan_changes(pipeline: Pipeline, catalog: Any, history: dict[str, dict[str, Any]],
                  cache: OutputCache, fingerprinter: CodeFingerprinter,
-                 env: dict[str, Any]) -> ChangePlan:
-    """Decide, before anything runs, which nodes of ``pipeline`` run and why."""
-    return _Planner(pipeline, catalog, history, cache, fingerprinter, env).plan()
+                 env: dict[str, Any], known: dict[int, _Spec] | None = None) -> ChangePlan:
+    """Decide, before anything runs, which nodes of ``pipeline`` run and why.
+
+    ``known`` keeps what was read of each node between calls (a session passes its own).
+    """
+    specs = specs_for(pipeline, known if known is not None else {})
+    return _Planner(specs, catalog, history, cache, fingerprinter, env).plan()
