@@ -15,11 +15,12 @@ import argparse
 import functools
 import keyword
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ __all__ = [
     "parse_no_arguments",
 ]
 
-class MagicArgumentError(ValueError):
+class MagicArgumentError(ValueError, KedroIpyError):
     """A magic line could not be parsed; the magic shows ``message`` and its usage.
 
     Raised by the ``parse`` functions here and turned into IPython's plain ``UsageError`` at
@@ -50,7 +51,7 @@ class MagicArgumentError(ValueError):
         return f"{self.message}\n{self.usage}".rstrip()
 
 
-class _HelpRequested(Exception):
+class _HelpRequested(KedroIpyError):
     """``-h``/``--help`` was given: the magic prints its help instead of running."""
 
 
@@ -406,7 +407,7 @@ def _explain_parser() -> _Parser:
     return parser
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[], _Parser]] = {
     "session_run": _run_parser,
     "session_explain": _explain_parser,
     "session_create": _create_parser,

@@ -21,7 +21,7 @@ __all__ = ["NameSource", "SessionNames", "complete_line", "magics_names", "match
 _MAGIC_RE = re.compile(r"^\s*%?(session_run|load_node|session_create)\s")
 
 #: Which kind of name each option takes.
-_RUN_VALUES = {
+_RUN_VALUES: dict[str, str | None] = {
     "--tags": "tags",
     "--nodes": "nodes",
     "--from-nodes": "nodes",
@@ -34,7 +34,9 @@ _RUN_VALUES = {
     "--runner": "runners",
     "--as": None,
 }
-_CREATE_VALUES = {"--env": "envs", "--params": "params", "--package-name": None}
+_CREATE_VALUES: dict[str, str | None] = {
+    "--env": "envs", "--params": "params", "--package-name": None,
+}
 
 
 class NameSource(Protocol):
@@ -149,7 +151,7 @@ def complete_line(text: str, names: NameSource) -> tuple[str, list[str]] | None:
     rest = text[found.end():]
     words = rest.split()
     current = "" if not rest or rest[-1].isspace() else words.pop()
-    values = _RUN_VALUES if magic == "session_run" else (
+    values: dict[str, str | None] = _RUN_VALUES if magic == "session_run" else (
         _CREATE_VALUES if magic == "session_create" else {"--no-source": None})
 
     option, value = None, None

@@ -15,6 +15,8 @@ from __future__ import annotations
 import hashlib
 from typing import Any, Final
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["UnhashableValueError", "content_hash"]
 
 #: Types whose ``repr`` is exact and process-independent: a flat list of them is hashed at once.
@@ -22,8 +24,10 @@ _PLAIN: Final = frozenset({str, int, float, bool, type(None)})
 _DIGEST_SIZE: Final = 20
 
 
-class UnhashableValueError(Exception):
-    """A value (or something inside it) has no faithful content hash; the message says what."""
+class UnhashableValueError(KedroIpyError):
+    """A value (or something inside it) has no faithful content hash; the message says what.
+
+    Raised by ``content_hash``; incremental runs catch it and run the node instead."""
 
 
 def content_hash(value: Any) -> str:

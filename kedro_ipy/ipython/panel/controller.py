@@ -9,6 +9,7 @@ talks to the session only through its narrow surface (``plan``, ``execute``, ``s
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Mapping
@@ -289,9 +290,13 @@ class PanelController:
         shown = traceback.TracebackException.from_exception(exc)
         # The runner's note says where to resume in command-line words; the panel shows its
         # own Resume button and line, once.
-        notes = [n for n in getattr(shown, "__notes__", None) or ()
-                 if not str(n).startswith("kedro_ipy: node ")]
-        shown.__notes__ = notes or None
+        from kedro_ipy.runner.runner import node_failure
+
+        failure = node_failure(exc)
+        runner_note = failure.note if failure is not None else None
+        notes = [n for n in getattr(shown, "__notes__", None) or () if n != runner_note]
+        if sys.version_info >= (3, 11):  # notes are printed from 3.11 on
+            shown.__notes__ = notes or None
         project = getattr(self.session, "_project_path", None)
         if project is not None:
             from kedro_ipy.ipython._display import user_frames
