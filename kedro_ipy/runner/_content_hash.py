@@ -131,7 +131,7 @@ class _Hasher:
             return
         if isinstance(value, dict):
             self._text(b"T", _qualified(kind))
-            self._mapping(kind.__name__, value)
+            self._mapping(kind.__name__, value, ordered=kind.__name__ == "OrderedDict")
             self._reduced(value, state_only=True)
             return
         self._reduced(value)
@@ -144,10 +144,14 @@ class _Hasher:
         for item in items:
             self.feed(item)
 
-    def _mapping(self, name: str, mapping: dict[Any, Any]) -> None:
-        # Insertion order counts: a reordered dict only costs a re-run, never a wrong answer.
+    def _mapping(self, name: str, mapping: dict[Any, Any], ordered: bool = False) -> None:
+        """A plain dict hashes the same whatever its insertion order (as ``==`` sees it: a
+        reordered parameters.yml is the same parameters); an ``OrderedDict`` keeps order."""
         self._text(b"d", f"{name}:{len(mapping)}")
-        for key, item in mapping.items():
+        items = list(mapping.items())
+        if not ordered:
+            items.sort(key=lambda item: content_hash(item[0]))
+        for key, item in items:
             self.feed(key)
             self.feed(item)
 

@@ -101,3 +101,11 @@ def test_cycles_end() -> None:
 def test_what_cannot_be_hashed_says_so() -> None:
     with pytest.raises(UnhashableValueError, match="lock objects cannot be hashed by content"):
         content_hash({"lock": threading.Lock()})
+
+
+def test_a_dict_hashes_the_same_in_any_insertion_order_an_ordered_dict_does_not() -> None:
+    from collections import OrderedDict
+
+    assert content_hash({"a": 1, "b": [2]}) == content_hash({"b": [2], "a": 1})
+    assert content_hash(OrderedDict(a=1, b=2)) != content_hash(OrderedDict(b=2, a=1))
+    assert content_hash({"a.b": 1}) != content_hash({"a": {"b": 1}})

@@ -381,3 +381,15 @@ def test_a_filtered_run_says_why_an_input_counts_as_changed(session):
     assert decisions == {"total": (
         "ran: input scaled_rows is read from its dataset this time (the node that produced "
         "it last time is not part of this run)")}
+
+
+def test_parameters_that_only_look_alike_are_not_the_same(project, session):
+    parameters = project / "conf/base/parameters.yml"
+    parameters.write_text("model:\n  alpha: 2\n  x:\n    y: 1\n")
+    run_changed(session)
+    parameters.write_text('model:\n  alpha: 2\n  "x.y": 1\n')
+    _, decisions = run_changed(session)
+    assert decisions["scale"] == "ran: parameter model changed"
+    parameters.write_text('model:\n  "x.y": 1\n  alpha: 2\n')  # the same, reordered
+    _, decisions = run_changed(session)
+    assert ran(decisions) == set()

@@ -204,7 +204,7 @@ class _Planner:
             name for spec in self.specs for name, base in spec.produced if base not in read))
         self.pinned: dict[str, str] = {}
         self._code: dict[int, tuple[CodeFingerprint, str]] = {}
-        self._params: dict[str, dict[str, list[str]] | str] = {}
+        self._params: dict[str, tuple[str, dict[str, list[str]]] | str] = {}
         self._raw: dict[str, str | None] = {}
         self._ephemeral: dict[str, bool] = {}
         self._environment_text = json.dumps(environment, sort_keys=True)
@@ -225,15 +225,18 @@ class _Planner:
             found = self._code[key] = (code, code.digest or "")
         return found
 
-    def _params_of(self, name: str) -> dict[str, list[str]] | str:
-        """Flattened leaves, or why the parameter cannot be fingerprinted."""
+    def _params_of(self, name: str) -> tuple[str, dict[str, list[str]]] | str:
+        """The value's content hash (what the fingerprint uses: exact, whatever the keys
+        look like) and its leaves (what explanations compare), or why the parameter cannot
+        be fingerprinted."""
         found = self._params.get(name)
         if found is None:
             leaves: dict[str, list[str]] = {}
             try:
+                value = _current_value(self.catalog, name)
                 prefix = "" if name == "parameters" else name.split(":", 1)[1]
-                _flatten(prefix, _current_value(self.catalog, name), leaves)
-                found = leaves
+                _flatten(prefix, value, leaves)
+                found = (content_hash(value), leaves)
             except Exception as exc:  # any failure is a miss, never a hit
                 found = f"parameter {name} cannot be fingerprinted ({exc})"
             self._params[name] = found
@@ -251,13 +254,15 @@ class _Planner:
         code, code_digest = self._code_of(spec.func)
         problems = list(code.problems)
         params: dict[str, list[str]] = {}
+        values: dict[str, str] = {}
         inputs: dict[str, str | None] = {}
         for name in spec.params:
-            leaves = self._params_of(name)
-            if isinstance(leaves, str):
-                problems.append(leaves)
+            found = self._params_of(name)
+            if isinstance(found, str):
+                problems.append(found)
             else:
-                params.update(leaves)
+                values[name] = found[0]
+                params.update(found[1])
         producers = self.producers
         for name, base in spec.data:
             producer = producers.get(base)
@@ -280,6 +285,7 @@ class _Planner:
             "code": code.parts,  # shared by the nodes of one function: never changed
             "kinds": code.kinds,
             "params": params,
+            "param_values": values,
             "inputs": inputs,
             "environment": self.environment,
             "problems": problems,
@@ -289,7 +295,7 @@ class _Planner:
         else:
             state["fingerprint"] = _digest(
                 identity, code_digest, self._environment_text,
-                *(f"{key}={value[0]}" for key, value in sorted(params.items())),
+                *(f"{key}={value}" for key, value in values.items()),
                 *(f"{key}={value}" for key, value in inputs.items()))
         return state
 
@@ -422,6 +428,11 @@ def explain_difference(state: dict[str, Any], previous: dict[str, Any]) -> str:
             reasons.append(f"parameter {key} changed (the difference is deep inside)")
         elif old[0] != new[0]:
             reasons.append(f"parameter {key} {old[1]} → {new[1]}")
+    if not any(reason.startswith("parameter ") for reason in reasons):
+        old_values, new_values = previous.get("param_values") or {}, state["param_values"]
+        for key in sorted(set(old_values) | set(new_values)):
+            if old_values.get(key) != new_values.get(key):  # e.g. a key "a.b" became a: {b:}
+                reasons.append(f"parameter {key.partition(':')[2] or key} changed")
     old_inputs, new_inputs = previous.get("inputs") or {}, state["inputs"]
     for key in sorted(set(old_inputs) | set(new_inputs)):
         old, new = str(old_inputs.get(key) or ""), str(new_inputs.get(key) or "")
