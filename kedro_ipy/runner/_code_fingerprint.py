@@ -151,6 +151,7 @@ class _Walk:
         self.owner = owner
         self.result = result
         self.seen: set[int] = set()
+        self.attributes_seen: set[tuple[int, str]] = set()
         self.keep: list[Any] = []
 
     def _first_visit(self, obj: Any) -> bool:
@@ -239,8 +240,9 @@ class _Walk:
         self.globals(func.__globals__, names, func.__module__)
 
     def globals(self, namespace: dict[str, Any], names: tuple[str, ...], module: str) -> None:
-        """Follow the global names a piece of code reads (attribute names too: ``helpers.scale``
-        reads ``helpers`` and ``scale``; ``scale`` is then looked up in ``helpers``)."""
+        """Follow the global names a piece of code reads, and attribute names through project
+        modules: ``pkg.sub.helpers.scale(x)`` reads ``pkg``, ``sub``, ``helpers`` and
+        ``scale``; each is looked up in the project modules reached so far."""
         modules: list[types.ModuleType] = []
         for var in names:
             if var not in namespace:
@@ -251,13 +253,23 @@ class _Walk:
                     modules.append(value)
                 continue
             self.reference(f"{module}.{var}", value)
-        for found in modules:
-            if not self._first_visit(found):
-                continue
+        reached = {id(found) for found in modules}
+        while modules:
+            found = modules.pop()
             attributes = vars(found)
             for var in names:
-                if var in attributes and not isinstance(attributes[var], types.ModuleType):
-                    self.reference(f"{found.__name__}.{var}", attributes[var])
+                if var not in attributes:
+                    continue
+                value = attributes[var]
+                if isinstance(value, types.ModuleType):
+                    if self.owner.is_project(value) and id(value) not in reached:
+                        reached.add(id(value))
+                        modules.append(value)
+                    continue
+                key = (id(found), var)  # each module attribute once per fingerprint
+                if key not in self.attributes_seen:
+                    self.attributes_seen.add(key)
+                    self.reference(f"{found.__name__}.{var}", value)
 
     def reference(self, name: str, value: Any) -> None:
         """Something a piece of project code refers to by name."""

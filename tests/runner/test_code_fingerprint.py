@@ -19,6 +19,7 @@ PACKAGE = "fp_pkg"
 
 HELPERS = """
 FACTOR = 2
+OTHER = 5
 
 
 def scale(x):
@@ -31,8 +32,21 @@ class Model:
 """
 
 NODES = f"""
+import {PACKAGE}.sub.deep
 from {PACKAGE} import helpers
 from {PACKAGE}.helpers import Model
+
+
+def through_packages(x):
+    return {PACKAGE}.sub.deep.inner(x)
+
+
+def via_other(x):
+    return helpers.scale(x) + _other()
+
+
+def _other():
+    return helpers.OTHER
 
 
 def uses_helper(x):
@@ -67,6 +81,9 @@ def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     (root / "__init__.py").write_text("")
     write(root, "helpers.py", HELPERS)
     write(root, "nodes.py", NODES)
+    (root / "sub").mkdir()
+    write(root / "sub", "__init__.py", "")
+    write(root / "sub", "deep.py", "def inner(x):\n    return x + 1\n")
     yield root
     for name in [m for m in sys.modules if m.split(".")[0] == PACKAGE]:
         del sys.modules[name]
@@ -157,3 +174,16 @@ def test_something_that_cannot_be_fingerprinted_is_reported(tmp_path: Path) -> N
     assert problem.endswith(
         ".reads_a_file.<closure handle>` cannot be fingerprinted: TextIOWrapper objects cannot "
         "be hashed by content (cannot pickle '_io.TextIOWrapper' object)")
+
+
+def test_attribute_chains_through_packages_are_followed(package: Path) -> None:
+    before = parts(fresh_nodes().through_packages)
+    write(package / "sub", "deep.py", "def inner(x):\n    return x + 2\n")
+    assert changed(before, parts(fresh_nodes().through_packages)) == {
+        f"{PACKAGE}.sub.deep.inner"}
+
+
+def test_each_function_s_own_attributes_of_a_shared_module_are_followed(package: Path) -> None:
+    before = parts(fresh_nodes().via_other)
+    write(package, "helpers.py", HELPERS.replace("OTHER = 5", "OTHER = 6"))
+    assert changed(before, parts(fresh_nodes().via_other)) == {f"{PACKAGE}.helpers.OTHER"}
