@@ -187,3 +187,5 @@ def test_each_function_s_own_attributes_of_a_shared_module_are_followed(package:
     before = parts(fresh_nodes().via_other)
     write(package, "helpers.py", HELPERS.replace("OTHER = 5", "OTHER = 6"))
     assert changed(before, parts(fresh_nodes().via_other)) == {f"{PACKAGE}.helpers.OTHER"}
+    write(package, "helpers.py", HELPERS.replace("return x * FACTOR", "return x * FACTOR + 1"))
+    assert changed(before, parts(fresh_nodes().via_other)) == {f"{PACKAGE}.helpers.scale"}
