@@ -238,6 +238,20 @@ class _Walk:
                 continue
             self.reference(f"{name}.<closure {var}>", contents)
         self.globals(func.__globals__, names, func.__module__)
+        self.methods_called(func.__globals__, names)
+
+    def methods_called(self, namespace: dict[str, Any], names: tuple[str, ...]) -> None:
+        """``model.predict(x)`` on an argument names no class; follow the project classes
+        this module knows (imported, or defined here) that define a ``predict``, so that
+        editing that method is seen even when the model comes from a file."""
+        attributes = {var for var in names if var not in namespace}
+        if not attributes:
+            return
+        for value in list(namespace.values()):
+            if (isinstance(value, type) and id(value) not in self.seen
+                    and self.owner.is_project(value)
+                    and any(var in vars(value) for var in attributes)):
+                self.klass(value)
 
     def globals(self, namespace: dict[str, Any], names: tuple[str, ...], module: str) -> None:
         """Follow the global names a piece of code reads, and attribute names through project

@@ -41,6 +41,10 @@ def through_packages(x):
     return {PACKAGE}.sub.deep.inner(x)
 
 
+def predicts(model, x):
+    return model.predict(x)
+
+
 def via_other(x):
     return helpers.scale(x) + _other()
 
@@ -189,3 +193,10 @@ def test_each_function_s_own_attributes_of_a_shared_module_are_followed(package:
     assert changed(before, parts(fresh_nodes().via_other)) == {f"{PACKAGE}.helpers.OTHER"}
     write(package, "helpers.py", HELPERS.replace("return x * FACTOR", "return x * FACTOR + 1"))
     assert changed(before, parts(fresh_nodes().via_other)) == {f"{PACKAGE}.helpers.scale"}
+
+
+def test_methods_called_on_an_argument_follow_the_classes_the_module_knows(
+        package: Path) -> None:
+    before = parts(fresh_nodes().predicts)
+    write(package, "helpers.py", HELPERS.replace("return scale(x) + 1", "return scale(x) + 2"))
+    assert f"{PACKAGE}.helpers.Model.predict" in changed(before, parts(fresh_nodes().predicts))
