@@ -200,6 +200,11 @@ class _Walk:
         if isinstance(func, (types.BuiltinFunctionType, types.MethodDescriptorType)):
             self.external(func)
             return
+        wrapped = getattr(func, "__wrapped__", None)
+        if wrapped is not None and callable(func):  # @functools.cache and other wrappers
+            self.external(type(func))
+            self.callable(wrapped)
+            return
         if callable(func):  # an instance with __call__
             kind = type(func)
             self.klass(kind)
@@ -289,6 +294,8 @@ class _Walk:
         """Something a piece of project code refers to by name."""
         if isinstance(value, (types.FunctionType, types.MethodType, staticmethod, classmethod)):
             self.callable(value)
+        elif callable(value) and getattr(value, "__wrapped__", None) is not None:
+            self.callable(value)  # e.g. an @functools.cache helper: its code, not its name
         elif isinstance(value, type):
             if self.owner.is_project(value):
                 self.klass(value)

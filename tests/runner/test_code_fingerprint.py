@@ -18,8 +18,15 @@ from kedro_ipy.runner._code_fingerprint import CodeFingerprinter
 PACKAGE = "fp_pkg"
 
 HELPERS = """
+import functools
+
 FACTOR = 2
 OTHER = 5
+
+
+@functools.cache
+def cached_square(x):
+    return x * x
 
 
 def scale(x):
@@ -39,6 +46,10 @@ from {PACKAGE}.helpers import Model
 
 def through_packages(x):
     return {PACKAGE}.sub.deep.inner(x)
+
+
+def uses_cached(x):
+    return helpers.cached_square(x)
 
 
 def predicts(model, x):
@@ -200,3 +211,10 @@ def test_methods_called_on_an_argument_follow_the_classes_the_module_knows(
     before = parts(fresh_nodes().predicts)
     write(package, "helpers.py", HELPERS.replace("return scale(x) + 1", "return scale(x) + 2"))
     assert f"{PACKAGE}.helpers.Model.predict" in changed(before, parts(fresh_nodes().predicts))
+
+
+def test_helpers_behind_functools_cache_are_followed(package: Path) -> None:
+    before = parts(fresh_nodes().uses_cached)
+    write(package, "helpers.py", HELPERS.replace("return x * x", "return x * x * x"))
+    assert changed(before, parts(fresh_nodes().uses_cached)) == {
+        f"{PACKAGE}.helpers.cached_square"}
