@@ -165,6 +165,7 @@ class _Walk:
         kind = type(value)
         if kind.__module__ != "builtins" and self.owner.is_project(kind):
             self.klass(kind)  # an instance of a project class: its methods count too
+        self.callables_inside(value)
         self.result.kinds[name] = "value"
         try:
             self.result.parts[name] = content_hash(value)
@@ -212,6 +213,28 @@ class _Walk:
             return
         self.result.problems.append(f"`{func!r}` is not a function")
 
+    def callables_inside(self, value: Any, depth: int = 2) -> None:
+        """Functions kept in a value (a dispatch table ``{"a": handle_a}``, a default
+        argument) are followed like called ones: their helpers count too. The content hash
+        of the value covers the rest."""
+        if isinstance(value, types.FunctionType) or (
+                callable(value) and getattr(value, "__wrapped__", None) is not None):
+            self.callable(value)
+            return
+        if depth <= 0:
+            return
+        items: Any
+        if isinstance(value, dict):
+            items = value.values()
+        elif isinstance(value, (list, tuple, set, frozenset)):
+            items = value
+        else:
+            return
+        for item in items:
+            if isinstance(item, (types.FunctionType, dict, list, tuple, set, frozenset)) or (
+                    callable(item) and getattr(item, "__wrapped__", None) is not None):
+                self.callables_inside(item, depth - 1)
+
     def external(self, obj: Any) -> None:
         """Library code counts by its name and the version of its package."""
         module = getattr(obj, "__module__", None) or ""
@@ -236,6 +259,8 @@ class _Walk:
             self.callable(wrapped)
         if func.__defaults__ or func.__kwdefaults__:
             self._value(f"{name}.<defaults>", (func.__defaults__, func.__kwdefaults__))
+            for default in (*(func.__defaults__ or ()), *(func.__kwdefaults__ or {}).values()):
+                self.callables_inside(default)
         for var, cell in zip(func.__code__.co_freevars, func.__closure__ or (), strict=False):
             try:
                 contents = cell.cell_contents

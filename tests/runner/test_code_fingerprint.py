@@ -48,6 +48,21 @@ def through_packages(x):
     return {PACKAGE}.sub.deep.inner(x)
 
 
+def _double(x):
+    return helpers.scale(x) * 2
+
+
+HANDLERS = {{"double": _double}}
+
+
+def dispatches(x, kind="double"):
+    return HANDLERS[kind](x)
+
+
+def with_function_default(x, how=_double):
+    return how(x)
+
+
 def uses_cached(x):
     return helpers.cached_square(x)
 
@@ -218,3 +233,12 @@ def test_helpers_behind_functools_cache_are_followed(package: Path) -> None:
     write(package, "helpers.py", HELPERS.replace("return x * x", "return x * x * x"))
     assert changed(before, parts(fresh_nodes().uses_cached)) == {
         f"{PACKAGE}.helpers.cached_square"}
+
+
+def test_functions_in_tables_and_defaults_are_followed(package: Path) -> None:
+    nodes = fresh_nodes()
+    before = {f: parts(getattr(nodes, f)) for f in ("dispatches", "with_function_default")}
+    write(package, "helpers.py", HELPERS.replace("return x * FACTOR", "return x * FACTOR + 1"))
+    nodes = fresh_nodes()
+    for name, old in before.items():
+        assert f"{PACKAGE}.helpers.scale" in changed(old, parts(getattr(nodes, name))), name
