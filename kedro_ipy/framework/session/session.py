@@ -536,22 +536,16 @@ class KedroSession:
         return self._tracker
 
     def explain_changes(self, request: RunRequest | None = None) -> str:
-        """What an ``only_changed`` run of ``request`` would run and why; nothing runs.
+        """What an ``only_changed`` run of ``request`` would run and why, one line per node
+        (``scale  would run: code of helper `scale()` changed``); nothing runs.
 
         Raises:
             KedroContextError: as :meth:`run`, for a request that cannot run.
         """
-        from kedro_ipy.framework.project import pipelines
-        from kedro_ipy.framework.session.plan import check_catalog, make_plan
-
-        request = request or RunRequest()
-        plan = make_plan(pipelines, request)
+        plan = self.plan((request or RunRequest()).replace(only_changed=True))
         plan.raise_for_problem()
-        context = self._new_context(request)
-        catalog = context._get_catalog(load_versions=dict(request.load_versions) or None)
-        plan = check_catalog(plan, catalog)
-        plan.raise_for_problem()
-        return self._changes().plan(plan.pipeline, catalog).explain()
+        width = max((len(d.node) for d in plan.decisions), default=0)
+        return "\n".join(f"{d.node:<{width}}  {d.ahead()}" for d in plan.decisions)
 
     def clear_cache(self) -> int:
         """Forget what ``only_changed`` runs recorded (fingerprints and cached in-memory

@@ -99,11 +99,6 @@ class ChangePlan:
     def skipped(self) -> list[str]:
         return [d.node for d in self.decisions if not d.runs]
 
-    def explain(self) -> str:
-        """One line per node, before the run: ``name  would run: reason``."""
-        width = max((len(d.node) for d in self.decisions), default=0)
-        return "\n".join(f"{d.node:<{width}}  {d.ahead()}" for d in self.decisions)
-
 
 def _digest(*texts: str) -> str:
     """One digest of some strings (none of which contains a NUL)."""
