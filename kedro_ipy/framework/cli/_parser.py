@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "folder upwards)")
     run.add_argument("--traceback", action="store_true",
                      help="show the full traceback when the run fails")
+    run.add_argument("--changed", action="store_true",
+                     help="run only the nodes whose code, parameters or inputs changed since "
+                          "their last successful run")
+    run.add_argument("--explain", action="store_true",
+                     help="with --changed: say why each node ran or was skipped")
 
     new = commands.add_parser(
         "new", help="create a new project from the starter template",
@@ -151,6 +156,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.load_versions = parse_load_versions(args.load_versions) or None
         except RunOptionError as exc:
             commands["run"].error(str(exc))
+        if args.explain and not args.changed:
+            commands["run"].error("--explain says why each node of a --changed run ran or was "
+                                  "skipped: add --changed")
     return args
 
 
