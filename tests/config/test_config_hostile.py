@@ -251,6 +251,8 @@ def yaml_documents(draw: st.DrawFn) -> str:
         anchored = kind == 8 or draw(st.integers(0, 3)) == 0
         if kind in (4, 5):
             items = [value(depth + 1) for _ in range(draw(st.integers(0, 3)))]
+            if anchored and draw(st.integers(0, 4)) == 0:  # a list that holds itself
+                items.append(f"*n{len(anchors)}")
             text = "[" + ", ".join(items) + "]"
         elif kind in (6, 7):
             keys = draw(st.lists(st.sampled_from(KEYS), max_size=3, unique=True))
