@@ -614,7 +614,7 @@ class DataCatalog:
         """What a dataset is (type and arguments, never credentials); all of them without name."""
         if name is not None:
             dataset = self._get_dataset(name)
-            one = {"type": self.get_type(name), **dataset.describe()}
+            one: dict[str, Any] = {"type": self.get_type(name), **dataset.describe()}
             return redact_value(one, self._secrets)
         described: dict[str, Any] = {}
         for entry in list(self._datasets):

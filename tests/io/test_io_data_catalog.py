@@ -99,7 +99,9 @@ class TestFromConfig:
     @pytest.mark.parametrize(("typed", "hint"), [
         ("PickleDataset", "Did you mean 'pickle.PickleDataset'?"),  # the module left out
         ("pickle", "Did you mean 'pickle.PickleDataset'?"),  # the class left out
-        ("pandas", "Did you mean one of these: 'pandas.CSVDataset', 'pandas.ParquetDataset'?"),
+        ("pandas", "Did you mean one of these: 'pandas.CSVDataset', 'pandas.ExcelDataset', "
+                   "'pandas.FeatherDataset', 'pandas.GenericDataset', 'pandas.JSONDataset', "
+                   "'pandas.ParquetDataset', 'pandas.SQLQueryDataset', 'pandas.SQLTableDataset'?"),
     ])
     def test_half_a_type_path_suggests_the_whole_one(self, typed: str, hint: str) -> None:
         catalog = DataCatalog.from_config({"cars": {"type": typed, "filepath": "c"}})

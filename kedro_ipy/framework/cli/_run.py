@@ -65,6 +65,7 @@ def run_request(args: argparse.Namespace) -> RunRequest:
         runner=args.runner,
         load_versions=args.load_versions or {},
         only_missing_outputs=args.only_missing_outputs,
+        only_changed=bool(getattr(args, "changed", False)),
         **filters,
     )
 
@@ -109,13 +110,18 @@ def resume_command(args: argparse.Namespace, resume: RunRequest) -> str:
         add("--params", ",".join(params_to_items(args.params)))
     add("--from-nodes", ",".join(resume.from_nodes))
     add("--project-path", args.project_path)
+    if getattr(args, "changed", False):
+        parts.append("--changed")
     return " ".join(parts)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Create a session on the project, run once, print the free outputs and the record."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
     project_path = _project_path(args.project_path)
+    from kedro_ipy.framework.project import LOGGING
+
+    if LOGGING.config_file(project_path) is None:  # else bootstrap applies the project's
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
     # A session tolerates unusable metadata (as Kedro's does, for notebooks); a command run
     # on such a project would only fail later, at the first pipeline, for no visible reason.
     from kedro_ipy.framework.startup import bootstrap_project
@@ -146,6 +152,12 @@ def run_command(args: argparse.Namespace) -> int:
             return 1
     for name, value in (result.outputs or {}).items():
         print(redact(format_output(name, value)))
+    if result.decisions:
+        if args.explain:
+            print(result.explain())
+        skipped = len(result.nodes_skipped)
+        print(f"{skipped} unchanged node{'' if skipped == 1 else 's'} skipped"
+              + ("." if args.explain else " (--explain says why)."))
     print(
         f"Run {result.run_id} of pipeline '{result.request.pipeline_name}': "
         f"{len(result.nodes_done)}/{result.nodes_total} nodes in "

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import errno
-import importlib.util
 import io
 import os
 import re
@@ -30,6 +29,7 @@ from kedro_ipy.io.core import (
     get_filepath_str,
     get_protocol_and_path,
 )
+from kedro_ipy.io.datasets._requires import require
 from kedro_ipy.redaction import collect_secrets
 from kedro_ipy.redaction import register as register_secrets
 
@@ -246,12 +246,7 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
         fs_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
-        for module, extra in self.REQUIRES:
-            if importlib.util.find_spec(module) is None:
-                raise DatasetError(
-                    f"{type(self).__name__} needs {module}, which is not installed. "
-                    f"Install it with: pip install 'kedro_ipy[{extra}]'"
-                )
+        require(type(self).__name__, self.REQUIRES)
         if not isinstance(filepath, (str, os.PathLike)) or not str(filepath):
             raise DatasetError(
                 f"{type(self).__name__} needs a 'filepath' (a path or URL), got {filepath!r}."

@@ -293,3 +293,12 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
 def _value(value: Any) -> Any:
     """A partition's data: the value, or what the function given for it returns."""
     return value() if callable(value) else value
+
+
+def __getattr__(name: str) -> Any:
+    # ``partitions.IncrementalDataset`` lives in its own module, which builds on this one.
+    if name == "IncrementalDataset":
+        from kedro_ipy.io.datasets.incremental import IncrementalDataset
+
+        return IncrementalDataset
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
