@@ -18,9 +18,11 @@ from typing import Any
 
 import ipywidgets as w
 
+from kedro_ipy.pipeline.drawing import STATUS_COLOURS
+
 from .controller import PanelController, history_label
 from .model import FILTER_LABELS, RUNNERS, Selection
-from .svg import STATUS_COLOURS, Layout, layout_pipeline, render_svg
+from .picture import PipelinePicture
 
 __all__ = ["PanelView"]
 
@@ -57,8 +59,6 @@ class PanelView:
         self.model = controller.model
         self._lock = threading.RLock()
         self._syncing = False  # True while the view writes controls itself (no feedback loop)
-        self._layout_key: tuple[str, int] | None = None
-        self._layout: Layout | None = None
         self._drawn_at = 0.0  # when the node table and picture were last rendered
         self._build()
         self.model.subscribe(self._on_model)
@@ -102,7 +102,7 @@ class PanelView:
         self.table = w.HTML()
         self.error = w.Output()
         self.outputs = w.Output()
-        self.picture = w.HTML()
+        self.picture = PipelinePicture(self._node_details)
         self.catalog_table = w.HTML()
         self.preview_name = w.Dropdown(options=[], description="Dataset", style=_STYLE)
         self.preview_button = w.Button(description="Preview", icon="eye",
@@ -139,7 +139,7 @@ class PanelView:
                               w.HBox([self.preview_name, self.preview_button]),
                               self.preview_out])
         history_tab = w.VBox([self.history_note, self.history])
-        self.tabs = w.Tab(children=[run_tab, self.picture, catalog_tab, history_tab])
+        self.tabs = w.Tab(children=[run_tab, self.picture.box, catalog_tab, history_tab])
         for index, title in enumerate(("Run", "Picture", "Catalog", "History")):
             self.tabs.set_title(index, title)
         self.tabs.observe(self._on_tab, names="selected_index")
@@ -370,18 +370,32 @@ class PanelView:
         try:
             pipeline = self.controller.pipelines.get(name)
         except Exception as exc:  # the project's code is broken right now
-            self.picture.value = (f"<i>the pipeline cannot be drawn: "
-                                  f"{html.escape(f'{type(exc).__name__}: {exc}')}</i>")
+            self.picture.show(None, selected=None, statuses={})
+            self.picture.message.value = (f"<i>the pipeline cannot be drawn: "
+                                          f"{html.escape(f'{type(exc).__name__}: {exc}')}</i>")
             return
-        if pipeline is None:
-            self.picture.value = "<i>no pipeline to draw</i>"
-            return
-        key = (name, id(pipeline))
-        if key != self._layout_key or self._layout is None:
-            self._layout, self._layout_key = layout_pipeline(pipeline), key
-        statuses = {s.name: s.status for s in snap.nodes} if snap.status != "idle" else None
+        statuses = {s.name: s.status for s in snap.nodes} if snap.status != "idle" else {}
         selected = [s.name for s in snap.nodes] if statuses else self.model.plan.nodes
-        self.picture.value = render_svg(self._layout, selected=selected, statuses=statuses)
+        self.picture.show(pipeline, selected=selected, statuses=statuses)
+
+    def _node_details(self, name: str) -> str:
+        """What the picture shows for a clicked node: its data, tags and last run."""
+        pipeline = self.picture.pipeline
+        node = next((n for n in getattr(pipeline, "nodes", ()) if n.name == name), None)
+        if node is None:
+            return ""
+        state = next((s for s in self.model.snapshot().nodes if s.name == name), None)
+        rows = [
+            ("inputs", ", ".join(node.inputs) or "none"),
+            ("outputs", ", ".join(node.outputs) or "none"),
+            ("tags", ", ".join(sorted(node.tags)) or "none"),
+            ("status", state.status if state else "not in the last run"),
+            ("duration", _duration(state.duration_s) if state else ""),
+        ]
+        body = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{k}</th>"
+                       f"<td>{html.escape(v)}</td></tr>" for k, v in rows if v)
+        return (f'<div class="kip-details" role="region" aria-label="node {html.escape(name)}">'
+                f"<b>{html.escape(name)}</b><table>{body}</table></div>")
 
     def _render_history(self) -> None:
         runs = self.controller.history()

@@ -266,11 +266,11 @@ class TestHistoryAndInspection:
         session.inputs.update(clean_rows=[1, 2], test_rows=[3])
         view = panel.view
         view.filters["tags"].value = ["training"]
-        states = dict(re.findall(r'data-name="([^"]+)" data-state="(\w+)"', view.picture.value))
+        states = view.picture.states()
         assert states == {"split": "unselected", "clean": "unselected", "fit": "selected",
                           "evaluate": "selected", "report": "unselected"}
         view.run_button.click()
-        states = dict(re.findall(r'data-name="([^"]+)" data-state="(\w+)"', view.picture.value))
+        states = view.picture.states()
         assert states == {"fit": "done", "evaluate": "done", "split": "unselected",
                           "clean": "unselected", "report": "unselected"}
 
@@ -318,9 +318,8 @@ def test_a_big_run_ends_with_the_whole_table_and_picture_up_to_date(shell):
         panel.view.run_button.click()
         rows = dict(_rows(panel))
         assert len(rows) == 300 and set(rows.values()) == {"done"}
-        states = re.findall(r'class="kip-node[^"]*" data-name="[^"]+" data-state="(\w+)"',
-                            panel.view.picture.value)
-        assert len(states) == 300 and set(states) == {"done"}
+        states = panel.view.picture.states()
+        assert len(states) == 300 and set(states.values()) == {"done"}
         assert shell.user_ns["outputs"] == {"d300": 300}
     finally:
         panel.close()

@@ -238,7 +238,7 @@ def test_a_typo_saved_in_project_code_fails_the_run_without_wedging_the_panel(
     assert view.run_button.description == "Run" and not view.run_button.disabled
     assert "the run failed: SyntaxError" in _text(view.error)
     assert "importlib" not in _text(view.error)  # only the project's frames
-    assert "cannot be drawn: SyntaxError" in view.picture.value
+    assert "cannot be drawn: SyntaxError" in view.picture.message.value
     view.pipeline.value = "forecasting"  # choosing still works and says what is wrong
     assert _plain(view.count.value).startswith(
         "The project's pipelines cannot be read (SyntaxError: invalid syntax")
