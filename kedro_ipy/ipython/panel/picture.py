@@ -118,7 +118,8 @@ class PipelinePicture:
             return
         key = (id(pipeline), tuple(self.widget.collapsed))
         chosen = None if selected is None else tuple(sorted(selected))
-        if key != self._layout_key:
+        redraw = key != self._layout_key
+        if redraw:
             try:
                 self._layout = layout_pipeline(pipeline, collapsed=self.widget.collapsed)
             except Exception as exc:  # a broken pipeline must not break the panel
@@ -129,11 +130,10 @@ class PipelinePicture:
                                       f"{html.escape(str(exc))}</i>")
                 return
             self._layout_key = key
-            self._selected = None if chosen is None else ()  # force the SVG below
             self.message.value = ""
         assert self._layout is not None
         drawn = vertex_statuses(self._layout, statuses)
-        if chosen != self._selected or not self.widget.svg:
+        if redraw or chosen != self._selected or not self.widget.svg:
             self._selected = chosen
             # The statuses trait is set first so the front end never shows the new SVG with
             # an old run's colours.

@@ -85,3 +85,16 @@ def test_the_picture_ships_its_script_and_style_with_the_package(panel):
     script, style = str(widget._esm), str(widget._css)
     assert "export default" in script and "http" not in script.replace("https://", "")
     assert "--jp-layout-color" in style
+
+
+def test_collapsing_redraws_a_picture_shown_without_a_selection():
+    from kedro_ipy.ipython.panel.picture import PipelinePicture
+
+    inner = Pipeline([node(step, "a", "b", name="train"), node(step, "b", "c", name="score")])
+    pipe = Pipeline([pipeline(inner, namespace="ds", inputs={"a"}, outputs={"c"})])
+    picture = PipelinePicture(lambda name: name)
+    picture.show(pipe, selected=None, statuses={})
+    picture.collapse(["ds"])
+    assert set(picture.states()) == {"ds"}
+    picture.expand()
+    assert set(picture.states()) == {"ds.train", "ds.score"}
