@@ -8,7 +8,10 @@ progress is therefore heard from the next run on.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+if TYPE_CHECKING:
+    from kedro_ipy.runner.node_logs import NodeLogs
 
 __all__ = ["_NullHookManager", "_RunHooks"]
 
@@ -34,14 +37,19 @@ def _caller(relay: Any, name: str) -> Any:
 
 
 class _RunHooks:
-    """Each attribute is the hook's caller, or ``None`` when it has no implementation."""
+    """Each attribute is the hook's caller, or ``None`` when it has no implementation.
 
-    __slots__ = _HOOK_NAMES
+    ``node_logs`` travels with them (it reaches every place a node runs): where the run keeps
+    what each node prints and logs, or ``None`` to keep nothing.
+    """
 
-    def __init__(self, hook_manager: Any = None) -> None:
+    __slots__ = (*_HOOK_NAMES, "node_logs")
+
+    def __init__(self, hook_manager: Any = None, node_logs: NodeLogs | None = None) -> None:
         relay = getattr(hook_manager, "hook", None) if hook_manager is not None else None
         for name in _HOOK_NAMES:
             setattr(self, name, _caller(relay, name) if relay is not None else None)
+        self.node_logs = node_logs
 
     @property
     def any_dataset_hook(self) -> bool:
