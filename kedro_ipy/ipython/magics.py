@@ -18,8 +18,7 @@ import contextlib
 import functools
 import inspect
 import os
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -118,17 +117,6 @@ def _with_help(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return method
 
     return decorate
-
-
-def _closest(kind: str, names: Iterable[str], valid: Iterable[str], where: str) -> str | None:
-    """An error message for the first unknown name, or ``None`` when all are known."""
-    valid = list(valid)
-    for name in names:
-        if name not in valid:
-            listing = ", ".join(sorted(valid)) if len(valid) <= 12 else f"{len(valid)} names"
-            return (f"{kind} '{name}' not found in {where}. Valid: {listing or '(none)'}."
-                    f"{did_you_mean(name, valid)}")
-    return None
 
 
 @magics_class
@@ -331,88 +319,38 @@ class SessionMagics(Magics):
             if changed:
                 shown = ", ".join(self._shown_path(path) for path in changed)
                 print(f"reloaded the project code ({shown} changed)")
-        self._validate(args)
-        try:
-            kwargs = args.to_run_kwargs()
-        except MagicArgumentError as exc:
-            raise UsageError(exc.message) from None
-
-        runs_before = len(self._runs())
-        start = time.perf_counter()
+        self._loaded_pipelines()  # broken project code: the compact report, not a traceback
         try:
             from kedro_ipy.ipython._progress import live_progress, quiet_runner_errors
 
             with quiet_runner_errors(), live_progress(session):
-                outputs = session.run(**kwargs)
-        except (Exception, KeyboardInterrupt) as exc:
-            runs = self._runs()
-            record = runs[-1] if len(runs) > runs_before else None
-            failed = record is not None and record.get("status") == "failed"
-            if failed and (isinstance(exc, KeyboardInterrupt)
-                           or (record.get("error") or {}).get("node")):
-                raise self._node_failure(args, record, exc) from exc
+                result = session.execute(args.request)
+        except Exception as exc:  # raised before any node ran: bad input or broken config
             if _is_domain_error(exc):
                 raise UsageError(f"{type(exc).__name__}: {exc}") from None
             raise
         finally:
             if self.reloader is not None:
                 self.reloader.snapshot_new()
-        elapsed = time.perf_counter() - start
+        if result.exception is not None:
+            if result.failed_node or result.status == "cancelled":
+                raise self._node_failure(args, result) from result.exception
+            raise result.exception
+        self.context = result.context
+        push_session_variables(self.shell, session, result.context, result.catalog)
+        push_run_outputs(self.shell, result.outputs or {}, args.as_name)
+        print(_display.format_progress(len(result.nodes_done), result.nodes_total,
+                                       result.duration_s or 0.0))
+        print(_display.format_outputs(result.outputs or {}, args.as_name))
 
-        self._refresh_context()
-        push_run_outputs(self.shell, outputs, args.as_name)
-        runs = self._runs()
-        record = runs[-1] if len(runs) > runs_before else {}
-        done = len(record.get("nodes_done") or ()) if record else None
-        total = record.get("nodes_total") if record else None
-        duration = record.get("duration_s") if record else None
-        if done is None or total is None:
-            print(f"✓ run finished · {_display.format_duration(elapsed)}")
-        else:
-            print(_display.format_progress(done, total, duration if duration else elapsed))
-        print(_display.format_outputs(outputs, args.as_name))
-
-    def _validate(self, args: RunArguments) -> None:
-        """Check every name on the line against the chosen pipeline before running."""
-        pipelines = self._loaded_pipelines()
-        name = args.pipeline or "__default__"
-        registered = sorted(pipelines)
-        if name not in registered:
-            raise UsageError(f"Pipeline '{name}' not found. Registered: "
-                             f"{', '.join(registered)}.{did_you_mean(name, registered)}")
-        pipe = pipelines[name]
-        where = f"pipeline '{name}'"
-        nodes = [node.name for node in pipe.nodes]
-        tags = {tag for node in pipe.nodes for tag in node.tags}
-        datasets = set(pipe.datasets())
-        checks = [
-            ("Node", args.node_names, nodes),
-            ("Node", args.from_nodes, nodes),
-            ("Node", args.to_nodes, nodes),
-            ("Tag", args.tags, tags),
-            ("Dataset", args.from_inputs, datasets),
-            ("Dataset", args.to_outputs, datasets),
-        ]
-        for kind, given, valid in checks:
-            message = _closest(kind, given, valid, where)
-            if message:
-                raise UsageError(message)
-        catalog = self.context.catalog
-        for dataset in args.load_versions:
-            if dataset not in catalog:
-                valid = [n for n in _keys(catalog) if not n.startswith("params:")]
-                raise UsageError(f"Dataset '{dataset}' of --load-versions is not in the catalog."
-                                 f"{did_you_mean(dataset, valid)}")
-
-    def _node_failure(self, args: RunArguments, record: Mapping[str, Any],
-                      exc: BaseException) -> NodeRunError:
-        error = record.get("error") or {}
-        resume = record.get("resume_from_nodes")
-        resume_line = args.resume_from(resume).to_magic_line() if resume else None
+    def _node_failure(self, args: RunArguments, result: Any) -> NodeRunError:
+        resume = result.resume_request
+        resume_line = RunArguments(resume, args.as_name).to_magic_line() if resume else None
+        exc = result.exception
         lines = _display.format_node_failure(
-            error.get("node"), exc,
-            done=len(record.get("nodes_done") or ()),
-            total=record.get("nodes_total"),
+            result.failed_node, exc,
+            done=len(result.nodes_done),
+            total=result.nodes_total,
             resume_line=resume_line,
             project_path=self._project_path(),
         )
@@ -506,20 +444,23 @@ class SessionMagics(Magics):
     def _compute_inputs(self, session: Any, pipeline_name: str, datasets: list[str],
                         values: dict[str, Any], notes: dict[str, str]) -> None:
         """Run the part of the pipeline that produces ``datasets`` and collect them."""
-        args = RunArguments(pipeline=None if pipeline_name == "__default__" else pipeline_name,
-                            to_outputs=tuple(datasets))
-        line = args.to_magic_line()
+        from kedro_ipy.framework.session.request import RunRequest
         from kedro_ipy.ipython._progress import quiet_runner_errors
 
+        request = RunRequest(pipeline_names=(pipeline_name,), to_outputs=tuple(datasets))
+        line = str(request)
         try:
             with quiet_runner_errors():
-                produced = session.run(**args.to_run_kwargs())
+                result = session.execute(request)
+            if result.exception is not None:
+                raise result.exception
         except Exception as exc:
             reason = f"{type(exc).__name__}: {_first_line(exc)}"
             for dataset in datasets:
                 notes[dataset] = f"not computed ({line} failed: {reason})"
             return
-        catalog = self.session.load_context().catalog
+        produced = result.outputs or {}
+        catalog = result.catalog
         for dataset in datasets:
             try:
                 values[dataset] = produced[dataset] if dataset in produced \

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     from kedro_ipy.pipeline import Pipeline
     from kedro_ipy.pipeline.node import Node
 
-__all__ = ["AbstractRunner", "MissingInputsError", "RunnerError"]
+__all__ = ["AbstractRunner", "MissingInputsError", "NodeFailure", "RunnerError", "node_failure"]
 
 logger = logging.getLogger("kedro_ipy.runner")
 
@@ -96,6 +96,35 @@ class MissingInputsError(RunnerError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable despite the two-argument constructor
         return (type(self), (self.missing, self._available))
+
+
+class NodeFailure:
+    """What a runner knows when a node fails, kept on the node's exception as data.
+
+    Callers (the session) read it with :func:`node_failure` instead of parsing the note.
+
+    Attributes:
+        node: the node that failed.
+        done: the nodes whose outputs were all saved before the failure, in order.
+        resume_from: the nodes to restart from without recomputing persisted data (empty
+            when nothing finished or it could not be worked out).
+    """
+
+    __slots__ = ("done", "node", "resume_from")
+
+    def __init__(self, node: str, done: list[str], resume_from: list[str]) -> None:
+        self.node = node
+        self.done = done
+        self.resume_from = resume_from
+
+    def __repr__(self) -> str:
+        return f"NodeFailure(node={self.node!r}, done={len(self.done)}, resume={self.resume_from})"
+
+
+def node_failure(exc: BaseException) -> NodeFailure | None:
+    """The :class:`NodeFailure` a runner attached to ``exc``, if any."""
+    failure = getattr(exc, "_kedro_ipy_failure", None)
+    return failure if isinstance(failure, NodeFailure) else None
 
 
 def _find_all_nodes_for_resumed_pipeline(
@@ -518,6 +547,7 @@ class AbstractRunner(ABC):
     ) -> None:
         """Say which node failed and where to resume, in the log and on the exception itself."""
         total = len(context.plan.nodes)
+        resume: list[str] = []
         if done:
             try:
                 resume = find_nodes_to_resume_from(
@@ -540,10 +570,14 @@ class AbstractRunner(ABC):
             "Node '%s' failed: %s: %s%s %s", node.name, type(exc).__name__, message, stop, advice
         )
         note = f"kedro_ipy: node '{node.name}' failed. {advice}"
+        from contextlib import suppress
+
+        with suppress(AttributeError, TypeError):  # an exception type refusing attributes
+            exc._kedro_ipy_failure = NodeFailure(  # type: ignore[attr-defined]
+                node.name, [n.name for n in done], sorted(resume)
+            )
         if sys.version_info >= (3, 11):
             exc.add_note(note)
-        else:  # PEP 678's attribute by hand: not printed, but the session reads the node
-            from contextlib import suppress
-
+        else:  # PEP 678's attribute by hand (not printed)
             with suppress(AttributeError, TypeError):
                 exc.__notes__ = [*getattr(exc, "__notes__", ()), note]

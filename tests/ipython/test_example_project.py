@@ -58,8 +58,10 @@ def test_create_then_run_twice_with_filters(shell, project, capsys):
 def test_unknown_pipeline_names_the_registered_ones(shell, project):
     shell.run_cell("%session_create")
     with pytest.raises(UsageError, match=re.escape(
-            "Pipeline 'forcasting' not found. Registered: __default__, data_processing, "
-            "forecasting, reporting. Did you mean one of these: 'forecasting', 'reporting'?")):
+            "Failed to find the pipeline named 'forcasting'. It needs to be generated and "
+            "returned by the 'register_pipelines' function. Registered pipelines: __default__, "
+            "data_processing, forecasting, reporting. Did you mean one of these: 'forecasting', "
+            "'reporting'?")):
         shell.run_cell("%session_run forcasting")
 
 
@@ -234,10 +236,59 @@ def test_runner_and_load_versions_reach_the_session(shell, project):
     record = shell.user_ns["session"].store["runs"][-1]
     assert record["load_versions"] == {"sales_model": versions[0]}
     assert set(shell.user_ns["evaluated"]) == {"next_week_forecast"}
+    runs = len(shell.user_ns["session"].store["runs"])
     with pytest.raises(UsageError, match=re.escape(
-            "Dataset 'sales_modle' of --load-versions is not in the catalog. "
+            "Dataset 'sales_modle' of load_versions is not in the catalog. "
             "Did you mean one of these: 'sales_model', 'sales_report'?")):
         shell.run_cell("%session_run --load-versions sales_modle:x")
+    # a version that is not on disk fails before any node runs, listing those that are
+    with pytest.raises(UsageError, match=re.escape(
+            f"RunPlanError: Version 'nope' of dataset 'sales_model' does not exist. "
+            f"Versions on disk, newest first: {versions[0]}.")):
+        shell.run_cell("%session_run forecasting --load-versions sales_model:nope")
+    assert len(shell.user_ns["session"].store["runs"]) == runs
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("--nodes fit_modle", "PipelineSelectionError: Pipeline '__default__': "
+     "node_names=['fit_modle'] is invalid: "),
+    ("forecasting --tags trainig", "PipelineSelectionError: Pipeline 'forecasting' has no "
+     "nodes to run: tags=['trainig'] selects no node. Tags in the pipeline: "),
+    ("--namespaces nowhere", "PipelineSelectionError: Pipeline '__default__': "
+     "namespaces=['nowhere'] is invalid: "),
+    ("--from-nodes clean_orders --to-nodes aggregate_daily --nodes fit_model",
+     "PipelineSelectionError: Pipeline '__default__' has no nodes to run: each filter "
+     "selects nodes on its own, but to_nodes=['aggregate_daily'] leaves none once combined "
+     "with node_names=['fit_model'], from_nodes=['clean_orders']."),
+    ("--runner Sequental", "KedroSessionError: Unknown runner 'Sequental'."),
+])
+def test_bad_requests_fail_before_anything_runs(shell, project, line, message):
+    shell.run_cell("%session_create --no-save-on-close")
+    with pytest.raises(UsageError) as info:
+        shell.run_cell(f"%session_run {line}")
+    assert str(info.value).startswith(message)
+    assert shell.user_ns["session"].store["runs"] == []
+
+
+def test_tags_with_a_space_after_the_comma_are_two_tags(shell, project):
+    shell.run_cell("%session_create --no-save-on-close")
+    shell.run_cell("%session_run")
+    shell.run_cell("%session_run forecasting --tags training, evaluation")
+    record = shell.user_ns["session"].store["runs"][-1]
+    assert record["tags"] == ["training", "evaluation"]
+    assert record["command"] == "%session_run forecasting --tags training,evaluation"
+
+
+def test_per_run_params_apply_to_that_run_only(shell, project):
+    shell.run_cell("%session_create --no-save-on-close")
+    shell.run_cell("%session_run --params model.alpha=0.1")
+    assert shell.user_ns["params"]["model"]["alpha"] == 0.1  # what the run used
+    first = shell.user_ns["session"].last_result
+    shell.run_cell("%session_run")
+    assert shell.user_ns["params"]["model"]["alpha"] == 0.5
+    runs = shell.user_ns["session"].store["runs"]
+    assert [r["params"] for r in runs] == [{"model": {"alpha": 0.1}}, {}]
+    assert first.outputs["metrics"] != shell.user_ns["outputs"]["metrics"]
 
 
 def test_live_progress_on_a_terminal(shell, project, monkeypatch, capsys):
