@@ -108,8 +108,8 @@ def _install() -> None:
     with _install_lock:
         _active += 1
         if _active == 1:
-            sys.stdout = _Tee(sys.stdout)  # type: ignore[assignment]
-            sys.stderr = _Tee(sys.stderr)  # type: ignore[assignment]
+            sys.stdout = _Tee(sys.stdout)
+            sys.stderr = _Tee(sys.stderr)
             logging.getLogger().addHandler(_handler)
 
 

@@ -30,7 +30,7 @@ __all__ = ["PictureWidget", "PipelinePicture"]
 _HERE = Path(__file__).parent
 
 
-class PictureWidget(anywidget.AnyWidget):  # type: ignore[misc]
+class PictureWidget(anywidget.AnyWidget):
     """The browser side: an SVG with zoom, pan, hover and click (see ``picture.js``)."""
 
     _esm = _HERE / "picture.js"
