@@ -9,7 +9,10 @@ import pytest
 
 # Each layer's owner keeps its own line here in step with its ``__all__``.
 PUBLIC_NAMES: dict[str, set[str]] = {
-    "kedro_ipy": {"__version__", "load_ipython_extension", "unload_ipython_extension"},
+    "kedro_ipy": {
+        "KedroIpyError", "__version__", "load_ipython_extension", "unload_ipython_extension",
+    },
+    "kedro_ipy.errors": {"KedroIpyError"},
     "kedro_ipy.config": {
         "AbstractConfigLoader", "BadConfigException", "MissingConfigException", "OmegaConfigLoader",
     },

@@ -12,13 +12,15 @@ The values themselves (lists, ``--params``, ``--load-versions``, ``--runner``) a
 from __future__ import annotations
 
 import argparse
+import functools
 import keyword
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches
 
 if TYPE_CHECKING:
@@ -33,7 +35,7 @@ __all__ = [
     "parse_no_arguments",
 ]
 
-class MagicArgumentError(ValueError):
+class MagicArgumentError(ValueError, KedroIpyError):
     """A magic line could not be parsed; the magic shows ``message`` and its usage.
 
     Raised by the ``parse`` functions here and turned into IPython's plain ``UsageError`` at
@@ -49,7 +51,7 @@ class MagicArgumentError(ValueError):
         return f"{self.message}\n{self.usage}".rstrip()
 
 
-class _HelpRequested(Exception):
+class _HelpRequested(KedroIpyError):
     """``-h``/``--help`` was given: the magic prints its help instead of running."""
 
 
@@ -162,7 +164,10 @@ Examples:
 """
 
 
+@functools.cache
 def _run_parser() -> _Parser:
+    """Built once (argparse parsers hold no state between parses): a run's line is parsed
+    on every ``%session_run``."""
     from kedro_ipy.framework.session.request import add_run_options
 
     parser = _Parser("%session_run", _RUN_DESCRIPTION, (
@@ -361,7 +366,7 @@ def parse_no_arguments(magic: str, line: str) -> None:
                                  f"usage: {magic}")
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[], _Parser]] = {
     "session_run": _run_parser,
     "session_create": _create_parser,
     "load_node": _load_node_parser,

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.ipython import _display
 from kedro_ipy.ipython._arguments import (
     CreateArguments,
@@ -44,6 +45,7 @@ from kedro_ipy.ipython._namespace import (
 from kedro_ipy.utils import did_you_mean
 
 if TYPE_CHECKING:
+    from kedro_ipy.framework.session import RunResult
     from kedro_ipy.ipython._reload import ProjectReloader
 
 __all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
@@ -51,7 +53,7 @@ __all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
 _T = TypeVar("_T")
 
 
-class NodeRunError(Exception):
+class NodeRunError(KedroIpyError):
     """A node failed during ``%session_run``; the cell fails, showing a compact report.
 
     IPython prints ``_render_traceback_()`` instead of a traceback. The exception carries the
@@ -68,7 +70,7 @@ class NodeRunError(Exception):
         return list(self.lines)
 
 
-class ProjectCodeError(Exception):
+class ProjectCodeError(KedroIpyError):
     """The project's own code (its pipeline registry and what that imports) failed to import.
 
     Shown compactly like :class:`NodeRunError`: the error and where in the project's files it
@@ -89,8 +91,9 @@ def _is_domain_error(exc: BaseException) -> bool:
 
     This module's own errors are not among them: they render themselves already.
     """
-    module = type(exc).__module__
-    return module.startswith("kedro_ipy.") and module != __name__
+    return isinstance(exc, KedroIpyError) and not isinstance(
+        exc, (NodeRunError, ProjectCodeError)
+    )
 
 
 def _parse(parse: Callable[[str], _T], line: str) -> _T | None:
@@ -273,10 +276,11 @@ class SessionMagics(Magics):
         self.reloader = ProjectReloader(package_name, self._reset_pipelines)
         print(self._summary(counts))
         if args.panel:
-            self.session_panel("")
+            self._show_panel(self.session)
 
     def _summary(self, counts: Mapping[str, int]) -> str:
-        project = getattr(self.metadata, "project_name", None) or self._project_path().name
+        path = self._project_path()
+        project = getattr(self.metadata, "project_name", None) or (path.name if path else "")
         catalog = self.context.catalog
         datasets = [n for n in _keys(catalog) if n != "parameters" and not n.startswith("params:")]
         return "\n".join([
@@ -335,6 +339,8 @@ class SessionMagics(Magics):
         if result.exception is not None:
             if result.failed_node or result.status == "cancelled":
                 raise self._node_failure(args, result) from result.exception
+            if _is_domain_error(result.exception):  # e.g. a hook took an input away
+                raise UsageError(f"{type(result.exception).__name__}: {result.exception}")
             raise result.exception
         self.context = result.context
         push_session_variables(self.shell, session, result.context, result.catalog)
@@ -343,10 +349,11 @@ class SessionMagics(Magics):
                                        result.duration_s or 0.0))
         print(_display.format_outputs(result.outputs or {}, args.as_name))
 
-    def _node_failure(self, args: RunArguments, result: Any) -> NodeRunError:
+    def _node_failure(self, args: RunArguments, result: RunResult) -> NodeRunError:
         resume = result.resume_request
         resume_line = RunArguments(resume, args.as_name).to_magic_line() if resume else None
         exc = result.exception
+        assert exc is not None  # called for failed and cancelled runs only
         lines = _display.format_node_failure(
             result.failed_node, exc,
             done=len(result.nodes_done),
@@ -430,6 +437,8 @@ class SessionMagics(Magics):
                 lines.append(f"  {variable:<{width}} <- {dataset} ({kind}{extra})")
             else:
                 lines.append(f"  {variable:<{width}} <- {dataset}: {notes[dataset]}")
+        if self.shell is None:
+            raise UsageError("%load_node needs an IPython shell to put the inputs in.")
         self.shell.push({variables[dataset]: value for dataset, value in values.items()})
         func = node.func
         func_name = getattr(func, "__name__", "func")
@@ -504,7 +513,9 @@ class SessionMagics(Magics):
         Usage: %session_panel
         """
         _parse(functools.partial(parse_no_arguments, "%session_panel"), line)
-        session = self._require_session("session_panel")
+        self._show_panel(self._require_session("session_panel"))
+
+    def _show_panel(self, session: Any) -> None:
         try:
             from kedro_ipy.ipython.panel import SessionPanel
         except ImportError as exc:
@@ -519,7 +530,6 @@ class SessionMagics(Magics):
         self._loaded_pipelines()  # broken project code: the compact report, not a traceback
         self.panel = SessionPanel(session, self.shell)
         display(self.panel.widget)
-        return None
 
 
 def _importable(package_name: str) -> bool:

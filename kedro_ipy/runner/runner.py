@@ -19,9 +19,11 @@ import logging
 import sys
 from abc import ABC, abstractmethod
 from collections import deque
+from functools import partial
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.io import MemoryDataset
 from kedro_ipy.runner._hooks import _NullHookManager, _RunHooks
 from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private names)
@@ -37,6 +39,7 @@ from kedro_ipy.utils import close_matches
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from concurrent.futures import Executor, Future
+    from queue import SimpleQueue
 
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
@@ -61,7 +64,7 @@ def _default_workers() -> int:
     return count
 
 
-class RunnerError(Exception):
+class RunnerError(KedroIpyError):
     """Raised by a runner when a pipeline cannot be run as asked (as opposed to a node failing,
     whose own exception is re-raised unchanged)."""
 
@@ -108,14 +111,18 @@ class NodeFailure:
         done: the nodes whose outputs were all saved before the failure, in order.
         resume_from: the nodes to restart from without recomputing persisted data (empty
             when nothing finished or it could not be worked out).
+        note: the note added to the exception for scripts (front doors that give their own
+            resume hint leave it out when they show the exception).
     """
 
-    __slots__ = ("done", "node", "resume_from")
+    __slots__ = ("done", "node", "note", "resume_from")
 
-    def __init__(self, node: str, done: list[str], resume_from: list[str]) -> None:
+    def __init__(self, node: str, done: list[str], resume_from: list[str],
+                 note: str = "") -> None:
         self.node = node
         self.done = done
         self.resume_from = resume_from
+        self.note = note
 
     def __repr__(self) -> str:
         return f"NodeFailure(node={self.node!r}, done={len(self.done)}, resume={self.resume_from})"
@@ -202,6 +209,14 @@ class _RunContext:
             self.catalog.confirm(name)
 
 
+_T = TypeVar("_T")
+
+
+def _put_done(queue: SimpleQueue[tuple[int, Future[_T]]], index: int, future: Future[_T]) -> None:
+    """A done-callback (bound with ``partial``): hand node ``index``'s future to the scheduler."""
+    queue.put((index, future))
+
+
 class _ExecutorPool:
     """Runs whole nodes on an executor a Kedro-style subclass supplied (``_get_executor``)."""
 
@@ -214,7 +229,7 @@ class _ExecutorPool:
 
     def start(self, index: int) -> None:
         future = self._executor.submit(self._context.run_node, index)
-        future.add_done_callback(lambda f, i=index: self._done.put((i, f)))
+        future.add_done_callback(partial(_put_done, self._done, index))
 
     def wait_one(self) -> tuple[int, BaseException | None]:
         index, future = self._done.get()
@@ -528,9 +543,9 @@ class AbstractRunner(ABC):
         pool.close()
 
         if failure is not None:
-            node, exc = failure
-            self._report_failure(pipeline, context, node, exc, done)
-            raise exc
+            failed_node, error = failure
+            self._report_failure(pipeline, context, failed_node, error, done)
+            raise error
         if len(done) != total:  # only possible with a cyclic graph, which Pipeline refuses
             raise RunnerError(
                 f"Could not schedule {total - len(done)} of {total} nodes: their inputs never "
@@ -574,10 +589,10 @@ class AbstractRunner(ABC):
 
         with suppress(AttributeError, TypeError):  # an exception type refusing attributes
             exc._kedro_ipy_failure = NodeFailure(  # type: ignore[attr-defined]
-                node.name, [n.name for n in done], sorted(resume)
+                node.name, [n.name for n in done], sorted(resume), note
             )
         if sys.version_info >= (3, 11):
             exc.add_note(note)
         else:  # PEP 678's attribute by hand (not printed)
             with suppress(AttributeError, TypeError):
-                exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+                setattr(exc, "__notes__", [*getattr(exc, "__notes__", ()), note])  # noqa: B010

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from IPython.core.error import UsageError
 
+from kedro_ipy.framework.hooks import hook_impl
 from kedro_ipy.ipython.magics import NodeRunError, ProjectCodeError
 from kedro_ipy.ipython.testing import TestingShell
 
@@ -205,6 +206,8 @@ def test_completion_on_the_example(shell, project):
     assert shell.complete("%session_run --to-outputs params:model.") == [
         "params:model.split_ratio"]
     assert shell.complete("%session_run --load-versions sales_m") == ["sales_model:"]
+    assert shell.complete("%session_run --params model.al") == ["model.alpha="]
+    assert shell.complete("%session_run --namesp") == ["--namespaces"]
     assert shell.complete("%session_create --env ") == ["local"]
 
 
@@ -313,3 +316,42 @@ def test_live_progress_on_a_terminal(shell, project, monkeypatch, capsys):
     with _progress.live_progress(session, plain):
         session.run("data_processing")
     assert plain.getvalue() == ""
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.contexts = self.catalogs = 0
+
+    @hook_impl
+    def after_context_created(self) -> None:
+        self.contexts += 1
+
+    @hook_impl
+    def after_catalog_created(self) -> None:
+        self.catalogs += 1
+
+
+def test_session_run_builds_one_context_one_catalog_and_reads_parameters_once(
+        ip, example_project, monkeypatch):
+    from kedro_ipy.config import OmegaConfigLoader
+
+    ip.run_line_magic("session_create", f"{example_project} --no-save-on-close")
+    ip.run_line_magic("session_run", "")  # the data the next run reads
+    session = ip.user_ns["session"]
+    counter = _Counter()
+    session._hook_manager.register(counter)
+    reads: list[str] = []
+    original = OmegaConfigLoader.__getitem__
+
+    def counting(self, key):
+        reads.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(OmegaConfigLoader, "__getitem__", counting)
+    ip.run_line_magic("session_run", "forecasting --tags training")
+    assert (counter.contexts, counter.catalogs) == (1, 1)
+    assert reads.count("parameters") == 1
+    assert reads.count("catalog") == 1
+    # what the magic published is what the run used
+    assert ip.user_ns["context"] is session.last_result.context
+    assert ip.user_ns["catalog"] is session.last_result.catalog

@@ -12,11 +12,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["CommandLineError", "build_parser", "parse", "run_usage"]
 
 PROG = "kedro-ipy"
 
-class CommandLineError(Exception):
+class CommandLineError(KedroIpyError):
     """Bad input on the command line; printed as one line, without a traceback."""
 
 
@@ -73,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--pipeline", "--pipelines", "-p", action="append", metavar="NAME,...",
                      help="registered pipeline(s) to run (default __default__)")
-    multi = {"action": "append", "metavar": "A,B"}
+    multi: dict[str, Any] = {"action": "append", "metavar": "A,B"}
     run.add_argument("--tags", "-t", **multi, help="run only nodes with any of these tags")
     run.add_argument("--nodes", "-n", dest="node_names", **multi, help="run only these nodes")
     run.add_argument("--from-nodes", **multi, help="start from these nodes")

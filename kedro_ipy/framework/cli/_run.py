@@ -58,12 +58,13 @@ def run_request(args: argparse.Namespace) -> RunRequest:
     """The ``RunRequest`` the command line describes (``--params`` go to the session)."""
     from kedro_ipy.framework.session import RunRequest
 
+    filters: dict[str, Any] = {key: tuple(getattr(args, key) or ()) for key in _FILTERS}
     return RunRequest(
         pipeline_names=tuple(args.pipeline or ()),
         runner=args.runner,
         load_versions=args.load_versions or {},
         only_missing_outputs=args.only_missing_outputs,
-        **{key: tuple(getattr(args, key) or ()) for key in _FILTERS},
+        **filters,
     )
 
 

@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches, load_obj
 
 __all__ = [
@@ -43,7 +44,7 @@ _RUNNER_HELP = (
 _PARAMS_EXAMPLE = "expected key=value, e.g. model.alpha=0.1"
 
 
-class RunOptionError(ValueError):
+class RunOptionError(ValueError, KedroIpyError):
     """A run option's value is malformed or names nothing; the message names the bad item."""
 
 

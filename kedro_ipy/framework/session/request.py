@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.framework.session._options import (
     RunOptionError,
     params_to_items,
@@ -66,7 +67,7 @@ _LIST_HELP: dict[str, tuple[str, str]] = {
 }
 
 
-class RunRequestError(ValueError):
+class RunRequestError(ValueError, KedroIpyError):
     """A run request could not be read: an unknown option, a malformed item or runner name."""
 
 
