@@ -83,6 +83,7 @@ class NodeState:
     status: str = "pending"  # pending | running | done | failed | not run
     started: float | None = None
     duration_s: float | None = None
+    log: str = ""  # what the node printed and logged (known when the run ends)
 
 
 @dataclass
@@ -175,7 +176,9 @@ class PanelModel:
             done = set(result.nodes_done) if result is not None else set()
             failed = result.failed_node if result is not None else None
             success = result is not None and result.status == "success"
+            logs = getattr(result, "node_logs", None) or {}
             for state in self._nodes.values():
+                state.log = logs.get(state.name, "")
                 if state.name in done or success:
                     state.status = "done"
                 elif state.name == failed:

@@ -209,6 +209,16 @@ class ParametersEditor:
         self.text.value = "" if text.strip() == "{}" else text
         self._edited()
 
+    def apply(self, overrides: Mapping[str, Any]) -> None:
+        """Show the configured parameters with ``overrides`` applied (a run refilled from
+        History brings its per-run params back)."""
+        import yaml
+
+        if dict(overrides) == self.edits.overrides or self.text.disabled:
+            return
+        merged = _merged(self.original, overrides)
+        self.text.value = yaml.safe_dump(merged, sort_keys=False, allow_unicode=True)
+
     def save(self) -> list[Path]:
         """Write the changed values to conf/local and make them the configured ones."""
         if self.edits.error or not self.edits.changes:

@@ -23,6 +23,7 @@ from kedro_ipy.pipeline.drawing import STATUS_COLOURS
 
 from .controller import PanelController, history_label
 from .model import FILTER_LABELS, RUNNERS
+from .params import ParametersEditor
 from .picture import PipelinePicture
 
 __all__ = ["PanelView"]
@@ -46,6 +47,16 @@ def _duration(seconds: float | None) -> str:
     if seconds is None:
         return ""
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
+
+
+def _log_cell(log: str) -> str:
+    """A node's log, folded: "3 lines" opens to the text (no script: ``<details>``)."""
+    if not log:
+        return ""
+    lines = log.count("\n") + (not log.endswith("\n"))
+    return (f'<details class="kip-log"><summary>{lines} line{"s" if lines != 1 else ""}'
+            f'</summary><pre style="margin:2px 0;max-height:240px;overflow:auto">'
+            f"{html.escape(log)}</pre></details>")
 
 
 def _hidden(widget: w.DOMWidget, hidden: bool) -> None:
@@ -111,6 +122,18 @@ class PanelView:
         self.preview_out = w.Output()
         self.history = w.Select(options=[], rows=8, layout=w.Layout(width="100%"))
         self.history_note = w.HTML("<i>Select a run to refill the choices.</i>")
+        self.compare_a = w.Dropdown(options=[], description="Compare", style=_STYLE,
+                                    layout=_wide())
+        self.compare_b = w.Dropdown(options=[], description="with", style=_STYLE,
+                                    layout=_wide())
+        self.compare_button = w.Button(description="Compare", icon="columns",
+                                       tooltip="show the two runs side by side")
+        self.compare_button.add_class("kip-compare-button")
+        self.comparison = w.HTML()
+        self.comparison.add_class("kip-comparison")
+        self.params = ParametersEditor(c.parameters, c.conf_local,
+                                       lambda edits: None if edits.error
+                                       else c.set_params(edits.overrides))
 
         self.pipeline.observe(self._on_pipeline, names="value")
         self.runner.observe(self._on_control, names="value")
@@ -120,6 +143,7 @@ class PanelView:
         self.resume_button.on_click(lambda _b: self.controller.resume())
         self.preview_button.on_click(lambda _b: self._preview())
         self.history.observe(self._on_history, names="value")
+        self.compare_button.on_click(lambda _b: self._compare())
 
         # The TagsInput front end does not draw its description, so each gets a label.
         f = {key: w.HBox([w.Label(label.capitalize(), layout=w.Layout(width="92px")),
@@ -140,9 +164,12 @@ class PanelView:
         catalog_tab = w.VBox([self.catalog_table,
                               w.HBox([self.preview_name, self.preview_button]),
                               self.preview_out])
-        history_tab = w.VBox([self.history_note, self.history])
-        self.tabs = w.Tab(children=[run_tab, self.picture.box, catalog_tab, history_tab])
-        for index, title in enumerate(("Run", "Picture", "Catalog", "History")):
+        history_tab = w.VBox([self.history_note, self.history,
+                              w.HBox([self.compare_a, self.compare_b, self.compare_button]),
+                              self.comparison])
+        self.tabs = w.Tab(children=[run_tab, self.picture.box, catalog_tab, history_tab,
+                                    self.params.box])
+        for index, title in enumerate(("Run", "Picture", "Catalog", "History", "Parameters")):
             self.tabs.set_title(index, title)
         self.tabs.observe(self._on_tab, names="selected_index")
         self.widget = w.VBox([choices, self.count, self.magic, actions, self.tabs])
@@ -251,6 +278,7 @@ class PanelView:
             if topic == "selection":
                 if self.current_request() != self.model.request:
                     self._show_request(self.model.request)
+                self.params.apply(self.model.request.params_dict())
                 self._render_selection()
             elif topic == "nodes":
                 self._render_nodes()
@@ -291,12 +319,14 @@ class PanelView:
                 f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}">'
                 f"<td>{html.escape(state.name)}</td>"
                 f'<td><span style="background:{colour};padding:1px 6px;border-radius:4px">'
-                f"{state.status}</span></td><td style='text-align:right'>{took}</td></tr>"
+                f"{state.status}</span></td><td style='text-align:right'>{took}</td>"
+                f"<td>{_log_cell(state.log)}</td></tr>"
             )
         self.table.value = (
             '<table class="kip-nodes" style="border-collapse:collapse;min-width:50%">'
             "<thead><tr><th style='text-align:left'>node</th><th style='text-align:left'>"
-            "status</th><th style='text-align:right'>duration</th></tr></thead>"
+            "status</th><th style='text-align:right'>duration</th>"
+            "<th style='text-align:left;padding-left:12px'>log</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
         self._draw_picture()
@@ -407,8 +437,10 @@ class PanelView:
         ]
         body = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{k}</th>"
                        f"<td>{html.escape(v)}</td></tr>" for k, v in rows if v)
+        log = (f"<pre class='kip-details-log' style='max-height:240px;overflow:auto'>"
+               f"{html.escape(state.log)}</pre>" if state and state.log else "")
         return (f'<div class="kip-details" role="region" aria-label="node {html.escape(name)}">'
-                f"<b>{html.escape(name)}</b><table>{body}</table></div>")
+                f"<b>{html.escape(name)}</b><table>{body}</table>{log}</div>")
 
     def _render_history(self) -> None:
         runs = self.controller.history()
@@ -417,6 +449,10 @@ class PanelView:
             options = [(history_label(r), i) for i, r in enumerate(runs)]
             self.history.options = list(reversed(options))  # newest on top
             self.history.value = None
+            # Offer the last run against the one before; the user may pick any two.
+            self.compare_a.options = self.compare_b.options = list(reversed(options))
+            if len(runs) >= 2:
+                self.compare_a.value, self.compare_b.value = len(runs) - 2, len(runs) - 1
         finally:
             self._syncing = previous
         if not runs:
@@ -424,6 +460,13 @@ class PanelView:
         else:
             self.history_note.value = (f"<i>{len(runs)} run(s) in this session. "
                                        f"Select one to refill the choices.</i>")
+
+    def _compare(self) -> None:
+        a, b = self.compare_a.value, self.compare_b.value
+        if a is None or b is None:
+            self.comparison.value = "<i>Two runs are needed to compare.</i>"
+            return
+        self.comparison.value = self.controller.compare(a, b)
 
     def _on_history(self, change: Any) -> None:
         if self._syncing or change["new"] is None:

@@ -350,3 +350,43 @@ def test_a_big_run_ends_with_the_whole_table_and_picture_up_to_date(shell):
         assert shell.user_ns["outputs"] == {"d300": 300}
     finally:
         panel.close()
+
+
+class TestParametersAndComparison:
+    def test_edited_parameters_run_once_and_show_in_the_magic_line(self, panel, session,
+                                                                   tmp_path, monkeypatch):
+        view = panel.view
+        monkeypatch.setattr(panel.controller, "conf_local", lambda: tmp_path / "local")
+        assert view.params.text.value == "alpha: 0.5\n"
+        view.params.text.value = "alpha: 0.1\n"
+        assert "alpha" in view.params.changes.value and "0.1" in view.params.changes.value
+        assert _magic(panel) == "%session_run --params alpha=0.1"
+        view.run_button.click()
+        assert session.calls[-1].params_dict() == {"alpha": 0.1}
+        view.params.text.value = "alpha: [\n"  # invalid: shown, and the last valid edit stays
+        assert "Not valid YAML" in view.params.changes.value
+        assert _magic(panel) == "%session_run --params alpha=0.1"
+        assert not (tmp_path / "local").exists()  # nothing written without Save
+
+    def test_a_run_refilled_from_history_brings_its_params_back(self, panel, session):
+        view = panel.view
+        view.params.text.value = "alpha: 0.2\n"
+        view.run_button.click()
+        view.params.reset_button.click()
+        assert _magic(panel) == "%session_run"
+        view.history.value = 0
+        assert view.params.text.value == "alpha: 0.2\n"
+        assert _magic(panel) == "%session_run --params alpha=0.2"
+
+    def test_two_runs_side_by_side(self, panel, session):
+        view = panel.view
+        session.inputs.update(clean_rows=[1, 2], test_rows=[3])
+        view.run_button.click()
+        view.params.text.value = "alpha: 0.9\n"
+        view.run_button.click()
+        assert (view.compare_a.value, view.compare_b.value) == (0, 1)
+        view.compare_button.click()
+        shown = view.comparison.value
+        assert "run run1" in shown and "run run2" in shown
+        assert "<th style='text-align:left'>alpha</th><td>(configured)</td><td>0.9</td>" in shown
+        assert "Outputs" in shown and "not kept" not in shown

@@ -284,3 +284,27 @@ def test_parallel_runner_run_ends_with_every_node_settled(panel, session):
     assert _rows(panel) == dict.fromkeys(
         ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"], "done")
     assert panel.view.progress.value == 4
+
+
+def test_what_a_node_printed_is_under_its_row_and_in_its_picture_details(project, shell):
+    nodes = project / "src" / "coffee_shop" / "pipelines" / "data_processing" / "nodes.py"
+    nodes.write_text(nodes.read_text().replace(
+        "    return list(csv.DictReader(io.StringIO(raw_orders)))\n",
+        "    print('parsing <the> orders')\n"
+        "    return list(csv.DictReader(io.StringIO(raw_orders)))\n",
+    ))
+    session = _session(project)
+    panel = SessionPanel(session, shell)
+    try:
+        panel.view.run_button.click()
+        table = panel.view.table.value
+        row = re.search(r'<tr data-node="parse_orders".*?</tr>', table, re.S).group(0)
+        assert '<details class="kip-log"><summary>1 line</summary>' in row
+        assert "parsing &lt;the&gt; orders" in row
+        assert "kip-log" not in re.search(r'<tr data-node="clean_orders".*?</tr>', table).group(0)
+        panel.view.picture.widget.selected = "parse_orders"
+        assert "parsing &lt;the&gt; orders" in panel.view.picture.node_details.value
+    finally:
+        panel.close()
+        session._real.close()
+        w.Widget.close_all()
