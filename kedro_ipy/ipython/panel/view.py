@@ -37,6 +37,11 @@ _REDRAW_INTERVAL_S = 0.25
 _THROTTLE_NODES = 150
 
 
+#: What each filter input takes, for its placeholder.
+_HINTS = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
+          "from_inputs": "dataset", "to_outputs": "dataset", "namespaces": "namespace"}
+
+
 def _wide() -> w.Layout:
     """Half the panel's width: two controls per row (a fresh Layout per widget)."""
     return w.Layout(width="48%", min_width="260px")
@@ -87,13 +92,14 @@ class PanelView:
         self.runner = w.Dropdown(options=list(RUNNERS), value="Sequential",
                                  description="Runner", style=_STYLE, layout=_wide())
         self.filters: dict[str, w.TagsInput] = {}
-        hints = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
-                 "from_inputs": "dataset", "to_outputs": "dataset", "namespaces": "namespace"}
+        #: filter -> the names the chosen pipeline has (shown as examples, checked by the plan)
+        self.offered: dict[str, list[str]] = {}
         for key in FILTER_LABELS:
             self.filters[key] = w.TagsInput(
                 value=[], allowed_tags=[], allow_duplicates=False,
-                placeholder=f"type a {hints[key]} name", layout=w.Layout(flex="1 1 auto"),
+                placeholder=f"type a {_HINTS[key]} name", layout=w.Layout(flex="1 1 auto"),
             )
+            self.filters[key].add_class(f"kip-filter-{key.replace('_', '-')}")
         self.versions_box = w.VBox()
         self.version_controls: dict[str, w.Dropdown] = {}
         self.count = w.HTML()
@@ -224,7 +230,13 @@ class PanelView:
             self.controller.choose(self.current_request())
 
     def _set_allowed(self, pipeline_name: str) -> None:
-        """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it."""
+        """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it.
+
+        The inputs accept any name (``allowed_tags`` stays empty): a front end restricted to
+        known names drops a typo without a word, while an unknown name that reaches the plan
+        is shown in the count line with its close matches, and Run waits until it is fixed.
+        The names are offered in each input's placeholder instead.
+        """
         try:
             pipeline = self.controller.pipelines.get(pipeline_name)
         except Exception:  # the project's code is broken right now: keep what is offered
@@ -241,7 +253,10 @@ class PanelView:
         try:
             for key, control in self.filters.items():
                 control.value = [v for v in control.value if v in allowed[key]]
-                control.allowed_tags = allowed[key]
+                self.offered[key] = allowed[key]
+                examples = ", ".join(allowed[key][:2])
+                control.placeholder = (f"type a {_HINTS[key]} name" if not examples
+                                       else f"type a {_HINTS[key]} name, e.g. {examples}")
         finally:
             self._syncing = previous
 
@@ -258,11 +273,7 @@ class PanelView:
                 self.runner.options = [*self.runner.options, runner]
             self.runner.value = runner
             for key, control in self.filters.items():
-                values = list(getattr(request, key))
-                missing = [v for v in values if v not in control.allowed_tags]
-                if missing:  # a name from an older run: keep it visible rather than drop it
-                    control.allowed_tags = [*control.allowed_tags, *missing]
-                control.value = values
+                control.value = list(getattr(request, key))
             versions = dict(request.load_versions)
             for name, control in self.version_controls.items():
                 value = versions.get(name, "")

@@ -85,10 +85,10 @@ class TestChoosing:
     def test_starts_on_the_default_pipeline_with_everything_offered(self, panel):
         view = panel.view
         assert view.pipeline.options == ("__default__", "ds", "prep", "report")
-        assert view.filters["tags"].allowed_tags == ["eval", "prep", "report", "training"]
-        assert view.filters["node_names"].allowed_tags == [
-            "split", "clean", "fit", "evaluate", "report"]
-        assert "params:alpha" in view.filters["from_inputs"].allowed_tags
+        assert view.offered["tags"] == ["eval", "prep", "report", "training"]
+        assert view.offered["node_names"] == ["split", "clean", "fit", "evaluate", "report"]
+        assert view.filters["node_names"].placeholder == "type a node name, e.g. split, clean"
+        assert "params:alpha" in view.offered["from_inputs"]
         assert _count(panel) == "will run 5 of 5 nodes"
         assert _magic(panel) == "%session_run"
         assert not view.run_button.disabled
@@ -107,9 +107,9 @@ class TestChoosing:
         view = panel.view
         view.filters["tags"].value = ["training"]
         view.pipeline.value = "prep"
-        assert view.filters["tags"].allowed_tags == ["prep"]
+        assert view.offered["tags"] == ["prep"]
         assert view.filters["tags"].value == []
-        assert view.filters["from_nodes"].allowed_tags == ["split", "clean"]
+        assert view.offered["from_nodes"] == ["split", "clean"]
         assert _count(panel) == "will run 2 of 2 nodes"
         assert _magic(panel) == "%session_run prep"
 
@@ -350,6 +350,18 @@ def test_a_big_run_ends_with_the_whole_table_and_picture_up_to_date(shell):
         assert shell.user_ns["outputs"] == {"d300": 300}
     finally:
         panel.close()
+
+
+def test_a_mistyped_name_is_shown_with_its_close_match_not_dropped(panel, session):
+    session.inputs.update(clean_rows=[1, 2])
+    view = panel.view
+    view.filters["node_names"].value = ["fti"]  # what the browser sends for a typed name
+    assert view.filters["node_names"].value == ["fti"]
+    assert "Pipeline does not contain nodes named ['fti']. Did you mean: ['fit']?" in _count(panel)
+    assert _count(panel).count("Did you mean") == 1
+    assert view.run_button.disabled
+    view.filters["node_names"].value = ["fit"]
+    assert _count(panel) == "will run 1 of 5 nodes" and not view.run_button.disabled
 
 
 class TestParametersAndComparison:
