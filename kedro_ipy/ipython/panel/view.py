@@ -20,6 +20,7 @@ import ipywidgets as w
 
 from kedro_ipy.framework.session.request import RunRequest
 from kedro_ipy.pipeline.drawing import STATUS_COLOURS
+from kedro_ipy.redaction import redact
 
 from .controller import PanelController, history_label
 from .model import FILTER_LABELS, RUNNERS
@@ -61,7 +62,7 @@ def _log_cell(log: str) -> str:
     lines = log.count("\n") + (not log.endswith("\n"))
     return (f'<details class="kip-log"><summary>{lines} line{"s" if lines != 1 else ""}'
             f'</summary><pre style="margin:2px 0;max-height:240px;overflow:auto">'
-            f"{html.escape(log)}</pre></details>")
+            f"{html.escape(redact(log))}</pre></details>")
 
 
 def _hidden(widget: w.DOMWidget, hidden: bool) -> None:
@@ -394,9 +395,9 @@ class PanelView:
         if resume is not None:
             text += ("Resume without recomputing persisted data: press Resume, or run\n  "
                      + str(resume) + "\n")
-        self.error.append_stderr(text)
+        self.error.append_stderr(redact(text))
         if error.get("traceback"):
-            self.error.append_stderr(error["traceback"])
+            self.error.append_stderr(redact(error["traceback"]))
 
     def _append_rich(self, out: w.Output, data: dict[str, str]) -> None:
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": {}},)
@@ -411,6 +412,8 @@ class PanelView:
             data, metadata = formatter.format(value)
         except Exception:
             data, metadata = {"text/plain": repr(value)}, {}
+        data = {mime: redact(shown) if isinstance(shown, str) else shown
+                for mime, shown in data.items()}  # a value may hold a credential
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     def _draw_picture(self) -> None:
@@ -449,7 +452,7 @@ class PanelView:
         body = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{k}</th>"
                        f"<td>{html.escape(v)}</td></tr>" for k, v in rows if v)
         log = (f"<pre class='kip-details-log' style='max-height:240px;overflow:auto'>"
-               f"{html.escape(state.log)}</pre>" if state and state.log else "")
+               f"{html.escape(redact(state.log))}</pre>" if state and state.log else "")
         return (f'<div class="kip-details" role="region" aria-label="node {html.escape(name)}">'
                 f"<b>{html.escape(name)}</b><table>{body}</table>{log}</div>")
 
@@ -520,7 +523,9 @@ class PanelView:
         try:
             value = self.controller.preview(name)
         except Exception as exc:
-            self.preview_out.append_stderr(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            self.preview_out.append_stderr(
+                redact(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            )
             return
         self._append_value(self.preview_out, value)
 
