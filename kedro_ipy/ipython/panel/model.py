@@ -84,6 +84,7 @@ class NodeState:
     started: float | None = None
     duration_s: float | None = None
     log: str = ""  # what the node printed and logged (known when the run ends)
+    reason: str = ""  # an only-changed run's decision: "ran: ..." / "skipped: ..."
 
 
 @dataclass
@@ -177,8 +178,17 @@ class PanelModel:
             failed = result.failed_node if result is not None else None
             success = result is not None and result.status == "success"
             logs = getattr(result, "node_logs", None) or {}
+            decisions = getattr(result, "decisions", None) or ()
+            if decisions:  # an only-changed run: its skipped nodes are rows too, "cached"
+                rows = {d.node: self._nodes.get(d.node) or NodeState(d.node, status="cached")
+                        for d in decisions}
+                self._nodes = {**rows, **self._nodes}
+            reasons = {decision.node: str(decision) for decision in decisions}
             for state in self._nodes.values():
                 state.log = logs.get(state.name, "")
+                state.reason = reasons.get(state.name, "")
+                if state.status == "cached":
+                    continue
                 if state.name in done or success:
                     state.status = "done"
                 elif state.name == failed:

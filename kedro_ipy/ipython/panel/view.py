@@ -107,6 +107,11 @@ class PanelView:
         self.magic = w.HTML()
         self.run_button = w.Button(description="Run", button_style="primary", icon="play",
                                    tooltip="run the current selection")
+        self.only_changed = w.Checkbox(value=False, description="only what changed",
+                                       indent=False, layout=w.Layout(width="auto"),
+                                       tooltip="skip nodes whose code, parameters and inputs "
+                                               "are unchanged since their last run")
+        self.only_changed.add_class("kip-only-changed")
         self.resume_button = w.Button(description="Resume", button_style="warning",
                                       icon="redo", tooltip="fill the choices to resume the run")
         _hidden(self.resume_button, True)
@@ -144,6 +149,7 @@ class PanelView:
 
         self.pipeline.observe(self._on_pipeline, names="value")
         self.runner.observe(self._on_control, names="value")
+        self.only_changed.observe(self._on_control, names="value")
         for control in self.filters.values():
             control.observe(self._on_control, names="value")
         self.run_button.on_click(lambda _b: self.controller.run())
@@ -164,7 +170,7 @@ class PanelView:
             w.HBox([f["namespaces"]]),
             self.versions_box,
         ])
-        actions = w.HBox([self.run_button, self.resume_button, self.status],
+        actions = w.HBox([self.run_button, self.only_changed, self.resume_button, self.status],
                          layout=w.Layout(align_items="center"))
         run_tab = w.VBox([w.HBox([self.progress, self.progress_label]), self.table,
                           self.error, self.outputs])
@@ -216,6 +222,7 @@ class PanelView:
         return self.model.request.replace(
             pipeline_names=(self.pipeline.value,),
             runner=self.runner.value,
+            only_changed=self.only_changed.value,
             load_versions={k: c.value for k, c in self.version_controls.items() if c.value},
             **{key: tuple(control.value) for key, control in self.filters.items()},
         )
@@ -273,6 +280,7 @@ class PanelView:
             if runner not in self.runner.options:
                 self.runner.options = [*self.runner.options, runner]
             self.runner.value = runner
+            self.only_changed.value = request.only_changed
             for key, control in self.filters.items():
                 control.value = list(getattr(request, key))
             versions = dict(request.load_versions)
@@ -327,8 +335,9 @@ class PanelView:
         for state in snap.nodes:
             took = _duration(state.duration_s)
             colour = STATUS_COLOURS.get(state.status, "#ffffff")
+            why = f' title="{html.escape(state.reason)}"' if state.reason else ""
             rows.append(
-                f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}">'
+                f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}"{why}>'
                 f"<td>{html.escape(state.name)}</td>"
                 f'<td><span style="background:{colour};padding:1px 6px;border-radius:4px">'
                 f"{state.status}</span></td><td style='text-align:right'>{took}</td>"

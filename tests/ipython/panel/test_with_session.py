@@ -308,3 +308,21 @@ def test_what_a_node_printed_is_under_its_row_and_in_its_picture_details(project
         panel.close()
         session._real.close()
         w.Widget.close_all()
+
+
+def test_only_what_changed_runs_and_the_rest_shows_cached_with_the_reason(panel):
+    view = panel.view
+    view.pipeline.value = "data_processing"
+    view.only_changed.value = True
+    assert _plain(view.magic.value) == "%session_run data_processing --changed"
+    view.run_button.click()  # no earlier run: every node runs, and says why
+    rows = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', view.table.value))
+    assert set(rows.values()) == {"done"}
+    view.run_button.click()  # nothing changed: every node is served from the last run
+    table = view.table.value
+    rows = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', table))
+    assert rows == dict.fromkeys(["parse_orders", "clean_orders", "add_margins",
+                                  "aggregate_daily"], "cached")
+    assert re.search(r'data-node="parse_orders" data-status="cached" title="skipped: '
+                     r'unchanged since run [^"]+"', table)
+    assert panel.view.picture.states()["parse_orders"] == "cached"
