@@ -321,16 +321,16 @@ class PanelView:
             self._draw_picture()
 
     def _render_nodes(self) -> None:
-        snap = self.model.snapshot()
-        self.progress.max = max(snap.total, 1)
-        self.progress.value = snap.done
-        self.progress_label.value = (f"{snap.done}/{snap.total} nodes" if snap.status != "idle"
-                                     else "no run yet")
+        status, done, total = self.model.progress()
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+        self.progress_label.value = f"{done}/{total} nodes" if status != "idle" else "no run yet"
         now = time.monotonic()
-        if (snap.status == "running" and snap.total > _THROTTLE_NODES
+        if (status == "running" and total > _THROTTLE_NODES
                 and now - self._drawn_at < _REDRAW_INTERVAL_S):
-            return
+            return  # the rows and the picture wait for the next redraw (the bar did not)
         self._drawn_at = now
+        snap = self.model.snapshot()
         rows = []
         for state in snap.nodes:
             took = _duration(state.duration_s)
