@@ -38,6 +38,10 @@ _REDRAW_INTERVAL_S = 0.25
 _THROTTLE_NODES = 150
 
 
+#: Text colours that read on JupyterLab's light and dark themes (fallbacks elsewhere).
+_GOOD = "var(--jp-success-color1, #166534)"
+_BAD = "var(--jp-error-color1, #b91c1c)"
+
 #: What each filter input takes, for its placeholder.
 _HINTS = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
           "from_inputs": "dataset", "to_outputs": "dataset", "namespaces": "namespace"}
@@ -310,7 +314,7 @@ class PanelView:
 
     def _render_selection(self) -> None:
         plan = self.model.plan
-        colour = "#166534" if plan.runnable else "#b91c1c"
+        colour = _GOOD if plan.runnable else _BAD
         self.count.value = (f'<span class="kip-count" style="color:{colour}">'
                             f"{html.escape(plan.message)}</span>")
         line = str(self.model.request)
@@ -334,7 +338,7 @@ class PanelView:
         rows = []
         for state in snap.nodes:
             took = _duration(state.duration_s)
-            colour = STATUS_COLOURS.get(state.status, "#ffffff")
+            colour = STATUS_COLOURS.get(state.status, "transparent")
             why = f' title="{html.escape(state.reason)}"' if state.reason else ""
             rows.append(
                 f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}"{why}>'
@@ -364,13 +368,13 @@ class PanelView:
             self.error.outputs = ()
             self.outputs.outputs = ()
         elif snap.status == "success":
-            self.status.value = (f'<span class="kip-status" style="color:#166534">'
+            self.status.value = (f'<span class="kip-status" style="color:{_GOOD}">'
                                  f"✓ {snap.done}/{snap.total} nodes done{took}</span>")
         elif snap.status in ("failed", "cancelled"):
             error = snap.error or {}
             where = f"node '{error['node']}'" if error.get("node") else "the run"
             verb = "was interrupted" if snap.status == "cancelled" else "failed"
-            self.status.value = (f'<span class="kip-status" style="color:#b91c1c">'
+            self.status.value = (f'<span class="kip-status" style="color:{_BAD}">'
                                  f"✗ {html.escape(where)} {verb}{took}</span>")
         else:
             self.status.value = ""
