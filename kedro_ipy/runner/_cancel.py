@@ -24,8 +24,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from contextlib import suppress
 from contextvars import ContextVar
-from typing import Any, Callable, Final, Literal
+from typing import Any, Final, Literal
 
 __all__ = ["CancelToken", "RunCancelledError", "cancelled", "current_token", "stop_report"]
 
@@ -198,10 +200,8 @@ class CancelToken:
 
     def _attach(self, exc: BaseException) -> None:
         """Put this token on the exception that ended the run (see ``stop_report``)."""
-        try:
+        with suppress(AttributeError, TypeError):  # an exception type refusing attributes
             setattr(exc, _ATTRIBUTE, self)
-        except (AttributeError, TypeError):  # an exception type refusing attributes
-            pass
 
 
 def _rebuilt(reason: StopReason | None, closed: bool) -> CancelToken:

@@ -18,10 +18,9 @@ from kedro_ipy.runner._hooks import _RunHooks
 if TYPE_CHECKING:
     from concurrent.futures import ThreadPoolExecutor
 
-    from kedro_ipy.runner._cancel import CancelToken
-
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline.node import Node
+    from kedro_ipy.runner._cancel import CancelToken
 
 __all__ = ["Task", "TaskError"]
 

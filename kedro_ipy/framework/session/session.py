@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.session._errors import KedroSessionError
-from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
+from kedro_ipy.framework.session._ids import check_session_id, generate_timestamp, utc_now_iso
 
 if TYPE_CHECKING:
     import logging
@@ -68,7 +68,9 @@ class KedroSession:
     one saved by a persistent store (``settings.SESSION_STORE_CLASS``).
 
     Args:
-        session_id: the session's id (``generate_timestamp()`` for a new one).
+        session_id: the session's id (``generate_timestamp()`` for a new one). It names a
+            file in the sessions folder: separators, ``..``, ``:`` and NULs are refused
+            (``ValueError``).
         package_name: the project's package; defaults to the package of the bootstrapped
             project, or the one read from ``project_path``'s ``pyproject.toml``.
         project_path: the project root; defaults to the project found from the current folder
@@ -89,7 +91,7 @@ class KedroSession:
         save_on_close: bool = False,
         conf_source: str | None = None,
     ) -> None:
-        self.session_id = session_id
+        self.session_id = check_session_id(session_id)
         self.save_on_close = save_on_close
         self._project_path = _resolve_project_path(project_path)
         self._package_name = _ensure_project(self._project_path, package_name)
@@ -165,6 +167,7 @@ class KedroSession:
         from pathlib import Path
 
         from kedro_ipy.framework.project import settings
+        from kedro_ipy.framework.session.store import SessionStoreError
         from kedro_ipy.utils import load_obj
 
         store_class = settings.SESSION_STORE_CLASS
@@ -178,6 +181,8 @@ class KedroSession:
         classpath = f"{store_class.__module__}.{store_class.__qualname__}"
         try:
             return store_class(path=path.as_posix(), session_id=self.session_id, **store_args)
+        except SessionStoreError:
+            raise  # names the session, the file and what to do
         except TypeError as exc:
             raise ValueError(
                 f"\n{exc}.\nStore config must only contain arguments valid for the "
@@ -623,15 +628,21 @@ def _ensure_project(project_path: Path, package_name: str | None) -> str | None:
         if package_name and package_name != configured:
             project.configure_project(package_name)
         return package_name or configured
-    from kedro_ipy.framework.startup import ProjectMetadataError, bootstrap_project
+    from kedro_ipy.framework.startup import (
+        ProjectNotFoundError,
+        SourceDirNotFoundError,
+        bootstrap_project,
+    )
 
     try:
         metadata = bootstrap_project(project_path)
-    except ProjectMetadataError as exc:
-        # Kedro never bootstraps here, so a folder whose metadata is incomplete (no src/, say)
-        # still gets a session: warn and go on with whatever project is configured.
+    except (ProjectNotFoundError, SourceDirNotFoundError) as exc:
+        # Not a project of ours (no [tool.kedro] section), or one without its source folder:
+        # Kedro never bootstraps here, so the session goes on with whatever is configured.
         _logger().warning("Project at %s not bootstrapped: %s", project_path, exc)
         return package_name or configured
+    # Any other metadata error (unparsable, a key or a table wrong) is the project's
+    # real problem: raised as is, naming the file, instead of an empty pipeline registry later.
     return package_name or metadata.package_name
 
 
