@@ -296,7 +296,7 @@ class _ProcessPool:
             _save_outputs(node, outputs, context.catalog, context.hooks, context.token)
             for name in node.confirms:
                 context.catalog.confirm(name)
-        except BaseException as exc:
+        except Exception as exc:  # an interrupt is not the node's failure: it propagates
             return index, exc
         return index, None
 

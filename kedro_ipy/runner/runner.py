@@ -576,13 +576,13 @@ class AbstractRunner(ABC):
             raise
 
         if failure is not None:
-            node, exc = failure
+            failed_node, error = failure
             # No node of a failed run saves anything more: the others under way are abandoned.
             token._close("failed", [n.name for n in done], [nodes[i].name for i in running])
             pool.close(wait=False)
             _log_abandoned(token)
-            self._report_failure(pipeline, context, node, exc, done)
-            raise exc
+            self._report_failure(pipeline, context, failed_node, error, done)
+            raise error
         pool.close()
         if len(done) != total:  # only possible with a cyclic graph, which Pipeline refuses
             raise RunnerError(
@@ -631,10 +631,10 @@ class AbstractRunner(ABC):
                 exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
 
 
-def _cancelled_error(done: list[Node], abandoned: list[Node] | list[str],
+def _cancelled_error(done: list[Node], abandoned: Iterable[Node | str],
                      total: int) -> RunCancelledError:
     """The error a cancelled run raises, saying how far it got and what was dropped."""
-    names = [getattr(node, "name", node) for node in abandoned]
+    names = [item if isinstance(item, str) else item.name for item in abandoned]
     message = f"Run cancelled: {len(done)} of {total} nodes finished"
     if names:
         message += (f"; {len(names)} running {'node was' if len(names) == 1 else 'nodes were'}"

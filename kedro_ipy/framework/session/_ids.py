@@ -78,7 +78,7 @@ def _lock(fd: int) -> None:
     except ModuleNotFoundError:  # Windows
         import msvcrt
 
-        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+        msvcrt.locking(fd, msvcrt.LK_LOCK, 1)  # type: ignore[attr-defined, unused-ignore]
         return
     fcntl.flock(fd, fcntl.LOCK_EX)
 

@@ -1,0 +1,113 @@
+"""Fault-injection scenarios, each run in a child process by the tests in this folder.
+
+Usage: ``python _scenario.py SCENARIO [ARGS...]`` in the project folder (see ``_project.py``).
+What a scenario observed is printed as ``key=value`` lines for the test to read.
+"""
+
+from __future__ import annotations
+
+import json
+import pickle
+import sys
+import time
+from pathlib import Path
+
+from kedro_ipy.framework.session import KedroSession
+
+
+def _session(**params: object) -> KedroSession:
+    return KedroSession.create(project_path=Path.cwd(), extra_params=params)
+
+
+def _slow_value() -> object:
+    with open("data/slow_value.pkl", "rb") as handle:
+        return pickle.load(handle)
+
+
+def interrupt_then_rerun(runner: str, delay: str) -> None:
+    """Run ``race`` with ``runner`` until the test's SIGINT; then, in the same process (as in
+    a notebook kernel), run again with another marker and wait past the first run's delay."""
+    from kedro_ipy.runner import stop_report
+
+    first = _session(marker="old", delay=float(delay))
+    try:
+        first.run("race", runner=runner)
+    except KeyboardInterrupt as exc:
+        report = stop_report(exc)
+        print(f"interrupted=1 reason={report and report.reason} "
+              f"abandoned={','.join(report.abandoned) if report else ''}", flush=True)
+    else:
+        print("interrupted=0", flush=True)
+    first.close()
+    with _session(marker="new", delay=0) as second:
+        second.run("race", runner=runner)
+    print(f"after_rerun={_slow_value()}", flush=True)
+    time.sleep(float(delay) + 1.0)  # the first run's slow node would have saved by now
+    print(f"final={_slow_value()}", flush=True)
+
+
+def run(pipeline: str, marker: str, *options: str) -> None:
+    """One run in a new session; ``size_mb=N`` and ``delay=S`` set those parameters."""
+    params: dict[str, object] = {"marker": marker}
+    for option in options:
+        key, _, value = option.partition("=")
+        params[key] = float(value) if key == "delay" else int(value)
+    with _session(**params) as session:
+        session.run(pipeline)
+        print(f"session_id={session.session_id}", flush=True)
+
+
+def read_back() -> None:
+    """Open every saved session and load every dataset: what a user does after a crash."""
+    sessions = sorted(Path("sessions").glob("*.json"))
+    for path in sessions:
+        json.loads(path.read_text(encoding="utf-8"))
+        KedroSession(session_id=path.stem, project_path=Path.cwd()).close()
+    with _session(marker="after") as session:
+        catalog = session.load_context().catalog
+        loaded = {name: catalog.exists(name) and catalog.load(name)
+                  for name in ("slow_value", "quick_value", "big", "model")}
+        session.run("race")
+    print(f"sessions={len(sessions)}", flush=True)
+    print("loaded=" + json.dumps({k: (v["marker"] if isinstance(v, dict) else v)
+                                  for k, v in loaded.items()}), flush=True)
+
+
+def ids(count: str, start_at: str) -> None:
+    """Wait until ``start_at`` (a shared wall-clock moment), then make ``count`` ids."""
+    from kedro_ipy.framework.session._ids import generate_timestamp
+
+    while time.time() < float(start_at):
+        pass
+    print("ids=" + ",".join(generate_timestamp() for _ in range(int(count))), flush=True)
+
+
+def create_at(start_at: str, marker: str) -> None:
+    """At ``start_at``, create a session and run ``versioned`` (a versioned dataset)."""
+    bootstrap = KedroSession.create(project_path=Path.cwd(), save_on_close=False)
+    bootstrap.load_context()  # imports done before the shared moment
+    bootstrap.close()
+    while time.time() < float(start_at):
+        pass
+    with _session(marker=marker) as session:
+        session.run("versioned")
+        print(f"session_id={session.session_id}", flush=True)
+
+
+def store_saves() -> None:
+    """Save a large session store over and over (the test kills this process mid-way)."""
+    session = _session(marker="store")
+    session.store["filler"] = ["x" * 100] * 20_000
+    Path("data/store-loop-started").write_text("1")
+    while True:
+        session.store["counter"] = session.store.get("counter", 0) + 1
+        session._save_store()
+
+
+if __name__ == "__main__":
+    import signal
+
+    # Ctrl-C raises KeyboardInterrupt even if the parent started us with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    name, *arguments = sys.argv[1:]
+    globals()[name.replace("-", "_")](*arguments)
