@@ -57,6 +57,13 @@ def run(pipeline: str, marker: str, *options: str) -> None:
         print(f"session_id={session.session_id}", flush=True)
 
 
+def seed() -> None:
+    """Give every dataset a first value, in one session."""
+    with _session(marker="first", delay=0) as session:
+        for pipeline in ("race", "big", "versioned"):
+            session.run(pipeline)
+
+
 def read_back() -> None:
     """Open every saved session and load every dataset: what a user does after a crash."""
     sessions = sorted(Path("sessions").glob("*.json"))
@@ -73,12 +80,19 @@ def read_back() -> None:
                                   for k, v in loaded.items()}), flush=True)
 
 
+def _wait_until(moment: float) -> None:
+    """Sleep until just before ``moment``, then spin: every process starts within ~1 ms."""
+    while moment - time.time() > 0.01:
+        time.sleep(min(0.05, moment - time.time() - 0.01))
+    while time.time() < moment:
+        pass
+
+
 def ids(count: str, start_at: str) -> None:
     """Wait until ``start_at`` (a shared wall-clock moment), then make ``count`` ids."""
     from kedro_ipy.framework.session._ids import generate_timestamp
 
-    while time.time() < float(start_at):
-        pass
+    _wait_until(float(start_at))
     print("ids=" + ",".join(generate_timestamp() for _ in range(int(count))), flush=True)
 
 
@@ -87,8 +101,7 @@ def create_at(start_at: str, marker: str) -> None:
     bootstrap = KedroSession.create(project_path=Path.cwd(), save_on_close=False)
     bootstrap.load_context()  # imports done before the shared moment
     bootstrap.close()
-    while time.time() < float(start_at):
-        pass
+    _wait_until(float(start_at))
     with _session(marker=marker) as session:
         session.run("versioned")
         print(f"session_id={session.session_id}", flush=True)

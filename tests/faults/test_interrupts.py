@@ -24,7 +24,7 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="sends POSIX signals 
 @pytest.mark.parametrize("runner", ["ThreadRunner", "ParallelRunner", "SequentialRunner"])
 def test_no_save_lands_after_sigint(tmp_path: Path, runner: str) -> None:
     project = make_project(tmp_path / "project")
-    process = start(project, "interrupt-then-rerun", runner, "2")
+    process = start(project, "interrupt-then-rerun", runner, "1.5")
     wait_for(project / "data/started-old", process)
     node_pid = int((project / "data/started-old").read_text())
     os.kill(process.pid, signal.SIGINT)
