@@ -107,6 +107,42 @@ def create_at(start_at: str, marker: str) -> None:
         print(f"session_id={session.session_id}", flush=True)
 
 
+def store_on_small_disk() -> None:
+    """``sessions/`` is a 64 KiB file system (mounted by the test): a store that outgrows it
+    fails to save, naming the session and the cause; the file saved before stays whole."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="log=%(message)s")
+    store_file = Path("sessions")
+    with _session(marker="disk", delay=0) as session:
+        session.run("race")
+        location = store_file / f"{session.session_id}.json"
+        before = location.read_text(encoding="utf-8")
+        session._store["filler"] = "x" * 200_000
+        outputs = session.run("race")  # the run itself succeeds; only the record is not saved
+        print(f"outputs={outputs}", flush=True)
+        print(f"unchanged={location.read_text(encoding='utf-8') == before}", flush=True)
+        print(f"leftovers={sorted(p.name for p in store_file.iterdir())}", flush=True)
+        del session._store["filler"]
+        session.run("race")
+    runs = json.loads(location.read_text(encoding="utf-8"))["runs"]
+    print(f"saved_runs={len(runs)}", flush=True)
+
+
+def read_only_sessions(existing: str) -> None:
+    """``sessions/`` is read-only (mounted by the test): an existing session reopens, a new
+    one runs, and saving its record fails with a message naming the session and the cause."""
+    import logging
+
+    logging.basicConfig(level=logging.WARNING, format="log=%(message)s")
+    old = KedroSession(session_id=existing, project_path=Path.cwd())
+    print(f"reopened_runs={len(old.store['runs'])}", flush=True)
+    old.close()
+    with _session(marker="ro", delay=0) as session:
+        session.run("race")
+        print(f"new_session={session.session_id}", flush=True)
+
+
 def store_saves() -> None:
     """Save a large session store over and over (the test kills this process mid-way)."""
     session = _session(marker="store")
