@@ -29,6 +29,8 @@ from contextlib import suppress
 from contextvars import ContextVar
 from typing import Any, Final, Literal
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["CancelToken", "RunCancelledError", "cancelled", "current_token", "stop_report"]
 
 logger = logging.getLogger("kedro_ipy.runner")
@@ -45,7 +47,7 @@ _ATTRIBUTE: Final = "_kedro_ipy_stop"
 _CURRENT: ContextVar[CancelToken | None] = ContextVar("kedro_ipy_run_token", default=None)
 
 
-class RunCancelledError(Exception):
+class RunCancelledError(KedroIpyError):
     """The run was cancelled (``CancelToken.cancel()``): no further node started, and nodes
     still running were abandoned with their results discarded.
 

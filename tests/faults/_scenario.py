@@ -38,6 +38,9 @@ def interrupt_then_rerun(runner: str, delay: str) -> None:
               f"abandoned={','.join(report.abandoned) if report else ''}", flush=True)
     else:
         print("interrupted=0", flush=True)
+    record = first.store["runs"][-1]
+    print(f"record_status={record['status']} "
+          f"record_abandoned={','.join(record['nodes_abandoned'])}", flush=True)
     first.close()
     with _session(marker="new", delay=0) as second:
         second.run("race", runner=runner)

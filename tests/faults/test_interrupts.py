@@ -35,6 +35,8 @@ def test_no_save_lands_after_sigint(tmp_path: Path, runner: str) -> None:
     assert "interrupted=1 reason=interrupted" in out
     assert "after_rerun=new" in out
     assert "final=new" in out, out  # the first run's value never overwrote the second's
+    assert "record_status=cancelled" in out  # the session's record of the first run
+    assert re.search(r"record_abandoned=(quick,)?slow", out), out
     if runner == "ThreadRunner":
         assert re.search(r"abandoned=(quick,)?slow", out), out
     if runner == "ParallelRunner":  # the worker running `slow` was ended, not left running

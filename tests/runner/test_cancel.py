@@ -226,32 +226,42 @@ def test_runner_keeps_the_token_of_its_last_run_and_a_failure_closes_it():
     assert (token.reason, token.done, token.abandoned) == ("failed", ("ok",), ())
 
 
-def test_session_hooks_see_a_cancellation_as_a_pipeline_error(example_project: Path):
+def test_session_cancel_run_ends_the_run_as_cancelled_with_a_record(example_project: Path):
     from kedro_ipy.framework.session import KedroSession
 
-    class CancelAtFit:
-        def __init__(self) -> None:
+    class StopAtMargins:
+        def __init__(self, session: KedroSession) -> None:
+            self.session = session
             self.errors: list[BaseException] = []
+            self.cancelled: list[bool] = []
 
         @hook_impl
         def before_node_run(self, node):
-            if node.name == "add_margins":
-                from kedro_ipy.runner._cancel import current_token
-
-                current_token().cancel()
+            if node.name == "add_margins":  # a Stop button pressed while the node starts
+                stopper = threading.Thread(target=lambda: self.cancelled.append(
+                    self.session.cancel_run()))
+                stopper.start()
+                stopper.join()
 
         @hook_impl
         def on_pipeline_error(self, error):
             self.errors.append(error)
 
-    plugin = CancelAtFit()
     with KedroSession.create(project_path=example_project, save_on_close=False) as session:
+        assert session.cancel_run() is False  # no run in progress
+        plugin = StopAtMargins(session)
         session._hook_manager.register(plugin)
         with pytest.raises(RunCancelledError, match="abandoned and its results discarded: "
                                                     "add_margins"):
             session.run("data_processing")
-        (error,) = plugin.errors
+        assert plugin.cancelled == [True]
+        (error,) = plugin.errors  # hooks see the cancellation as an error event
         assert isinstance(error, RunCancelledError)
-        assert error.done == ("parse_orders", "clean_orders")
+        record = session.store["runs"][-1]
+        assert record["status"] == "cancelled"
+        assert record["nodes_done"] == ["parse_orders", "clean_orders"]
+        assert record["nodes_abandoned"] == ["add_margins"]
+        assert record["error"]["type"] == "RunCancelledError"
         session._hook_manager.unregister(plugin)
         session.run("data_processing")  # the session stays usable
+        assert session.store["runs"][-1]["status"] == "success"

@@ -14,9 +14,15 @@ import logging
 import os
 from pathlib import Path
 
-__all__ = ["check_session_id", "generate_timestamp", "utc_now_iso"]
+from kedro_ipy.errors import KedroIpyError
+
+__all__ = ["InvalidSessionIdError", "check_session_id", "generate_timestamp", "utc_now_iso"]
 
 logger = logging.getLogger(__name__)
+
+
+class InvalidSessionIdError(KedroIpyError, ValueError):
+    """A session id that could name a file outside the sessions folder (or no file at all)."""
 
 
 def generate_timestamp() -> str:
@@ -101,12 +107,13 @@ def check_session_id(session_id: object) -> str:
     absolute path would read and rewrite a file elsewhere on the disk.
 
     Raises:
-        ValueError: the id is not a non-empty string, or it holds a path separator, ``:``, a
-            NUL or another control character, or it is ``.`` or ``..``.
+        InvalidSessionIdError: (a ``ValueError``) the id is not a non-empty string, or it
+            holds a path separator, ``:``, a NUL or another control character, or it is
+            ``.`` or ``..``.
     """
     example = "2026-11-24T10.47.32.420Z"
     if not isinstance(session_id, str) or not session_id.strip():
-        raise ValueError(
+        raise InvalidSessionIdError(
             f"Invalid session id {session_id!r}: a session id is a non-empty string such as "
             f"'{example}' (KedroSession.create() makes one)."
         )
@@ -115,7 +122,7 @@ def check_session_id(session_id: object) -> str:
         what = (f"it holds {', '.join(repr(ch) for ch in bad)}" if bad
                 else "it has leading or trailing spaces" if session_id != session_id.strip()
                 else "it is a relative folder name")
-        raise ValueError(
+        raise InvalidSessionIdError(
             f"Invalid session id {session_id!r}: {what}. A session id names a file inside "
             f"the project's sessions folder, so it cannot hold path separators, ':', "
             f"control characters or be '.' or '..'; use an id such as '{example}' "
