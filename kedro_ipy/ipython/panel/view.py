@@ -437,7 +437,7 @@ class PanelView:
             if info.error is not None:
                 body.append(f'<tr class="kip-catalog-error"><td>{html.escape(info.name)}</td>'
                             f'<td colspan="3"><i>cannot be created: '
-                            f"{html.escape(info.error)}</i></td></tr>")
+                            f"{html.escape(redact(info.error))}</i></td></tr>")
                 continue
             exists = {True: "yes", False: "no", None: "?"}[info.exists]
             versions = (", ".join(info.versions[:3]) + (" …" if len(info.versions) > 3 else "")

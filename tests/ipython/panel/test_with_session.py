@@ -291,7 +291,12 @@ def test_a_dataset_that_cannot_be_created_gets_its_own_error_row(shell, example_
     catalog.write_text(catalog.read_text() + (
         "\nbroken_model:\n  type: pickle.PickleDataset\n  filepath: data/06_models/b.pkl\n"
         "  backend: no_such_backend_module\n"
+        "\nbroken_feed:\n  type: coffee_shop.datasets.SupplierFeedDataset\n"
+        "  filepath: data/01_raw/supplier_costs.json\n  credentials: supplier_api\n"
+        "  no_such_argument: 1\n"
     ))
+    credentials = (example_project / "conf" / "local" / "credentials.yml").read_text()
+    secrets = re.findall(r":\s*(\S{6,})\s*$", credentials, flags=re.M)
     session = _session(example_project)
     panel = SessionPanel(session, shell)
     try:
@@ -305,6 +310,8 @@ def test_a_dataset_that_cannot_be_created_gets_its_own_error_row(shell, example_
         assert row is not None, table
         assert "cannot be created: DatasetError: Selected backend" in _plain(row.group(1))
         assert "no_such_backend_module" in _plain(row.group(1))
+        assert '<tr class="kip-catalog-error"><td>broken_feed</td>' in table
+        assert secrets and not any(secret in table for secret in secrets)
         assert "broken_model" not in view.preview_name.options
         assert "raw_orders" in view.preview_name.options
     finally:
