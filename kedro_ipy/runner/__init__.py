@@ -3,6 +3,7 @@ processes."""
 
 from __future__ import annotations
 
+from kedro_ipy.runner._cancel import CancelToken, RunCancelledError, cancelled, stop_report
 from kedro_ipy.runner.parallel_runner import ParallelRunner, UnpicklableError
 from kedro_ipy.runner.resume import find_nodes_to_resume_from
 from kedro_ipy.runner.runner import AbstractRunner, MissingInputsError, RunnerError
@@ -12,12 +13,16 @@ from kedro_ipy.runner.thread_runner import ThreadRunner
 
 __all__ = [
     "AbstractRunner",
+    "CancelToken",
     "MissingInputsError",
     "ParallelRunner",
+    "RunCancelledError",
     "RunnerError",
     "SequentialRunner",
     "Task",
     "ThreadRunner",
     "UnpicklableError",
+    "cancelled",
     "find_nodes_to_resume_from",
+    "stop_report",
 ]
