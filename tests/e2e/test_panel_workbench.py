@@ -25,6 +25,22 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
 ALL_NODES = 11
 TABS = ("Run", "Picture", "Catalog", "History", "Parameters")
+# Forecasting's nodes take a moment, so that Stop has a run to stop.
+SLOW_FORECASTING = """\
+import time
+from kedro_ipy.framework.hooks import hook_impl
+from kedro_ipy.framework.project import pipelines
+
+class SlowForecasting:
+    slow = {n.name for n in pipelines["forecasting"].nodes}
+
+    @hook_impl
+    def before_node_run(self, node):
+        if node.name in self.slow:
+            time.sleep(0.4)
+
+session._hook_manager.register(SlowForecasting());
+"""
 
 
 def _chatty_parse_orders(project: Path) -> None:
@@ -42,11 +58,12 @@ def _shoot(page, panel, app: str, theme: str) -> None:
 
 
 @pytest.mark.parametrize("app", ["lab", "notebook"])
-def test_typo_parameters_logs_and_comparison(tmp_path: Path, app: str) -> None:
+def test_typo_parameters_logs_comparison_and_stop(tmp_path: Path, app: str) -> None:
     chromium = require_browser()
     _chatty_parse_orders(copy_example(tmp_path))
     write_notebook(tmp_path / "workbench.ipynb", [
-        "%load_ext kedro_ipy", "%session_create coffee_shop", "%session_panel",
+        "%load_ext kedro_ipy", "%session_create coffee_shop", SLOW_FORECASTING,
+        "%session_panel",
     ])
     ARTIFACTS.mkdir(exist_ok=True)
     with notebook_running(tmp_path, "workbench.ipynb", app=app, chromium=chromium,
@@ -100,6 +117,16 @@ def test_typo_parameters_logs_and_comparison(tmp_path: Path, app: str) -> None:
         comparison = panel.locator(".kip-comparison")
         expect(comparison.locator(".kip-compare-parameters")).to_contain_text("0.25")
         expect(comparison.locator(".kip-compare-outputs")).to_contain_text("metrics")
+
+        # Stop a run part-way: it ends "cancelled", and no node runs after it.
+        panel.locator(".widget-dropdown select").first.select_option("forecasting")
+        panel.locator(".lm-TabBar-tab", has_text="Run").click()
+        run.click()
+        expect(panel.locator('.kip-nodes tr[data-status="done"]').first).to_be_visible()
+        panel.locator(".kip-stop").click()
+        expect(panel.locator(".kip-status")).to_contain_text("■ cancelled after")
+        expect(panel.locator(".kip-stop")).to_be_hidden()
+        expect(panel.locator('.kip-nodes tr[data-status="not run"]').first).to_be_visible()
 
         _shoot(page, panel, app, "light")
         page.evaluate("window.jupyterapp.commands.execute('apputils:change-theme', "

@@ -301,6 +301,12 @@ class PanelController:
             self._execute(request)
         return True
 
+    def stop(self) -> bool:
+        """Ask the run in progress to stop (the Stop button): the session cancels it between
+        nodes; nodes still running are abandoned and save nothing. True when a run was asked."""
+        cancel = getattr(self.session, "cancel_run", None)
+        return bool(cancel()) if callable(cancel) and self.model.running else False
+
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for a background run to end; True when no run is left in progress."""
         thread = self._thread

@@ -195,7 +195,7 @@ class PanelModel:
                 if state.name in done or success:
                     state.status = "done"
                 elif state.name == failed:
-                    state.status = "failed"
+                    state.status = "cancelled" if result.status == "cancelled" else "failed"
                 elif state.status in ("pending", "running"):
                     state.status = "not run"
             if success:

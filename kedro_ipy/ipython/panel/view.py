@@ -119,6 +119,11 @@ class PanelView:
         self.resume_button = w.Button(description="Resume", button_style="warning",
                                       icon="redo", tooltip="fill the choices to resume the run")
         _hidden(self.resume_button, True)
+        self.stop_button = w.Button(description="Stop", button_style="danger", icon="stop",
+                                    tooltip="stop the run: no further node starts, nothing "
+                                            "more is saved")
+        self.stop_button.add_class("kip-stop")
+        _hidden(self.stop_button, True)
         self.run_button.add_class("kip-run")
         self.resume_button.add_class("kip-resume")
         self.status = w.HTML()
@@ -158,6 +163,7 @@ class PanelView:
             control.observe(self._on_control, names="value")
         self.run_button.on_click(lambda _b: self.controller.run())
         self.resume_button.on_click(lambda _b: self.controller.resume())
+        self.stop_button.on_click(lambda _b: self.controller.stop())
         self.preview_button.on_click(lambda _b: self._preview())
         self.history.observe(self._on_history, names="value")
         self.compare_button.on_click(lambda _b: self._compare())
@@ -174,7 +180,8 @@ class PanelView:
             w.HBox([f["namespaces"]]),
             self.versions_box,
         ])
-        actions = w.HBox([self.run_button, self.only_changed, self.resume_button, self.status],
+        actions = w.HBox([self.run_button, self.stop_button, self.only_changed,
+                          self.resume_button, self.status],
                          layout=w.Layout(align_items="center"))
         run_tab = w.VBox([w.HBox([self.progress, self.progress_label]), self.table,
                           self.error, self.outputs])
@@ -361,6 +368,8 @@ class PanelView:
         running = snap.status == "running"
         self.run_button.disabled = running or not self.model.plan.runnable
         self.run_button.description = "Running…" if running else "Run"
+        _hidden(self.stop_button, not running)
+        self.stop_button.disabled = False
         _hidden(self.resume_button, self.model.resume_request() is None)
         took = f" in {snap.duration_s:.2f} s" if snap.duration_s is not None else ""
         if running:
@@ -373,16 +382,21 @@ class PanelView:
         elif snap.status in ("failed", "cancelled"):
             error = snap.error or {}
             where = f"node '{error['node']}'" if error.get("node") else "the run"
-            verb = "was interrupted" if snap.status == "cancelled" else "failed"
-            self.status.value = (f'<span class="kip-status" style="color:{_BAD}">'
-                                 f"✗ {html.escape(where)} {verb}{took}</span>")
+            if snap.status == "cancelled":
+                self.status.value = (f'<span class="kip-status" style="color:{_BAD}">'
+                                     f"■ cancelled after {snap.done}/{snap.total} nodes"
+                                     f"{took}</span>")
+            else:
+                self.status.value = (f'<span class="kip-status" style="color:{_BAD}">'
+                                     f"✗ {html.escape(where)} failed{took}</span>")
         else:
             self.status.value = ""
         self._render_nodes()
         if snap.status == "success":
             self._show_outputs(snap.outputs or {})
         elif snap.status in ("failed", "cancelled"):
-            self._show_error(snap.error or {}, self.model.resume_request())
+            self._show_error(snap.error or {}, self.model.resume_request(),
+                             cancelled=snap.status == "cancelled")
         if not running and snap.status != "idle":
             self._build_versions()
             self._render_history()
@@ -400,9 +414,17 @@ class PanelView:
                                              "text/plain": f"{name}:"})
             self._append_value(self.outputs, value)
 
-    def _show_error(self, error: Mapping[str, Any], resume: RunRequest | None) -> None:
+    def _show_error(self, error: Mapping[str, Any], resume: RunRequest | None,
+                    *, cancelled: bool = False) -> None:
         self.error.outputs = ()
         node = error.get("node")
+        if cancelled:
+            text = (f"■ the run was cancelled{f' while {node!r} ran' if node else ''}: "
+                    "nothing more was saved.\n")
+            if resume is not None:
+                text += ("Go on from there: press Resume, or run\n  " + str(resume) + "\n")
+            self.error.append_stderr(redact(text))
+            return
         head = f"node '{node}' failed" if node else "the run failed"
         text = f"✗ {head}: {error.get('type')}: {error.get('message')}\n"
         if resume is not None:

@@ -360,3 +360,52 @@ def test_only_what_changed_runs_and_the_rest_shows_cached_with_the_reason(panel)
     assert re.search(r'data-node="parse_orders" data-status="cached" title="skipped: '
                      r'unchanged since run [^"]+"', table)
     assert panel.view.picture.states()["parse_orders"] == "cached"
+
+
+def test_stop_cancels_a_background_run_between_nodes(session, shell):
+    import threading
+
+    from kedro_ipy.framework.hooks import hook_impl
+
+    two_done = threading.Event()
+    errors: list[BaseException] = []
+
+    class Slow:
+        @hook_impl
+        def after_node_run(self, node):
+            if node.name == "clean_orders":
+                two_done.set()
+
+        @hook_impl
+        def before_node_run(self, node):
+            import time
+
+            time.sleep(0.1)
+
+        @hook_impl
+        def on_pipeline_error(self, error):
+            errors.append(error)
+
+    session._hook_manager.register(Slow())
+    panel = SessionPanel(session, shell, background=True)
+    view = panel.view
+    try:
+        assert view.stop_button.layout.display == "none"
+        view.run_button.click()
+        assert two_done.wait(10)
+        assert view.stop_button.layout.display is None  # shown while running
+        view.stop_button.click()
+        assert panel.wait(20)
+        snap = panel.controller.model.snapshot()
+        assert snap.status == "cancelled"
+        states = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', view.table.value))
+        assert states["parse_orders"] == states["clean_orders"] == "done"
+        assert "not run" in states.values() and "pending" not in states.values()
+        assert _plain(view.status.value).startswith("■ cancelled after ")
+        assert view.stop_button.layout.display == "none"
+        assert view.resume_button.layout.display is None  # go on from where it stopped
+        assert [type(e).__name__ for e in errors] == ["RunCancelledError"]
+        assert session.store["runs"][-1]["status"] == "cancelled"
+        assert not panel.controller.stop()  # nothing to stop any more
+    finally:
+        panel.close()
