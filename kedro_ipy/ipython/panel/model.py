@@ -180,6 +180,7 @@ class PanelModel:
             done = set(result.nodes_done) if result is not None else set()
             failed = result.failed_node if result is not None else None
             success = result is not None and result.status == "success"
+            cancelled = result is not None and result.status == "cancelled"
             logs = getattr(result, "node_logs", None) or {}
             decisions = getattr(result, "decisions", None) or ()
             if decisions:  # an only-changed run: its skipped nodes are rows too, "cached"
@@ -195,7 +196,7 @@ class PanelModel:
                 if state.name in done or success:
                     state.status = "done"
                 elif state.name == failed:
-                    state.status = "cancelled" if result.status == "cancelled" else "failed"
+                    state.status = "cancelled" if cancelled else "failed"
                 elif state.status in ("pending", "running"):
                     state.status = "not run"
             if success:
