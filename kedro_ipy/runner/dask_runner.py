@@ -1,0 +1,707 @@
+"""``DaskRunner``: each node is one task on a ``dask.distributed`` cluster.
+
+The whole pipeline is submitted at once, one task per node, named after the node (the Dask
+dashboard shows node names) and depending on the tasks of the nodes it reads from:
+
+- In-memory data (``MemoryDataset``, including the intermediate datasets nobody registered)
+  stays on the workers as Dask futures: it is never written to disk nor sent to the driver,
+  except the pipeline's own outputs, which are gathered into the returned outputs.
+- Persisted datasets are loaded and saved on the worker, by the same dataset objects the
+  catalog holds (shipped with the task), so a save on a worker is the catalog's save.
+- Node functions travel by value (cloudpickle): functions defined in the notebook, and the
+  modules of a project that is not installed from an index (see ``_local_packages``). A node
+  edited in the notebook or in the project's source is therefore the one the next run uses,
+  with no worker restart.
+- A node's data is released on the cluster when the last node reading it has finished.
+
+Hooks fire in the driver (the process of the session and of the notebook panel), as the tasks
+complete, with the same order and arguments as under ``SequentialRunner``: the dataset hooks
+of each input, ``before_node_run``, ``after_node_run``, then the dataset hooks of each output.
+Values are fetched for a hook only when one of its implementations asks for them (``data``,
+``inputs``, ``outputs``); inputs are then read in the driver. Since the hooks follow the
+tasks, replacement inputs returned by ``before_node_run`` cannot reach the node: the run
+stops with an error saying so.
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import sys
+import threading
+from typing import TYPE_CHECKING, Any, Final
+from uuid import uuid4
+
+from kedro_ipy.io import DataCatalog, MemoryDataset
+from kedro_ipy.runner._hooks import _RunHooks
+from kedro_ipy.runner.parallel_runner import (
+    _memory_input_problems,
+    _sendable,
+    _unpicklable_error,
+)
+from kedro_ipy.runner.runner import AbstractRunner, RunnerError
+from kedro_ipy.runner.task import _run_node, _run_node_async
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from kedro_ipy.pipeline import Pipeline
+    from kedro_ipy.pipeline.node import Node
+    from kedro_ipy.runner._plan import _Plan
+    from kedro_ipy.runner.runner import _RunContext
+
+__all__ = ["DaskNotInstalledError", "DaskRunner"]
+
+logger = logging.getLogger("kedro_ipy.runner")
+
+INSTALL_LINE: Final = "pip install 'kedro_ipy[dask]'"
+
+_ADVICE = (
+    "DaskRunner sends node functions, in-memory pipeline inputs and the datasets nodes load "
+    "and save to Dask workers with cloudpickle (lambdas, closures and notebook functions are "
+    "fine). Keep unpicklable objects (connections, locks, open files, generators) out of "
+    "node functions' globals, in-memory inputs and dataset objects, or use SequentialRunner "
+    "or ThreadRunner."
+)
+
+#: Set on a node's exception in the worker when the node's function raised it (as opposed to
+#: a load or a save), so the driver calls ``on_node_error`` exactly when SequentialRunner does.
+_NODE_RAISED: Final = "_kedro_ipy_node_raised"
+
+
+class DaskNotInstalledError(RunnerError, ImportError):
+    """``DaskRunner`` was asked for but ``distributed`` (or ``cloudpickle``) is not installed."""
+
+
+def _require_distributed() -> Any:
+    """The ``distributed`` module, or a clear error with the line that installs it."""
+    try:
+        import cloudpickle  # noqa: F401
+        import distributed
+    except ImportError as exc:
+        raise DaskNotInstalledError(
+            f"DaskRunner needs the '{exc.name or 'distributed'}' package, which is not "
+            f"installed. Install it with: {INSTALL_LINE}"
+        ) from None
+    return distributed
+
+
+# -- the default local cluster: started on first use, shared by runs, closed at exit ----------
+
+_LOCAL_LOCK = threading.Lock()
+_LOCAL: dict[str, Any] = {}
+
+
+def _local_client() -> Any:
+    """The client of the ``LocalCluster`` this module started (one per process), started now
+    if needed. Starting worker processes takes seconds, so runs share it; it closes at exit
+    or with ``DaskRunner.close_local_cluster()``."""
+    with _LOCAL_LOCK:
+        client = _LOCAL.get("client")
+        if client is not None and client.status == "running":
+            return client
+        from distributed import Client, LocalCluster
+
+        # Sized by Dask from this machine's CPUs and memory; port 0: never clash with a
+        # dashboard someone else started.
+        cluster = LocalCluster(dashboard_address=":0")
+        client = Client(cluster, set_as_default=False)
+        _LOCAL.update(cluster=cluster, client=client)
+        logger.info("DaskRunner started a local Dask cluster: %s", cluster.dashboard_link)
+        if not _LOCAL.get("atexit"):
+            atexit.register(_close_local)
+            _LOCAL["atexit"] = True
+        return client
+
+
+def _close_local() -> None:
+    with _LOCAL_LOCK:
+        client, cluster = _LOCAL.pop("client", None), _LOCAL.pop("cluster", None)
+    if client is not None:
+        client.close()
+    if cluster is not None:
+        cluster.close()
+
+
+# -- shipping code by value ---------------------------------------------------------------
+
+_INSTALLED_ROOTS: list[str] = []
+
+
+def _installed_roots() -> list[str]:
+    """Directories that hold installed code (the standard library and site-packages)."""
+    if not _INSTALLED_ROOTS:
+        import site
+        import sysconfig
+
+        paths = {sysconfig.get_paths()[key] for key in ("stdlib", "platstdlib", "purelib",
+                                                        "platlib")}
+        paths.update(site.getsitepackages())
+        paths.add(site.getusersitepackages())
+        _INSTALLED_ROOTS.extend(sorted(p for p in paths if p))
+    return _INSTALLED_ROOTS
+
+
+def _local_packages(nodes: Iterable[Node]) -> set[str]:
+    """Top-level packages of the node functions that are not installed code: the project's
+    own package (even installed in editable mode), modules next to the notebook. Workers may
+    lack them, or hold an older copy: they are sent by value."""
+    import os
+
+    roots = _installed_roots()
+    found: set[str] = set()
+    for node in nodes:
+        func = node.func
+        func = getattr(func, "func", func)  # functools.partial
+        module_name = getattr(func, "__module__", None)
+        if not module_name or module_name == "__main__":
+            continue  # cloudpickle sends __main__ by value already
+        top = module_name.partition(".")[0]
+        if top in found or top in {"kedro_ipy", "dask", "distributed"}:
+            continue
+        module = sys.modules.get(top)
+        path = getattr(module, "__file__", None) or next(
+            iter(getattr(module, "__path__", []) or []), None
+        )
+        if path is None:
+            continue
+        path = os.path.realpath(path)
+        if not any(path.startswith(os.path.realpath(root) + os.sep) for root in roots):
+            found.add(top)
+    return found
+
+
+def _register_by_value(packages: Iterable[str]) -> None:
+    import cloudpickle
+
+    registered = cloudpickle.list_registry_pickle_by_value()
+    for name in packages:
+        module = sys.modules.get(name)
+        if module is not None and name not in registered:
+            cloudpickle.register_pickle_by_value(module)
+
+
+# -- what runs on a worker -------------------------------------------------------------------
+
+
+class _WorkerCatalog:
+    """The catalog a node sees on a worker: in-memory inputs from the tasks it depends on,
+    persisted datasets through a ``DataCatalog`` of the shipped dataset objects (their errors
+    are named and redacted as in the driver)."""
+
+    __slots__ = ("_catalog", "_memory", "_memory_outputs", "saved")
+
+    def __init__(
+        self, memory: dict[str, Any], memory_outputs: frozenset[str], catalog: DataCatalog | None
+    ) -> None:
+        self._memory = memory
+        self._memory_outputs = memory_outputs
+        self._catalog = catalog
+        self.saved: dict[str, Any] = {}
+
+    def load(self, name: str) -> Any:
+        if name in self._memory:
+            data = self._memory[name]
+            from kedro_ipy.io.memory_dataset import _copy_with_mode, _infer_copy_mode
+
+            mode = _infer_copy_mode(data)  # as the MemoryDataset of a sequential run copies
+            return data if mode == "assign" else _copy_with_mode(data, mode)
+        assert self._catalog is not None
+        return self._catalog.load(name)
+
+    def save(self, name: str, data: Any) -> None:
+        if name in self._memory_outputs:
+            self.saved[name] = data
+        else:
+            assert self._catalog is not None
+            self._catalog.save(name, data)
+            self.saved[name] = data
+
+
+def _mark_node_error(error: Exception, **_: Any) -> None:
+    setattr(error, _NODE_RAISED, True)
+
+
+def _run_on_worker(
+    payload: bytes, sources: dict[str, tuple[Any, str | None]], _after: list[Any]
+) -> dict[str, Any]:
+    """A node's task: load, run and save on this worker; return its in-memory outputs (all of
+    them when the driver's hooks asked for outputs).
+
+    ``sources`` maps each in-memory input to ``(value, None)`` or ``(producer outputs, name)``;
+    Dask has already replaced the futures in it (and in ``_after``, the tasks this node must
+    wait for) by their results.
+    """
+    import cloudpickle
+
+    node, input_names, memory_outputs, catalog, is_async, run_id, all_outputs = (
+        cloudpickle.loads(payload)
+    )
+    memory = {
+        name: value if key is None else value[key] for name, (value, key) in sources.items()
+    }
+    local = _WorkerCatalog(memory, memory_outputs, catalog)
+    hooks = _RunHooks(None)
+    hooks.on_node_error = _mark_node_error
+    try:
+        if is_async:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(thread_name_prefix="kedro_ipy-io") as pool:
+                _run_node_async(node, input_names, local, hooks, run_id, pool)  # type: ignore[arg-type]
+        else:
+            _run_node(node, input_names, local, hooks, False, run_id)  # type: ignore[arg-type]
+    except Exception as exc:
+        sendable = _sendable(exc)
+        if sendable is not exc:
+            setattr(sendable, _NODE_RAISED, getattr(exc, _NODE_RAISED, False))
+            raise sendable from None
+        raise
+    if all_outputs:
+        return local.saved
+    return {name: local.saved[name] for name in memory_outputs if name in local.saved}
+
+
+# -- the runner ------------------------------------------------------------------------------
+
+
+class DaskRunner(AbstractRunner):
+    """Runs each node as a task on a Dask ``distributed`` cluster.
+
+    Use it when a pipeline outgrows one process or one machine. Install it with
+    ``pip install 'kedro_ipy[dask]'``. Which cluster:
+
+    - ``client``: an existing ``distributed.Client``, used as is (never closed here);
+    - ``address``: a scheduler's address (``tcp://host:8786``); the runner connects a client
+      for each run and closes that client, never the scheduler;
+    - neither: the process's default client if there is one, else a ``LocalCluster`` sized to
+      this machine, started on first use, shared by later runs and closed when Python exits
+      (or by ``DaskRunner.close_local_cluster()``).
+
+    Args:
+        client: A ``distributed.Client``.
+        address: A scheduler address; ``dask://host:port`` is accepted too.
+        is_async: On the worker, load a node's inputs and save its outputs concurrently.
+        by_value: More top-level packages to send to the workers by value (the project's own
+            package and notebook code are found without being named).
+
+    Raises:
+        DaskNotInstalledError: ``distributed`` is not installed (the message says how).
+        ValueError: both ``client`` and ``address`` were given.
+
+    Example:
+        >>> session.run(runner=DaskRunner(address="tcp://scheduler:8786"))
+    """
+
+    def __init__(
+        self,
+        client: Any = None,
+        address: str | None = None,
+        is_async: bool = False,
+        by_value: Iterable[str] = (),
+    ) -> None:
+        super().__init__(is_async=is_async)
+        _require_distributed()
+        if client is not None and address is not None:
+            raise ValueError(
+                "DaskRunner takes a client or an address, not both: got client="
+                f"{client!r} and address={address!r}."
+            )
+        if address is not None:
+            address = address.strip()
+            if address.startswith("dask://"):
+                address = "tcp://" + address.removeprefix("dask://")
+            if not address or address == "tcp://":
+                raise ValueError(
+                    "DaskRunner's address is empty: expected a scheduler address such as "
+                    "tcp://127.0.0.1:8786 (or dask://127.0.0.1:8786)."
+                )
+        self._client = client
+        self._address = address
+        self._by_value = tuple(by_value)
+
+    def __repr__(self) -> str:
+        if self._address:
+            return f"DaskRunner(address={self._address!r})"
+        return "DaskRunner()" if self._client is None else f"DaskRunner(client={self._client!r})"
+
+    @property
+    def _runner_option(self) -> str:
+        """What ``--runner`` says to get this runner again."""
+        if self._address:
+            return "dask://" + self._address.removeprefix("tcp://")
+        return "Dask"
+
+    @staticmethod
+    def close_local_cluster() -> None:
+        """Close the ``LocalCluster`` DaskRunner started, if any (the next run starts another)."""
+        _close_local()
+
+    def _get_executor(self, max_workers: int) -> None:
+        return None  # Kedro's hook; Dask schedules the tasks itself
+
+    def _workers(self, plan: _Plan) -> int:
+        return max(1, plan.width)
+
+    def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:
+        """Name, before anything runs, what cannot be sent to a worker."""
+        import cloudpickle
+
+        _register_by_value({*self._by_value, *_local_packages(plan.nodes)})
+        bad_nodes = []
+        for node in plan.nodes:
+            try:
+                cloudpickle.dumps(node)
+            except Exception as exc:
+                bad_nodes.append((node, f"{type(exc).__name__}: {exc}"))
+        bad_memory = _memory_input_problems(plan, catalog, cloudpickle.dumps)
+        bad_persisted = []
+        for name in plan.datasets:
+            dataset = catalog.get(name)
+            if dataset is None or isinstance(dataset, MemoryDataset):
+                continue
+            try:
+                cloudpickle.dumps(dataset)
+            except Exception as exc:
+                bad_persisted.append((name, f"{type(exc).__name__}: {exc}"))
+        if bad_nodes or bad_memory:
+            raise _unpicklable_error(
+                "DaskRunner", "sent to Dask workers", bad_nodes, bad_memory + bad_persisted,
+                _ADVICE,
+            )
+        if bad_persisted:
+            raise _unpicklable_error(
+                "DaskRunner", "sent to Dask workers", [], bad_persisted, _ADVICE,
+                dataset_kind="the dataset object",
+            )
+
+    def _connect(self) -> tuple[Any, bool]:
+        """The client to run on, and whether this run opened it (and so must close it)."""
+        from distributed import Client
+
+        if self._client is not None:
+            return self._client, False
+        if self._address is not None:
+            try:
+                return Client(self._address, set_as_default=False, timeout="10s"), True
+            except OSError as exc:
+                raise RunnerError(
+                    f"DaskRunner could not reach the Dask scheduler at '{self._address}': "
+                    f"{exc}. Check that the scheduler runs and the address is right."
+                ) from exc
+        try:
+            from distributed import default_client
+
+            return default_client(), False
+        except ValueError:  # no client in this process: use ours
+            return _local_client(), False
+
+    def _execute(self, pipeline: Pipeline, context: _RunContext) -> None:
+        client, opened = self._connect()
+        try:
+            _DaskRun(self, pipeline, context, client).run()
+        finally:
+            if opened:
+                client.close()
+
+
+def _wants(caller: Any, argument: str) -> bool:
+    """Whether some implementation of a hook takes ``argument`` (pluggy tells which
+    arguments each one takes; any other hook manager is assumed to want everything)."""
+    if caller is None:
+        return False
+    get_impls = getattr(caller, "get_hookimpls", None)
+    if get_impls is None:
+        return True
+    return any(argument in getattr(impl, "argnames", (argument,)) for impl in get_impls())
+
+
+class _DaskRun:
+    """One run on a cluster: submit every node, then follow the tasks as they complete."""
+
+    def __init__(
+        self, runner: DaskRunner, pipeline: Pipeline, context: _RunContext, client: Any
+    ) -> None:
+        self.runner = runner
+        self.pipeline = pipeline
+        self.context = context
+        self.client = client
+        plan = context.plan
+        hooks = context.hooks
+        self.want_inputs = (
+            _wants(hooks.after_dataset_loaded, "data")
+            or _wants(hooks.before_node_run, "inputs")
+            or _wants(hooks.after_node_run, "inputs")
+            or _wants(hooks.on_node_error, "inputs")
+        )
+        self.want_outputs = (
+            _wants(hooks.after_node_run, "outputs")
+            or _wants(hooks.before_dataset_saved, "data")
+            or _wants(hooks.after_dataset_saved, "data")
+        )
+        catalog = context.catalog
+        self.memory = frozenset(
+            name for name in plan.datasets if isinstance(catalog.get(name), MemoryDataset)
+        )
+        self.producer: dict[str, int] = {}
+        for index, names in enumerate(plan.outputs):
+            for name in names:
+                self.producer.setdefault(name, index)
+        self.parents: list[list[int]] = [[] for _ in plan.nodes]
+        for index, children in enumerate(plan.children):
+            for child in children:
+                self.parents[child].append(index)
+        self.futures: list[Any] = []
+        self.free_values: dict[str, Any] = {}
+
+    # -- submission ---------------------------------------------------------------------------
+
+    def _scatter_free_inputs(self) -> dict[str, Any]:
+        """Load the in-memory pipeline inputs (parameters, fed data) here and place each on
+        the cluster once, however many nodes read it."""
+        catalog = self.context.catalog
+        for name in self.context.plan.free_inputs:
+            if name in self.memory:
+                self.free_values[name] = catalog.load(name)
+        if not self.free_values:
+            return {}
+        return dict(self.client.scatter(self.free_values, hash=False))
+
+    def _payload(self, index: int, from_memory: set[str]) -> bytes:
+        """The node, and the dataset objects it loads and saves on the worker, pickled by
+        value (the node's function as edited last)."""
+        import cloudpickle
+
+        plan = self.context.plan
+        catalog = self.context.catalog
+        shipped = [name for name in plan.inputs[index] if name not in from_memory]
+        shipped += [name for name in plan.outputs[index] if name not in self.memory]
+        node_catalog = None
+        if shipped:  # the run catalog's own dataset objects, under a catalog that names errors
+            node_catalog = DataCatalog(config_resolver=catalog.config_resolver)
+            for name in dict.fromkeys(shipped):
+                node_catalog._datasets[name] = catalog[name]
+        memory_outputs = frozenset(name for name in plan.outputs[index] if name in self.memory)
+        return cloudpickle.dumps((
+            plan.nodes[index], plan.inputs[index], memory_outputs, node_catalog,
+            self.context.is_async, self.context.run_id, self.want_outputs,
+        ))
+
+    def _submit_all(self) -> None:
+        plan = self.context.plan
+        scattered = self._scatter_free_inputs()
+        token = uuid4().hex
+        submit = self.client.submit
+        futures = self.futures
+        for index, node in enumerate(plan.nodes):
+            sources: dict[str, tuple[Any, str | None]] = {}
+            fed: set[int] = set()
+            for name in plan.inputs[index]:
+                if name in self.memory:
+                    producer = self.producer.get(name)
+                    if producer is not None and producer != index:
+                        sources[name] = (futures[producer], name)
+                        fed.add(producer)
+                    elif name in scattered:
+                        sources[name] = (scattered[name], None)
+            after = [futures[parent] for parent in self.parents[index] if parent not in fed]
+            futures.append(submit(
+                _run_on_worker, self._payload(index, set(sources)), sources, after,
+                key=f"{node.name}-{index}-{token}", pure=False,
+            ))
+
+    # -- following the tasks -------------------------------------------------------------------
+
+    def run(self) -> None:
+        from distributed import as_completed
+
+        plan = self.context.plan
+        nodes = plan.nodes
+        total = len(nodes)
+        keys: dict[Any, int] = {}
+        self._submit_all()
+        for index, future in enumerate(self.futures):
+            keys[future.key] = index
+        kept = {  # tasks holding the pipeline's in-memory outputs: gathered at the end
+            self.producer[name] for name in plan.pipeline_outputs
+            if name in self.memory and name in self.producer
+        }
+        consumers = [len(children) for children in plan.children]
+        reported = [False] * total
+        waiting_parents = [len(parents) for parents in self.parents]
+        held: dict[int, Any] = {}  # completed before a parent was reported: reported after it
+        done: list[Node] = []
+        info = logger.isEnabledFor(logging.INFO)
+        try:
+            for future in as_completed(self.futures):
+                index = keys[future.key]
+                if future.status != "finished":
+                    self._fail(index, future, done)  # raises
+                ready = [index]
+                held[index] = future
+                while ready:
+                    index = ready.pop()
+                    if waiting_parents[index]:
+                        continue
+                    future = held.pop(index)
+                    try:
+                        self._report(index, future)
+                    except Exception as exc:  # a hook failed: the node fails, as in order
+                        self.runner._report_failure(self.pipeline, self.context, nodes[index],
+                                                    exc, done)
+                        raise
+                    reported[index] = True
+                    done.append(nodes[index])
+                    if info:
+                        logger.info("Completed node: %s", nodes[index].name)
+                        logger.info("Completed %d out of %d tasks", len(done), total)
+                    if not consumers[index] and index not in kept:
+                        future.release()
+                    for parent in self.parents[index]:
+                        consumers[parent] -= 1
+                        if not consumers[parent] and parent not in kept:
+                            self.futures[parent].release()  # its data leaves the cluster
+                    for child in plan.children[index]:
+                        waiting_parents[child] -= 1
+                        if not waiting_parents[child] and child in held:
+                            ready.append(child)
+            self._collect_outputs(kept)
+        except BaseException:
+            self.cancel()
+            raise
+        finally:
+            self.futures.clear()
+
+    def cancel(self) -> None:
+        """Cancel every task not finished yet (after a failure, an interrupt or a stop); a
+        node already running finishes on its worker, but nothing waits for it."""
+        pending = [future for future in self.futures if not future.done()]
+        if pending:
+            try:
+                self.client.cancel(pending)
+            except Exception:  # the cluster may be gone; nothing is left to cancel then
+                logger.debug("Could not cancel Dask tasks", exc_info=True)
+
+    def _collect_outputs(self, kept: set[int]) -> None:
+        """Gather the pipeline's in-memory outputs into the run's catalog (one round trip)."""
+        if not kept:
+            return
+        order = sorted(kept)
+        results = self.client.gather([self.futures[index] for index in order])
+        catalog = self.context.catalog
+        plan = self.context.plan
+        outputs = set(plan.pipeline_outputs)
+        for index, values in zip(order, results, strict=True):
+            for name in plan.outputs[index]:
+                if name in outputs and name in self.memory and name in values:
+                    catalog.save(name, values[name])
+
+    def _inputs_here(self, index: int) -> dict[str, Any]:
+        """The node's input values in the driver, for hooks that asked for them."""
+        plan = self.context.plan
+        values: dict[str, Any] = {}
+        wanted: dict[int, list[str]] = {}
+        for name in plan.inputs[index]:
+            if name in self.free_values:
+                values[name] = self.free_values[name]
+            elif name in self.memory and self.producer.get(name, index) != index:
+                wanted.setdefault(self.producer[name], []).append(name)
+            else:
+                values[name] = self.context.catalog.load(name)
+        if wanted:
+            parents = list(wanted)
+            results = self.client.gather([self.futures[parent] for parent in parents])
+            for parent, result in zip(parents, results, strict=True):
+                for name in wanted[parent]:
+                    values[name] = result[name]
+        return {name: values[name] for name in plan.inputs[index]}
+
+    def _fire_input_hooks(self, index: int) -> dict[str, Any]:
+        """The dataset hooks of each input and ``before_node_run``, as a sequential run
+        calls them; returns the inputs given to the hooks."""
+        context = self.context
+        hooks = context.hooks
+        node = context.plan.nodes[index]
+        inputs = self._inputs_here(index) if self.want_inputs else dict.fromkeys(
+            context.plan.inputs[index]
+        )
+        for name, data in inputs.items():
+            if hooks.before_dataset_loaded is not None:
+                hooks.before_dataset_loaded(dataset_name=name, node=node)
+            if hooks.after_dataset_loaded is not None:
+                hooks.after_dataset_loaded(dataset_name=name, data=data, node=node)
+        if hooks.before_node_run is not None:
+            results = hooks.before_node_run(
+                node=node, catalog=context.catalog, inputs=dict(inputs),
+                is_async=context.is_async, run_id=context.run_id,
+            )
+            if any(result is not None for result in results or ()):
+                raise RunnerError(
+                    f"A 'before_node_run' hook returned replacement inputs for node "
+                    f"'{node.name}', but DaskRunner calls node hooks when a node's task has "
+                    "completed, so they cannot reach the node. Run this pipeline with "
+                    "SequentialRunner, ThreadRunner or ParallelRunner, which apply them."
+                )
+        return inputs
+
+    def _report(self, index: int, future: Any) -> None:
+        """Fire a completed node's hooks in the driver, in SequentialRunner's order."""
+        context = self.context
+        hooks = context.hooks
+        node = context.plan.nodes[index]
+        inputs = self._fire_input_hooks(index)
+        outputs = future.result() if self.want_outputs else dict.fromkeys(
+            context.plan.outputs[index]
+        )
+        if hooks.after_node_run is not None:
+            hooks.after_node_run(
+                node=node, catalog=context.catalog, inputs=inputs, outputs=outputs,
+                is_async=context.is_async, run_id=context.run_id,
+            )
+        for name in context.plan.outputs[index]:
+            data = outputs.get(name)
+            if hooks.before_dataset_saved is not None:
+                hooks.before_dataset_saved(dataset_name=name, data=data, node=node)
+            if hooks.after_dataset_saved is not None:
+                hooks.after_dataset_saved(dataset_name=name, data=data, node=node)
+        for name in node.confirms:
+            context.catalog.confirm(name)
+
+    def _fail(self, index: int, future: Any, done: list[Node]) -> None:
+        """Stop the run for a node whose task failed: cancel the rest, tell the hooks, raise
+        the node's own exception (with the resume advice on it)."""
+        self.cancel()
+        context = self.context
+        node = context.plan.nodes[index]
+        if future.status == "cancelled":
+            error: BaseException = RunnerError(
+                f"The Dask task of node '{node.name}' was cancelled outside this run (by "
+                "another client or a cluster restart)."
+            )
+        else:
+            error = future.exception()
+        from distributed.scheduler import KilledWorker
+
+        node_raised = bool(getattr(error, _NODE_RAISED, False))
+        if isinstance(error, KilledWorker):
+            error = RunnerError(
+                f"Node '{node.name}' was running on a Dask worker that died, on every "
+                f"attempt ({error}). A node that uses more memory than a worker may, or "
+                "crashes the interpreter, does this; Dask's retries are set by "
+                "distributed.scheduler.allowed-failures."
+            )
+            node_raised = True
+        if node_raised and isinstance(error, Exception):
+            from kedro_ipy.runner.task import _notify_node_error
+
+            try:
+                inputs = self._fire_input_hooks(index)
+            except Exception:  # the hooks' own failure must not hide the node's error
+                logger.debug("Could not replay the hooks of node '%s'", node.name, exc_info=True)
+                inputs = {}
+            _notify_node_error(
+                context.hooks, error, node, context.catalog, inputs, context.is_async,
+                context.run_id,
+            )
+        self.runner._report_failure(self.pipeline, context, node, error, done)
+        raise error
