@@ -30,7 +30,6 @@ import logging
 import sys
 import threading
 from typing import TYPE_CHECKING, Any, Final
-from uuid import uuid4
 
 from kedro_ipy.io import DataCatalog, MemoryDataset
 from kedro_ipy.runner._hooks import _RunHooks
@@ -274,7 +273,8 @@ class DaskRunner(AbstractRunner):
     - ``client``: an existing ``distributed.Client``, used as is (never closed here);
     - ``address``: a scheduler's address (``tcp://host:8786``); the runner connects a client
       for each run and closes that client, never the scheduler;
-    - neither: the process's default client if there is one, else a ``LocalCluster`` sized to
+    - neither: the process's default client if there is one, else the scheduler Dask's
+      configuration names (``DASK_SCHEDULER_ADDRESS``), else a ``LocalCluster`` sized to
       this machine, started on first use, shared by later runs and closed when Python exits
       (or by ``DaskRunner.close_local_cluster()``).
 
@@ -377,24 +377,33 @@ class DaskRunner(AbstractRunner):
 
     def _connect(self) -> tuple[Any, bool]:
         """The client to run on, and whether this run opened it (and so must close it)."""
-        from distributed import Client
-
         if self._client is not None:
             return self._client, False
         if self._address is not None:
-            try:
-                return Client(self._address, set_as_default=False, timeout="10s"), True
-            except OSError as exc:
-                raise RunnerError(
-                    f"DaskRunner could not reach the Dask scheduler at '{self._address}': "
-                    f"{exc}. Check that the scheduler runs and the address is right."
-                ) from exc
+            return self._open(self._address), True
         try:
             from distributed import default_client
 
             return default_client(), False
-        except ValueError:  # no client in this process: use ours
-            return _local_client(), False
+        except ValueError:  # no client in this process
+            pass
+        import dask
+
+        configured = dask.config.get("scheduler-address", None)  # DASK_SCHEDULER_ADDRESS
+        if configured:
+            return self._open(configured), True
+        return _local_client(), False
+
+    def _open(self, address: str) -> Any:
+        from distributed import Client
+
+        try:
+            return Client(address, set_as_default=False, timeout="10s")
+        except OSError as exc:
+            raise RunnerError(
+                f"DaskRunner could not reach the Dask scheduler at '{address}': {exc}. Check "
+                "that the scheduler runs and the address is right."
+            ) from exc
 
     def _execute(self, pipeline: Pipeline, context: _RunContext) -> None:
         client, opened = self._connect()
@@ -490,6 +499,8 @@ class _DaskRun:
     def _submit_all(self) -> None:
         plan = self.context.plan
         scattered = self._scatter_free_inputs()
+        from uuid import uuid4
+
         token = uuid4().hex
         submit = self.client.submit
         futures = self.futures
