@@ -26,7 +26,8 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     },
     "kedro_ipy.io.datasets": {"AbstractFileDataset"},
     "kedro_ipy.runner": {
-        "AbstractRunner", "MissingInputsError", "ParallelRunner", "RunnerError", "SequentialRunner",
+        "AbstractRunner", "DaskNotInstalledError", "DaskRunner", "MissingInputsError",
+        "ParallelRunner", "RunnerError", "SequentialRunner",
         "Task", "ThreadRunner", "UnpicklableError", "find_nodes_to_resume_from",
     },
     "kedro_ipy.framework.hooks": {

@@ -93,9 +93,10 @@ class TestRun:
         ("--load-versions rwa:1", "Dataset 'rwa' of --load-versions is not in the catalog. "
                                   "Did you mean 'raw'?"),
         ("--runner Sequental", "Unknown runner 'Sequental'. Use one of: Sequential, Thread, "
-                               "Parallel (any case, 'Runner' suffix optional), or a dotted "
-                               "path to a runner class such as my_package.runners.MyRunner. "
-                               "Did you mean 'Sequential'?"),
+                               "Parallel, Dask (any case, 'Runner' suffix optional), "
+                               "dask://HOST:PORT for a Dask scheduler, or a dotted path to a "
+                               "runner class such as my_package.runners.MyRunner. Did you mean "
+                               "'Sequential'?"),
     ])
     def test_unknown_names_are_usage_errors_with_the_closest_match(
             self, ip, fake_project, line, message):
