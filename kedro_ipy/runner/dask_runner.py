@@ -141,14 +141,15 @@ def _installed_roots() -> list[str]:
     return _INSTALLED_ROOTS
 
 
-def _local_packages(nodes: Iterable[Node]) -> set[str]:
-    """Top-level packages of the node functions that are not installed code: the project's
-    own package (even installed in editable mode), modules next to the notebook. Workers may
-    lack them, or hold an older copy: they are sent by value."""
+def _local_packages(nodes: Iterable[Node]) -> dict[str, str]:
+    """Top-level packages of the node functions that are not installed code (the project's
+    own package, even installed in editable mode; modules next to the notebook), each with
+    the folder it is imported from. Workers may lack them, or hold an older copy: they are
+    sent by value."""
     import os
 
-    roots = _installed_roots()
-    found: set[str] = set()
+    roots = [os.path.realpath(root) + os.sep for root in _installed_roots()]
+    found: dict[str, str] = {}
     for node in nodes:
         func = node.func
         func = getattr(func, "func", func)  # functools.partial
@@ -165,8 +166,10 @@ def _local_packages(nodes: Iterable[Node]) -> set[str]:
         if path is None:
             continue
         path = os.path.realpath(path)
-        if not any(path.startswith(os.path.realpath(root) + os.sep) for root in roots):
-            found.add(top)
+        if not any(path.startswith(root) for root in roots):
+            package_dir = os.path.dirname(path)
+            is_package = os.path.basename(path) == "__init__.py" or os.path.isdir(path)
+            found[top] = os.path.dirname(package_dir) if is_package else package_dir
     return found
 
 
@@ -178,6 +181,53 @@ def _register_by_value(packages: Iterable[str]) -> None:
         module = sys.modules.get(name)
         if module is not None and name not in registered:
             cloudpickle.register_pickle_by_value(module)
+
+
+def _prepare_worker(folders: Iterable[str]) -> None:
+    """On a worker: let it import the project's modules where their folder exists (same
+    machine or shared file system), so data of project classes can travel by reference."""
+    import os
+
+    for folder in folders:
+        if folder not in sys.path and os.path.isdir(folder):
+            sys.path.append(folder)
+
+
+def _expose_classes(func: Any, packages: frozenset[str]) -> None:
+    """On a worker: make the project classes a shipped node function uses findable under
+    their module's name, as plain ``pickle`` (``PickleDataset``, Dask's transfers) needs.
+
+    A class sent by value is a new class object on the worker; ``pickle`` refuses an instance
+    whose class is not the one its module holds. The shipped class, being the latest edit,
+    replaces the module's attribute (a module that cannot be imported here gets a stand-in).
+    """
+    import types
+
+    seen: set[int] = set()
+    todo = [func]
+    while todo:
+        obj = todo.pop()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        for value in getattr(obj, "__globals__", {}).values():
+            module_name = getattr(value, "__module__", None)
+            if not isinstance(module_name, str) or module_name.partition(".")[0] not in packages:
+                continue
+            if isinstance(value, types.FunctionType):
+                todo.append(value)
+            elif isinstance(value, type) and "." not in value.__qualname__:
+                module = sys.modules.get(module_name)
+                if module is None:
+                    try:
+                        __import__(module_name)
+                        module = sys.modules[module_name]
+                    except Exception:
+                        module = sys.modules.setdefault(
+                            module_name, types.ModuleType(module_name)
+                        )
+                if getattr(module, value.__qualname__, None) is not value:
+                    setattr(module, value.__qualname__, value)
 
 
 # -- what runs on a worker -------------------------------------------------------------------
@@ -222,20 +272,27 @@ def _mark_node_error(error: Exception, **_: Any) -> None:
 
 
 def _run_on_worker(
-    payload: bytes, sources: dict[str, tuple[Any, str | None]], _after: list[Any]
+    payload: bytes,
+    shipping: tuple[tuple[str, ...], frozenset[str]],
+    sources: dict[str, tuple[Any, str | None]],
+    _after: list[Any],
 ) -> dict[str, Any]:
     """A node's task: load, run and save on this worker; return its in-memory outputs (all of
     them when the driver's hooks asked for outputs).
 
-    ``sources`` maps each in-memory input to ``(value, None)`` or ``(producer outputs, name)``;
+    ``shipping`` holds the folders and names of the packages sent by value. ``sources`` maps each in-memory input to ``(value, None)`` or ``(producer outputs, name)``;
     Dask has already replaced the futures in it (and in ``_after``, the tasks this node must
     wait for) by their results.
     """
     import cloudpickle
 
+    folders, packages = shipping
+    _prepare_worker(folders)
     node, input_names, memory_outputs, catalog, is_async, run_id, all_outputs = (
         cloudpickle.loads(payload)
     )
+    if packages:
+        _expose_classes(getattr(node.func, "func", node.func), packages)
     memory = {
         name: value if key is None else value[key] for name, (value, key) in sources.items()
     }
@@ -319,6 +376,7 @@ class DaskRunner(AbstractRunner):
         self._client = client
         self._address = address
         self._by_value = tuple(by_value)
+        self._shipping: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
 
     def __repr__(self) -> str:
         if self._address:
@@ -347,7 +405,10 @@ class DaskRunner(AbstractRunner):
         """Name, before anything runs, what cannot be sent to a worker."""
         import cloudpickle
 
-        _register_by_value({*self._by_value, *_local_packages(plan.nodes)})
+        local = _local_packages(plan.nodes)
+        _register_by_value({*self._by_value, *local})
+        self._shipping = (tuple(dict.fromkeys(local.values())),
+                          frozenset({*self._by_value, *local}))
         bad_nodes = []
         for node in plan.nodes:
             try:
@@ -504,6 +565,7 @@ class _DaskRun:
         token = uuid4().hex
         submit = self.client.submit
         futures = self.futures
+        shipping = self.runner._shipping
         for index, node in enumerate(plan.nodes):
             sources: dict[str, tuple[Any, str | None]] = {}
             fed: set[int] = set()
@@ -517,7 +579,7 @@ class _DaskRun:
                         sources[name] = (scattered[name], None)
             after = [futures[parent] for parent in self.parents[index] if parent not in fed]
             futures.append(submit(
-                _run_on_worker, self._payload(index, set(sources)), sources, after,
+                _run_on_worker, self._payload(index, set(sources)), shipping, sources, after,
                 key=f"{node.name}-{index}-{token}", pure=False,
             ))
 
