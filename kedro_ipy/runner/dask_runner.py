@@ -167,9 +167,9 @@ def _local_packages(nodes: Iterable[Node]) -> dict[str, str]:
             continue
         path = os.path.realpath(path)
         if not any(path.startswith(root) for root in roots):
-            package_dir = os.path.dirname(path)
-            is_package = os.path.basename(path) == "__init__.py" or os.path.isdir(path)
-            found[top] = os.path.dirname(package_dir) if is_package else package_dir
+            if os.path.basename(path) == "__init__.py":  # a package: the folder above it
+                path = os.path.dirname(path)
+            found[top] = os.path.dirname(path)  # a module's folder, or a package's parent
     return found
 
 
@@ -267,6 +267,11 @@ class _WorkerCatalog:
             self.saved[name] = data
 
 
+def _given(value: Any) -> Any:
+    """The task of an in-memory pipeline input: its value, kept in the task itself."""
+    return value
+
+
 def _mark_node_error(error: Exception, **_: Any) -> None:
     setattr(error, _NODE_RAISED, True)
 
@@ -280,9 +285,10 @@ def _run_on_worker(
     """A node's task: load, run and save on this worker; return its in-memory outputs (all of
     them when the driver's hooks asked for outputs).
 
-    ``shipping`` holds the folders and names of the packages sent by value. ``sources`` maps each in-memory input to ``(value, None)`` or ``(producer outputs, name)``;
-    Dask has already replaced the futures in it (and in ``_after``, the tasks this node must
-    wait for) by their results.
+    ``shipping`` holds the folders and names of the packages sent by value. ``sources``
+    maps each in-memory input to ``(value, None)`` or ``(producer outputs, name)``; Dask has
+    already replaced the futures in it (and in ``_after``, the tasks this node must wait
+    for) by their results.
     """
     import cloudpickle
 
@@ -521,21 +527,29 @@ class _DaskRun:
         for index, children in enumerate(plan.children):
             for child in children:
                 self.parents[child].append(index)
+        self.kept = {  # tasks holding the pipeline's in-memory outputs: gathered at the end
+            self.producer[name] for name in plan.pipeline_outputs
+            if name in self.memory and name in self.producer
+        }
         self.futures: list[Any] = []
         self.free_values: dict[str, Any] = {}
 
     # -- submission ---------------------------------------------------------------------------
 
-    def _scatter_free_inputs(self) -> dict[str, Any]:
+    def _place_free_inputs(self, token: str) -> dict[str, Any]:
         """Load the in-memory pipeline inputs (parameters, fed data) here and place each on
-        the cluster once, however many nodes read it."""
+        the cluster once, however many nodes read it.
+
+        Each is a task holding its value rather than scattered data: Dask can compute it
+        again if the worker keeping it dies, where scattered data would be lost with it.
+        """
         catalog = self.context.catalog
+        placed = {}
         for name in self.context.plan.free_inputs:
             if name in self.memory:
-                self.free_values[name] = catalog.load(name)
-        if not self.free_values:
-            return {}
-        return dict(self.client.scatter(self.free_values, hash=False))
+                value = self.free_values[name] = catalog.load(name)
+                placed[name] = self.client.submit(_given, value, key=f"{name}-{token}")
+        return placed
 
     def _payload(self, index: int, from_memory: set[str]) -> bytes:
         """The node, and the dataset objects it loads and saves on the worker, pickled by
@@ -559,10 +573,10 @@ class _DaskRun:
 
     def _submit_all(self) -> None:
         plan = self.context.plan
-        scattered = self._scatter_free_inputs()
         from uuid import uuid4
 
         token = uuid4().hex
+        scattered = self._place_free_inputs(token)
         submit = self.client.submit
         futures = self.futures
         shipping = self.runner._shipping
@@ -586,30 +600,46 @@ class _DaskRun:
     # -- following the tasks -------------------------------------------------------------------
 
     def run(self) -> None:
+        """Submit every node, follow them to the end, gather the outputs; or raise the
+        failure once every task is cancelled and no future is left referenced (a traceback
+        the session keeps must not keep data on the cluster)."""
+        self._submit_all()
+        try:
+            error = self._follow()
+        except BaseException:  # Ctrl-C, a lost cluster: nothing of this run may stay queued
+            self.cancel()
+            self.futures.clear()
+            raise
+        if error is not None:
+            self.cancel()
+            self.futures.clear()
+            raise error
+        try:
+            self._collect_outputs()
+        finally:
+            self.futures.clear()
+
+    def _follow(self) -> BaseException | None:
+        """Report each node as its task completes (after its parents), releasing data no
+        node needs any more; the first failure stops it and is returned."""
         from distributed import as_completed
 
         plan = self.context.plan
         nodes = plan.nodes
         total = len(nodes)
-        keys: dict[Any, int] = {}
-        self._submit_all()
-        for index, future in enumerate(self.futures):
-            keys[future.key] = index
-        kept = {  # tasks holding the pipeline's in-memory outputs: gathered at the end
-            self.producer[name] for name in plan.pipeline_outputs
-            if name in self.memory and name in self.producer
-        }
+        keys = {future.key: index for index, future in enumerate(self.futures)}
+        kept = self.kept
         consumers = [len(children) for children in plan.children]
-        reported = [False] * total
         waiting_parents = [len(parents) for parents in self.parents]
         held: dict[int, Any] = {}  # completed before a parent was reported: reported after it
         done: list[Node] = []
         info = logger.isEnabledFor(logging.INFO)
+        completed = as_completed(self.futures, loop=self.client.loop)
         try:
-            for future in as_completed(self.futures):
+            for future in completed:
                 index = keys[future.key]
                 if future.status != "finished":
-                    self._fail(index, future, done)  # raises
+                    return self._failure(index, future, done)
                 ready = [index]
                 held[index] = future
                 while ready:
@@ -622,8 +652,7 @@ class _DaskRun:
                     except Exception as exc:  # a hook failed: the node fails, as in order
                         self.runner._report_failure(self.pipeline, self.context, nodes[index],
                                                     exc, done)
-                        raise
-                    reported[index] = True
+                        return exc
                     done.append(nodes[index])
                     if info:
                         logger.info("Completed node: %s", nodes[index].name)
@@ -638,12 +667,11 @@ class _DaskRun:
                         waiting_parents[child] -= 1
                         if not waiting_parents[child] and child in held:
                             ready.append(child)
-            self._collect_outputs(kept)
-        except BaseException:
-            self.cancel()
-            raise
         finally:
-            self.futures.clear()
+            completed.clear()
+            held.clear()
+            future = None
+        return None
 
     def cancel(self) -> None:
         """Cancel every task not finished yet (after a failure, an interrupt or a stop); a
@@ -655,11 +683,11 @@ class _DaskRun:
             except Exception:  # the cluster may be gone; nothing is left to cancel then
                 logger.debug("Could not cancel Dask tasks", exc_info=True)
 
-    def _collect_outputs(self, kept: set[int]) -> None:
+    def _collect_outputs(self) -> None:
         """Gather the pipeline's in-memory outputs into the run's catalog (one round trip)."""
-        if not kept:
+        if not self.kept:
             return
-        order = sorted(kept)
+        order = sorted(self.kept)
         results = self.client.gather([self.futures[index] for index in order])
         catalog = self.context.catalog
         plan = self.context.plan
@@ -740,16 +768,20 @@ class _DaskRun:
         for name in node.confirms:
             context.catalog.confirm(name)
 
-    def _fail(self, index: int, future: Any, done: list[Node]) -> None:
-        """Stop the run for a node whose task failed: cancel the rest, tell the hooks, raise
-        the node's own exception (with the resume advice on it)."""
+    def _failure(self, index: int, future: Any, done: list[Node]) -> BaseException:
+        """The error ending the run for a node whose task failed, after cancelling the rest
+        and telling the hooks: the node's own exception, with the resume advice on it."""
         self.cancel()
         context = self.context
         node = context.plan.nodes[index]
+        logger.debug("Task of node %s ended as %s", node.name, future.status)
         if future.status == "cancelled":
+            why = getattr(getattr(future, "_state", None), "exception", None)
             error: BaseException = RunnerError(
-                f"The Dask task of node '{node.name}' was cancelled outside this run (by "
-                "another client or a cluster restart)."
+                f"The Dask task of node '{node.name}' was cancelled before it finished"
+                + (f" ({why})" if why else "")
+                + ": by another client, a cluster restart, or the loss of data it needed "
+                "(all workers died)."
             )
         else:
             error = future.exception()
@@ -777,4 +809,4 @@ class _DaskRun:
                 context.run_id,
             )
         self.runner._report_failure(self.pipeline, context, node, error, done)
-        raise error
+        return error
