@@ -197,7 +197,7 @@ def test_plan_runnable_flag():
     assert not Plan(3, (), "").runnable
 
 
-@pytest.mark.parametrize("runner", ["Sequential", "Thread", "Parallel"])
+@pytest.mark.parametrize("runner", ["Sequential", "Thread", "Parallel", "Dask"])
 def test_each_offered_runner_resolves(runner):
     kwargs = Selection(runner=runner).run_kwargs()
     expected = None if runner == "Sequential" else f"{runner}Runner"
