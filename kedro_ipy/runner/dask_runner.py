@@ -277,7 +277,7 @@ def _mark_node_error(error: Exception, **_: Any) -> None:
 
 
 def _run_on_worker(
-    payload: bytes,
+    payload: tuple[Any, ...],
     shipping: tuple[tuple[str, ...], frozenset[str]],
     sources: dict[str, tuple[Any, str | None]],
     _after: list[Any],
@@ -294,9 +294,11 @@ def _run_on_worker(
 
     folders, packages = shipping
     _prepare_worker(folders)
-    node, input_names, memory_outputs, catalog, is_async, run_id, all_outputs = (
-        cloudpickle.loads(payload)
+    node_bytes, input_names, memory_outputs, catalog_bytes, is_async, run_id, all_outputs = (
+        payload
     )
+    node = cloudpickle.loads(node_bytes)
+    catalog = None if catalog_bytes is None else cloudpickle.loads(catalog_bytes)
     if packages:
         _expose_classes(getattr(node.func, "func", node.func), packages)
     memory = {
@@ -383,6 +385,7 @@ class DaskRunner(AbstractRunner):
         self._address = address
         self._by_value = tuple(by_value)
         self._shipping: tuple[tuple[str, ...], frozenset[str]] = ((), frozenset())
+        self._node_bytes: list[bytes] = []
 
     def __repr__(self) -> str:
         if self._address:
@@ -416,11 +419,13 @@ class DaskRunner(AbstractRunner):
         self._shipping = (tuple(dict.fromkeys(local.values())),
                           frozenset({*self._by_value, *local}))
         bad_nodes = []
+        shipped: list[bytes] = []  # pickled once: checked here, sent as is by the run
         for node in plan.nodes:
             try:
-                cloudpickle.dumps(node)
+                shipped.append(cloudpickle.dumps(node))
             except Exception as exc:
                 bad_nodes.append((node, f"{type(exc).__name__}: {exc}"))
+        self._node_bytes = shipped
         bad_memory = _memory_input_problems(plan, catalog, cloudpickle.dumps)
         bad_persisted = []
         for name in plan.datasets:
@@ -492,6 +497,13 @@ def _wants(caller: Any, argument: str) -> bool:
     return any(argument in getattr(impl, "argnames", (argument,)) for impl in get_impls())
 
 
+def _one_by_one(completed: Any) -> Any:
+    """Each future as it completes, taking all that completed together at once (one wake-up
+    of this thread for many quick tasks)."""
+    for batch in completed.batches():
+        yield from batch
+
+
 class _DaskRun:
     """One run on a cluster: submit every node, then follow the tasks as they complete."""
 
@@ -551,25 +563,27 @@ class _DaskRun:
                 placed[name] = self.client.submit(_given, value, key=f"{name}-{token}")
         return placed
 
-    def _payload(self, index: int, from_memory: set[str]) -> bytes:
-        """The node, and the dataset objects it loads and saves on the worker, pickled by
-        value (the node's function as edited last)."""
-        import cloudpickle
-
+    def _payload(self, index: int, from_memory: set[str]) -> tuple[Any, ...]:
+        """What the node's task needs: the node and the dataset objects it loads and saves on
+        the worker, both pickled by value (the node's function as edited last), and how to
+        run it."""
         plan = self.context.plan
         catalog = self.context.catalog
         shipped = [name for name in plan.inputs[index] if name not in from_memory]
         shipped += [name for name in plan.outputs[index] if name not in self.memory]
         node_catalog = None
         if shipped:  # the run catalog's own dataset objects, under a catalog that names errors
+            import cloudpickle
+
             node_catalog = DataCatalog(config_resolver=catalog.config_resolver)
             for name in dict.fromkeys(shipped):
                 node_catalog._datasets[name] = catalog[name]
+            node_catalog = cloudpickle.dumps(node_catalog)
         memory_outputs = frozenset(name for name in plan.outputs[index] if name in self.memory)
-        return cloudpickle.dumps((
-            plan.nodes[index], plan.inputs[index], memory_outputs, node_catalog,
+        return (
+            self.runner._node_bytes[index], plan.inputs[index], memory_outputs, node_catalog,
             self.context.is_async, self.context.run_id, self.want_outputs,
-        ))
+        )
 
     def _submit_all(self) -> None:
         plan = self.context.plan
@@ -636,7 +650,7 @@ class _DaskRun:
         info = logger.isEnabledFor(logging.INFO)
         completed = as_completed(self.futures, loop=self.client.loop)
         try:
-            for future in completed:
+            for future in _one_by_one(completed):
                 index = keys[future.key]
                 if future.status != "finished":
                     return self._failure(index, future, done)
