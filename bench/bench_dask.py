@@ -142,7 +142,7 @@ def main() -> None:
              group="overhead")
         if ours is not None:
             emit(f"DaskRunner per task, {n:,}-node chain", ours / n, group="overhead")
-            emit(f"DaskRunner per-task overhead / Dask floor (target <= 1.5)", ours / floor,
+            emit("DaskRunner per-task overhead / Dask floor (target <= 1.5)", ours / floor,
                  unit="x", group="overhead")
     finally:
         client.close()
