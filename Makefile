@@ -31,6 +31,7 @@ test: $(VENV)/.installed
 	bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check kedro_ipy tests bench scripts compat
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy kedro_ipy
 	$(PY) -m pytest
 
 ## JupyterLab on the example notebooks.
@@ -40,6 +41,7 @@ lab: $(VENV)/.installed
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check kedro_ipy tests bench scripts compat
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy kedro_ipy
 
 ## Benchmarks side by side with Kedro 1.7.0; prints a table of timings and ratios.
 bench: $(VENV)/.installed $(KEDRO_VENV)/.installed

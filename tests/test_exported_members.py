@@ -9,7 +9,10 @@ import pytest
 
 # Each layer's owner keeps its own line here in step with its ``__all__``.
 PUBLIC_NAMES: dict[str, set[str]] = {
-    "kedro_ipy": {"__version__", "load_ipython_extension", "unload_ipython_extension"},
+    "kedro_ipy": {
+        "KedroIpyError", "__version__", "load_ipython_extension", "unload_ipython_extension",
+    },
+    "kedro_ipy.errors": {"KedroIpyError"},
     "kedro_ipy.config": {
         "AbstractConfigLoader", "BadConfigException", "MissingConfigException", "OmegaConfigLoader",
     },
@@ -34,7 +37,10 @@ PUBLIC_NAMES: dict[str, set[str]] = {
         "_create_hook_manager", "_register_hooks", "_register_hooks_entry_points", "hook_impl",
     },
     "kedro_ipy.framework.context": {"KedroContext", "KedroContextError"},
-    "kedro_ipy.framework.session": {"KedroSession", "KedroSessionError", "SessionState"},
+    "kedro_ipy.framework.session": {
+        "KedroSession", "KedroSessionError", "PipelineSelectionError", "RunPlan",
+        "RunPlanError", "RunRequest", "RunRequestError", "RunResult", "SessionState",
+    },
     "kedro_ipy.framework.cli": {"main"},
     "kedro_ipy.ipython": {"load_ipython_extension", "unload_ipython_extension"},
     "kedro_ipy.ipython.panel": {"SessionPanel"},

@@ -188,7 +188,7 @@ def _parser_error_class() -> type:
 
 def config_parser_error(message: str, mark: Any) -> BadConfigException:
     """The exception for an unreadable config file (see :func:`_parser_error_class`)."""
-    return _parser_error_class()(message, mark)  # type: ignore[no-any-return]
+    return _parser_error_class()(message, mark)
 
 
 # YAML 1.2 floats, as OmegaConf (and so Kedro) reads them: ``1e-3`` and ``1_000.5`` are

@@ -10,10 +10,12 @@ from collections import UserDict
 from pathlib import Path
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["AbstractConfigLoader", "BadConfigException", "MissingConfigException"]
 
 
-class BadConfigException(ValueError):
+class BadConfigException(ValueError, KedroIpyError):
     """A config file exists but cannot be used: invalid YAML, a key defined twice in one
     environment, an interpolation that cannot be resolved.
 
@@ -22,7 +24,7 @@ class BadConfigException(ValueError):
     """
 
 
-class MissingConfigException(Exception):
+class MissingConfigException(KedroIpyError):
     """Config that was asked for is not there: an environment folder that does not exist, or
     no file matching a key's patterns in either environment."""
 

@@ -101,7 +101,7 @@ class OmegaConfigLoader(AbstractConfigLoader):
         super().__init__(conf_source=str(conf_source), env=env, runtime_params=runtime_params)
         self.base_env = base_env or ""
         self.default_run_env = default_run_env or ""
-        self._root = _unpack_if_archive(self.conf_source)
+        self._root = _unpack_if_archive(str(self.conf_source))
         self.config_patterns: dict[str, list[str]] = {
             **{k: list(v) for k, v in _DEFAULT_PATTERNS.items()},
             **{k: list(v) for k, v in (config_patterns or {}).items()},
@@ -155,7 +155,7 @@ class OmegaConfigLoader(AbstractConfigLoader):
     # ``in``, ``len`` and iteration see only the keys set explicitly (``loader[k] = v``),
     # while ``keys()`` lists the pattern keys: Kedro's loader behaves so, and ported code
     # may rely on either.
-    def keys(self) -> KeysView[str]:  # type: ignore[override]
+    def keys(self) -> KeysView[str]:
         """The keys the loader can read from files (those of ``config_patterns``)."""
         return KeysView(self.config_patterns)
 

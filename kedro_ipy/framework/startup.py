@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import did_you_mean
 
 __all__ = [
@@ -35,7 +36,7 @@ _KNOWN_KEYS = (
 )
 
 
-class ProjectMetadataError(RuntimeError):
+class ProjectMetadataError(RuntimeError, KedroIpyError):
     """The project's ``pyproject.toml`` metadata cannot be used (unparsable, a key missing or
     unknown, a source folder or package that is not there)."""
 

@@ -30,6 +30,8 @@ from datetime import datetime, timezone
 from pathlib import PurePath, PurePosixPath
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = [
     "CLOUD_PROTOCOLS",
     "HTTP_PROTOCOLS",
@@ -63,7 +65,7 @@ logger = logging.getLogger(__name__)
 VERSION_FORMAT = "%Y-%m-%dT%H.%M.%S.%fZ"
 
 
-class DatasetError(Exception):
+class DatasetError(KedroIpyError):
     """A dataset or the catalog could not do what was asked; the message names the dataset."""
 
 
@@ -270,12 +272,13 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
             cls.__init__ = _recording_init(cls, init)  # type: ignore[method-assign]
         load = _own(cls, "load", "_load")
         if load is not None:
-            cls.load = cls._load_wrapper(  # type: ignore[method-assign]
+            # a per-subclass wrapper replaces the method: mypy cannot follow that
+            cls.load = cls._load_wrapper(  # type: ignore[method-assign, assignment]
                 getattr(load, "__wrapped__", load) if _is_wrapped(load, "load") else load
             )
         save = _own(cls, "save", "_save")
         if save is not None:
-            cls.save = cls._save_wrapper(  # type: ignore[method-assign]
+            cls.save = cls._save_wrapper(  # type: ignore[method-assign, assignment]
                 getattr(save, "__wrapped__", save) if _is_wrapped(save, "save") else save
             )
 
@@ -727,7 +730,7 @@ def is_parameter(dataset_name: str) -> bool:
     return dataset_name.startswith("params:") or dataset_name == "parameters"
 
 
-_C = TypeVar("_C")
+_C = TypeVar("_C", covariant=True)  # only returned (by from_config)
 _DS = TypeVar("_DS")
 
 

@@ -8,6 +8,7 @@ off that path: a dataset created from a factory pattern is registered on first u
 
 from __future__ import annotations
 
+import builtins  # annotations in DataCatalog, whose own `list` method shadows the builtin
 import logging
 import re
 import threading
@@ -245,9 +246,8 @@ class DataCatalog:
         if name.startswith(PARAMS_PREFIX) and self._params is not _MISSING:
             value = _lookup_param(self._params, name[len(PARAMS_PREFIX) :])
             if value is not _MISSING:
-                dataset = MemoryDataset(data=value)
                 self._lazy_params.add(name)
-                return self._datasets.setdefault(name, dataset)
+                return self._datasets.setdefault(name, MemoryDataset(data=value))
         config = self._resolver.match_config(name)
         if config is None:
             return None
@@ -348,14 +348,15 @@ class DataCatalog:
     def _at_version(self, name: str, dataset: AbstractDataset, version: str) -> AbstractDataset:
         if not isinstance(dataset, AbstractVersionedDataset):
             return dataset  # as in Kedro: a version means nothing to such a dataset
-        if not _is_versioned(dataset):
+        current = dataset._version
+        if current is None:  # versioned=False
             raise DatasetError(
                 f"Dataset '{name}' is not versioned, so version '{version}' cannot be loaded."
             )
         import copy
 
         pinned = copy.copy(dataset)
-        pinned._version = Version(version, dataset._version.save)
+        pinned._version = Version(version, current.save)
         return pinned
 
     # -- the hot path ---------------------------------------------------------------------
@@ -558,8 +559,8 @@ class DataCatalog:
         self,
         name_regex: re.Pattern[str] | str | None = None,
         type_regex: re.Pattern[str] | str | None = None,
-        by_type: type | list[type] | None = None,
-    ) -> list[str]:
+        by_type: type | builtins.list[type] | None = None,
+    ) -> builtins.list[str]:
         """Names whose name and dataset type match every filter given (Kedro 1.x API).
 
         Args:
@@ -615,8 +616,8 @@ class DataCatalog:
         """What a dataset is (type and arguments, never credentials); all of them without name."""
         if name is not None:
             dataset = self._get_dataset(name)
-            described = {"type": self.get_type(name), **dataset.describe()}
-            return _redact_values(described, self._secrets) if self._secrets else described
+            one = {"type": self.get_type(name), **dataset.describe()}
+            return _redact_values(one, self._secrets) if self._secrets else one
         described: dict[str, Any] = {}
         for entry in list(self._datasets):
             try:
@@ -692,7 +693,7 @@ class DataCatalog:
 
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by content
 
-    def _ipython_key_completions_(self) -> list[str]:
+    def _ipython_key_completions_(self) -> builtins.list[str]:
         return self.keys()
 
     def __repr__(self) -> str:

@@ -12,15 +12,19 @@ The values themselves (lists, ``--params``, ``--load-versions``, ``--runner``) a
 from __future__ import annotations
 
 import argparse
-import dataclasses
+import functools
 import keyword
 import shlex
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches
+
+if TYPE_CHECKING:
+    from kedro_ipy.framework.session.request import RunRequest
 
 __all__ = [
     "CreateArguments",
@@ -31,7 +35,7 @@ __all__ = [
     "parse_no_arguments",
 ]
 
-class MagicArgumentError(ValueError):
+class MagicArgumentError(ValueError, KedroIpyError):
     """A magic line could not be parsed; the magic shows ``message`` and its usage.
 
     Raised by the ``parse`` functions here and turned into IPython's plain ``UsageError`` at
@@ -47,7 +51,7 @@ class MagicArgumentError(ValueError):
         return f"{self.message}\n{self.usage}".rstrip()
 
 
-class _HelpRequested(Exception):
+class _HelpRequested(KedroIpyError):
     """``-h``/``--help`` was given: the magic prints its help instead of running."""
 
 
@@ -87,7 +91,9 @@ class _Parser(argparse.ArgumentParser):
             ) from None
         if "-h" in tokens or "--help" in tokens:
             raise _HelpRequested(self.format_help())
-        namespace, extras = self.parse_known_args(tokens)
+        from kedro_ipy.framework.session.request import join_split_commas
+
+        namespace, extras = self.parse_known_args(join_split_commas(tokens))
         if extras:
             self._reject_extras(extras, namespace)
         return namespace
@@ -144,45 +150,36 @@ _RUN_DESCRIPTION = """\
 Run a pipeline of the current session, as often as you like.
 
 Every filter of KedroSession.run is available; lists are comma-separated
-(--tags a,b) and an option may be repeated. The outputs that the catalog does
-not keep are returned in a dict, stored in the variable `outputs` (or the name
-given with --as) and shown. Project source files edited since the previous run
-are reloaded first. When a node fails, the error is shown with a line to paste
-that resumes the run.
+(--tags a,b) and an option may be repeated. --params overrides parameters for
+this run only. The outputs that the catalog does not keep are returned in a
+dict, stored in the variable `outputs` (or the name given with --as) and
+shown. Project source files edited since the previous run are reloaded first.
+When a node fails, the error is shown with a line to paste that resumes the run.
 
 Examples:
   %session_run
   %session_run data_science --tags training
   %session_run --from-nodes split_data --runner Thread --as result
+  %session_run --params model.alpha=0.1
 """
 
 
+@functools.cache
 def _run_parser() -> _Parser:
+    """Built once (argparse parsers hold no state between parses): a run's line is parsed
+    on every ``%session_run``."""
+    from kedro_ipy.framework.session.request import add_run_options
+
     parser = _Parser("%session_run", _RUN_DESCRIPTION, (
         "%(prog)s [PIPELINE] [--tags TAG,...] [--nodes NODE,...]\n"
         "         [--from-nodes NODE,...] [--to-nodes NODE,...] [--from-inputs DATASET,...]\n"
-        "         [--to-outputs DATASET,...] [--runner RUNNER]\n"
-        "         [--load-versions DATASET:VERSION,...] [--as NAME]"))
-    parser.add_argument("pipeline", nargs="?", metavar="PIPELINE",
-                        help="registered pipeline name (default: __default__)")
-    lists = (
-        ("--tags", "TAG,...", "run only nodes that have any of these tags"),
-        ("--nodes", "NODE,...", "run only these nodes"),
-        ("--from-nodes", "NODE,...", "start from these nodes (and run what depends on them)"),
-        ("--to-nodes", "NODE,...", "stop at these nodes (and run what they depend on)"),
-        ("--from-inputs", "DATASET,...", "start from the nodes that consume these datasets"),
-        ("--to-outputs", "DATASET,...", "stop at the nodes that produce these datasets"),
-        ("--load-versions", "DATASET:VERSION,...", "load these versions of versioned datasets"),
-    )
-    for option, metavar, text in lists:
-        parser.add_argument(option, action="append", metavar=metavar, help=text)
-    parser.add_argument("--runner", metavar="RUNNER",
-                        help="Sequential (default), Thread, Parallel or a dotted class path")
+        "         [--to-outputs DATASET,...] [--namespaces NAMESPACE,...] [--runner RUNNER]\n"
+        "         [--load-versions DATASET:VERSION,...] [--params KEY=VALUE,...]\n"
+        "         [--only-missing-outputs] [--as NAME]"))
+    add_run_options(parser)
     parser.add_argument("--as", dest="as_name", metavar="NAME", default="outputs",
                         help="variable that receives the outputs (default: outputs)")
     parser.elsewhere = {
-        "--params": "parameters are fixed when the session is created: "
-                    "%session_create --params model.alpha=0.1",
         "--env": "the environment is fixed when the session is created: "
                  "%session_create --env ENV",
     }
@@ -191,34 +188,14 @@ def _run_parser() -> _Parser:
 
 @dataclass(frozen=True)
 class RunArguments:
-    """The parsed ``%session_run`` line: what to run and where to put the outputs.
+    """The parsed ``%session_run`` line: the session's ``RunRequest`` and where the outputs go.
 
-    Build one with ``RunArguments.parse(line)``, from a run record of the session store with
-    ``RunArguments.from_run_record(record)``, or directly. ``to_run_kwargs()`` gives the
-    keyword arguments of ``KedroSession.run``; ``to_magic_line()`` the equivalent line, so
+    ``to_magic_line()`` gives the line back, so
     ``RunArguments.parse(args.to_magic_line().split(" ", 1)[1]) == args``.
     """
 
-    pipeline: str | None = None
-    tags: tuple[str, ...] = ()
-    node_names: tuple[str, ...] = ()
-    from_nodes: tuple[str, ...] = ()
-    to_nodes: tuple[str, ...] = ()
-    from_inputs: tuple[str, ...] = ()
-    to_outputs: tuple[str, ...] = ()
-    runner: str | None = None
-    load_versions: Mapping[str, str] = field(default_factory=dict)
+    request: RunRequest = field(default_factory=lambda: _request_type()())
     as_name: str = "outputs"
-
-    #: The list-valued fields and their options, in the order ``to_magic_line`` writes them.
-    LIST_OPTIONS = (
-        ("tags", "--tags"),
-        ("node_names", "--nodes"),
-        ("from_nodes", "--from-nodes"),
-        ("to_nodes", "--to-nodes"),
-        ("from_inputs", "--from-inputs"),
-        ("to_outputs", "--to-outputs"),
-    )
 
     @classmethod
     def parse(cls, line: str) -> RunArguments:
@@ -233,91 +210,24 @@ class RunArguments:
         if not ns.as_name.isidentifier() or keyword.iskeyword(ns.as_name):
             raise MagicArgumentError(f"--as expects a Python variable name, got '{ns.as_name}'",
                                      usage)
-        split = _options().split_items
-        return cls(
-            pipeline=ns.pipeline,
-            tags=tuple(split(ns.tags)),
-            node_names=tuple(split(ns.nodes)),
-            from_nodes=tuple(split(ns.from_nodes)),
-            to_nodes=tuple(split(ns.to_nodes)),
-            from_inputs=tuple(split(ns.from_inputs)),
-            to_outputs=tuple(split(ns.to_outputs)),
-            runner=ns.runner,
-            load_versions=_read("parse_load_versions", ns.load_versions, usage),
-            as_name=ns.as_name,
-        )
+        from kedro_ipy.framework.session.request import RunRequestError
 
-    @classmethod
-    def from_run_record(cls, record: Mapping[str, Any]) -> RunArguments:
-        """The arguments of a run recorded in ``session.store["runs"]``."""
-
-        def names(key: str) -> tuple[str, ...]:
-            return tuple(record.get(key) or ())
-
-        runner = _options().runner_alias(record.get("runner"))
-        pipeline = record.get("pipeline_name")
-        return cls(
-            pipeline=None if pipeline in (None, "__default__") else pipeline,
-            tags=names("tags"),
-            node_names=names("node_names"),
-            from_nodes=names("from_nodes"),
-            to_nodes=names("to_nodes"),
-            from_inputs=names("from_inputs"),
-            to_outputs=names("to_outputs"),
-            runner=runner or None,
-            load_versions=dict(record.get("load_versions") or {}),
-        )
-
-    def resume_from(self, nodes: Sequence[str]) -> RunArguments:
-        """The same run restarted at ``nodes`` (Kedro's resume suggestion).
-
-        The other filters are kept: filters intersect, and the resume nodes lie inside the
-        pipeline that ran, so the result is exactly the part of that run still to do.
-        """
-        return dataclasses.replace(self, from_nodes=tuple(nodes), from_inputs=())
-
-    def to_run_kwargs(self) -> dict[str, Any]:
-        """Keyword arguments for ``KedroSession.run``; the runner is instantiated here.
-
-        Raises:
-            MagicArgumentError: the runner cannot be found.
-        """
-        runner = None
-        if self.runner:
-            options = _options()
-            try:
-                runner = options.resolve_runner(self.runner)()
-            except options.RunOptionError as exc:
-                raise MagicArgumentError(str(exc)) from None
-        return {
-            "pipeline_name": self.pipeline,
-            "tags": list(self.tags) or None,
-            "runner": runner,
-            "node_names": list(self.node_names) or None,
-            "from_nodes": list(self.from_nodes) or None,
-            "to_nodes": list(self.to_nodes) or None,
-            "from_inputs": list(self.from_inputs) or None,
-            "to_outputs": list(self.to_outputs) or None,
-            "load_versions": dict(self.load_versions) or None,
-        }
+        try:
+            request = _request_type().from_namespace(ns)
+        except RunRequestError as exc:
+            raise MagicArgumentError(str(exc), usage) from None
+        return cls(request=request, as_name=ns.as_name)
 
     def to_magic_line(self) -> str:
         """The ``%session_run ...`` line that does the same thing, ready to paste."""
-        parts = ["%session_run"]
-        if self.pipeline:
-            parts.append(_quote(self.pipeline))
-        for attr, option in self.LIST_OPTIONS:
-            values = getattr(self, attr)
-            if values:
-                parts += [option, _join(values)]
-        if self.runner:
-            parts += ["--runner", _quote(self.runner)]
-        if self.load_versions:
-            parts += ["--load-versions",
-                      _join(f"{ds}:{ver}" for ds, ver in self.load_versions.items())]
-        if self.as_name != "outputs":
-            parts += ["--as", self.as_name]
-        return " ".join(parts)
+        line = str(self.request)
+        return line if self.as_name == "outputs" else f"{line} --as {self.as_name}"
+
+
+def _request_type() -> type[RunRequest]:
+    from kedro_ipy.framework.session.request import RunRequest
+
+    return RunRequest
 
 
 # --------------------------------------------------------------------------------------------
@@ -456,7 +366,7 @@ def parse_no_arguments(magic: str, line: str) -> None:
                                  f"usage: {magic}")
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[], _Parser]] = {
     "session_run": _run_parser,
     "session_create": _create_parser,
     "load_node": _load_node_parser,

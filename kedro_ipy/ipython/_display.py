@@ -75,15 +75,16 @@ def format_outputs(outputs: Mapping[str, Any], name: str) -> str:
 
 
 def _run_label(record: Mapping[str, Any]) -> str:
-    from kedro_ipy.ipython._arguments import RunArguments
+    from kedro_ipy.framework.session.request import RunRequest
 
-    line = RunArguments.from_run_record(record).to_magic_line()
+    line = str(RunRequest.from_record(record))
     return line[len("%session_run"):].strip() or "(default pipeline)"
 
 
 def format_run_history(runs: Sequence[Mapping[str, Any]]) -> list[str]:
     """One line per recorded run: number, status, what ran, nodes, duration."""
-    marks = {"success": "✓", "failed": "✗", "running": "…"}
+    marks = {"success": "✓", "failed": "✗", "running": "…", "cancelled": "✗",
+             "interrupted": "✗"}
     lines = []
     for number, record in enumerate(runs, start=1):
         status = record.get("status", "?")

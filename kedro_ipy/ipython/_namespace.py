@@ -30,30 +30,45 @@ def _project_pipelines() -> Any:
     return pipelines
 
 
-def session_variables(session: Any, context: Any = None) -> dict[str, Any]:
+def session_variables(session: Any, context: Any = None, catalog: Any = None) -> dict[str, Any]:
     """The session's variables: ``session``, ``context``, ``catalog``, ``params``, ``pipelines``.
 
-    ``context`` is loaded from the session unless given. ``pipelines`` is the project's
-    registry (name -> Pipeline), the same object ``kedro_ipy.framework.project.pipelines``.
+    ``context`` is loaded from the session unless given; ``catalog`` is built from it unless
+    given (after a run: the run's own catalog, so a run builds one catalog, not two), and
+    ``params`` are the ones that catalog was fed. ``pipelines`` is the project's registry
+    (name -> Pipeline), the same object ``kedro_ipy.framework.project.pipelines``.
     """
     if context is None:
         context = session.load_context()
+    if catalog is None:
+        catalog = context.catalog
     return {
         "session": session,
         "context": context,
-        "catalog": context.catalog,
-        "params": context.params,
+        "catalog": catalog,
+        "params": _parameters(catalog, context),
         "pipelines": _project_pipelines(),
     }
 
 
-def push_session_variables(shell: Any, session: Any, context: Any = None) -> list[str]:
+def _parameters(catalog: Any, context: Any) -> Any:
+    """The parameters the catalog holds (read with it), else the context's."""
+    try:
+        if "parameters" in catalog:
+            return catalog.load("parameters")
+    except Exception:  # a catalog without fed parameters: ask the context
+        pass
+    return context.params
+
+
+def push_session_variables(shell: Any, session: Any, context: Any = None,
+                           catalog: Any = None) -> list[str]:
     """Put the session's variables into the shell's namespace; returns their names.
 
     They are pushed as ordinary user variables (``%who`` lists them), so a user who
     overwrites ``catalog`` is not surprised that the next ``%session_run`` restores it.
     """
-    variables = session_variables(session, context)
+    variables = session_variables(session, context, catalog)
     shell.push(variables)
     return list(variables)
 

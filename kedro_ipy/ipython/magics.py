@@ -18,14 +18,14 @@ import contextlib
 import functools
 import inspect
 import os
-import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from IPython.core.error import UsageError
 from IPython.core.magic import Magics, line_magic, magics_class
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.ipython import _display
 from kedro_ipy.ipython._arguments import (
     CreateArguments,
@@ -45,6 +45,7 @@ from kedro_ipy.ipython._namespace import (
 from kedro_ipy.utils import did_you_mean
 
 if TYPE_CHECKING:
+    from kedro_ipy.framework.session import RunResult
     from kedro_ipy.ipython._reload import ProjectReloader
 
 __all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
@@ -52,7 +53,7 @@ __all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
 _T = TypeVar("_T")
 
 
-class NodeRunError(Exception):
+class NodeRunError(KedroIpyError):
     """A node failed during ``%session_run``; the cell fails, showing a compact report.
 
     IPython prints ``_render_traceback_()`` instead of a traceback. The exception carries the
@@ -69,7 +70,7 @@ class NodeRunError(Exception):
         return list(self.lines)
 
 
-class ProjectCodeError(Exception):
+class ProjectCodeError(KedroIpyError):
     """The project's own code (its pipeline registry and what that imports) failed to import.
 
     Shown compactly like :class:`NodeRunError`: the error and where in the project's files it
@@ -90,8 +91,9 @@ def _is_domain_error(exc: BaseException) -> bool:
 
     This module's own errors are not among them: they render themselves already.
     """
-    module = type(exc).__module__
-    return module.startswith("kedro_ipy.") and module != __name__
+    return isinstance(exc, KedroIpyError) and not isinstance(
+        exc, (NodeRunError, ProjectCodeError)
+    )
 
 
 def _parse(parse: Callable[[str], _T], line: str) -> _T | None:
@@ -118,17 +120,6 @@ def _with_help(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return method
 
     return decorate
-
-
-def _closest(kind: str, names: Iterable[str], valid: Iterable[str], where: str) -> str | None:
-    """An error message for the first unknown name, or ``None`` when all are known."""
-    valid = list(valid)
-    for name in names:
-        if name not in valid:
-            listing = ", ".join(sorted(valid)) if len(valid) <= 12 else f"{len(valid)} names"
-            return (f"{kind} '{name}' not found in {where}. Valid: {listing or '(none)'}."
-                    f"{did_you_mean(name, valid)}")
-    return None
 
 
 @magics_class
@@ -285,10 +276,11 @@ class SessionMagics(Magics):
         self.reloader = ProjectReloader(package_name, self._reset_pipelines)
         print(self._summary(counts))
         if args.panel:
-            self.session_panel("")
+            self._show_panel(self.session)
 
     def _summary(self, counts: Mapping[str, int]) -> str:
-        project = getattr(self.metadata, "project_name", None) or self._project_path().name
+        path = self._project_path()
+        project = getattr(self.metadata, "project_name", None) or (path.name if path else "")
         catalog = self.context.catalog
         datasets = [n for n in _keys(catalog) if n != "parameters" and not n.startswith("params:")]
         return "\n".join([
@@ -331,88 +323,41 @@ class SessionMagics(Magics):
             if changed:
                 shown = ", ".join(self._shown_path(path) for path in changed)
                 print(f"reloaded the project code ({shown} changed)")
-        self._validate(args)
-        try:
-            kwargs = args.to_run_kwargs()
-        except MagicArgumentError as exc:
-            raise UsageError(exc.message) from None
-
-        runs_before = len(self._runs())
-        start = time.perf_counter()
+        self._loaded_pipelines()  # broken project code: the compact report, not a traceback
         try:
             from kedro_ipy.ipython._progress import live_progress, quiet_runner_errors
 
             with quiet_runner_errors(), live_progress(session):
-                outputs = session.run(**kwargs)
-        except (Exception, KeyboardInterrupt) as exc:
-            runs = self._runs()
-            record = runs[-1] if len(runs) > runs_before else None
-            failed = record is not None and record.get("status") == "failed"
-            if failed and (isinstance(exc, KeyboardInterrupt)
-                           or (record.get("error") or {}).get("node")):
-                raise self._node_failure(args, record, exc) from exc
+                result = session.execute(args.request)
+        except Exception as exc:  # raised before any node ran: bad input or broken config
             if _is_domain_error(exc):
                 raise UsageError(f"{type(exc).__name__}: {exc}") from None
             raise
         finally:
             if self.reloader is not None:
                 self.reloader.snapshot_new()
-        elapsed = time.perf_counter() - start
+        if result.exception is not None:
+            if result.failed_node or result.status == "cancelled":
+                raise self._node_failure(args, result) from result.exception
+            if _is_domain_error(result.exception):  # e.g. a hook took an input away
+                raise UsageError(f"{type(result.exception).__name__}: {result.exception}")
+            raise result.exception
+        self.context = result.context
+        push_session_variables(self.shell, session, result.context, result.catalog)
+        push_run_outputs(self.shell, result.outputs or {}, args.as_name)
+        print(_display.format_progress(len(result.nodes_done), result.nodes_total,
+                                       result.duration_s or 0.0))
+        print(_display.format_outputs(result.outputs or {}, args.as_name))
 
-        self._refresh_context()
-        push_run_outputs(self.shell, outputs, args.as_name)
-        runs = self._runs()
-        record = runs[-1] if len(runs) > runs_before else {}
-        done = len(record.get("nodes_done") or ()) if record else None
-        total = record.get("nodes_total") if record else None
-        duration = record.get("duration_s") if record else None
-        if done is None or total is None:
-            print(f"✓ run finished · {_display.format_duration(elapsed)}")
-        else:
-            print(_display.format_progress(done, total, duration if duration else elapsed))
-        print(_display.format_outputs(outputs, args.as_name))
-
-    def _validate(self, args: RunArguments) -> None:
-        """Check every name on the line against the chosen pipeline before running."""
-        pipelines = self._loaded_pipelines()
-        name = args.pipeline or "__default__"
-        registered = sorted(pipelines)
-        if name not in registered:
-            raise UsageError(f"Pipeline '{name}' not found. Registered: "
-                             f"{', '.join(registered)}.{did_you_mean(name, registered)}")
-        pipe = pipelines[name]
-        where = f"pipeline '{name}'"
-        nodes = [node.name for node in pipe.nodes]
-        tags = {tag for node in pipe.nodes for tag in node.tags}
-        datasets = set(pipe.datasets())
-        checks = [
-            ("Node", args.node_names, nodes),
-            ("Node", args.from_nodes, nodes),
-            ("Node", args.to_nodes, nodes),
-            ("Tag", args.tags, tags),
-            ("Dataset", args.from_inputs, datasets),
-            ("Dataset", args.to_outputs, datasets),
-        ]
-        for kind, given, valid in checks:
-            message = _closest(kind, given, valid, where)
-            if message:
-                raise UsageError(message)
-        catalog = self.context.catalog
-        for dataset in args.load_versions:
-            if dataset not in catalog:
-                valid = [n for n in _keys(catalog) if not n.startswith("params:")]
-                raise UsageError(f"Dataset '{dataset}' of --load-versions is not in the catalog."
-                                 f"{did_you_mean(dataset, valid)}")
-
-    def _node_failure(self, args: RunArguments, record: Mapping[str, Any],
-                      exc: BaseException) -> NodeRunError:
-        error = record.get("error") or {}
-        resume = record.get("resume_from_nodes")
-        resume_line = args.resume_from(resume).to_magic_line() if resume else None
+    def _node_failure(self, args: RunArguments, result: RunResult) -> NodeRunError:
+        resume = result.resume_request
+        resume_line = RunArguments(resume, args.as_name).to_magic_line() if resume else None
+        exc = result.exception
+        assert exc is not None  # called for failed and cancelled runs only
         lines = _display.format_node_failure(
-            error.get("node"), exc,
-            done=len(record.get("nodes_done") or ()),
-            total=record.get("nodes_total"),
+            result.failed_node, exc,
+            done=len(result.nodes_done),
+            total=result.nodes_total,
             resume_line=resume_line,
             project_path=self._project_path(),
         )
@@ -492,6 +437,8 @@ class SessionMagics(Magics):
                 lines.append(f"  {variable:<{width}} <- {dataset} ({kind}{extra})")
             else:
                 lines.append(f"  {variable:<{width}} <- {dataset}: {notes[dataset]}")
+        if self.shell is None:
+            raise UsageError("%load_node needs an IPython shell to put the inputs in.")
         self.shell.push({variables[dataset]: value for dataset, value in values.items()})
         func = node.func
         func_name = getattr(func, "__name__", "func")
@@ -506,20 +453,23 @@ class SessionMagics(Magics):
     def _compute_inputs(self, session: Any, pipeline_name: str, datasets: list[str],
                         values: dict[str, Any], notes: dict[str, str]) -> None:
         """Run the part of the pipeline that produces ``datasets`` and collect them."""
-        args = RunArguments(pipeline=None if pipeline_name == "__default__" else pipeline_name,
-                            to_outputs=tuple(datasets))
-        line = args.to_magic_line()
+        from kedro_ipy.framework.session.request import RunRequest
         from kedro_ipy.ipython._progress import quiet_runner_errors
 
+        request = RunRequest(pipeline_names=(pipeline_name,), to_outputs=tuple(datasets))
+        line = str(request)
         try:
             with quiet_runner_errors():
-                produced = session.run(**args.to_run_kwargs())
+                result = session.execute(request)
+            if result.exception is not None:
+                raise result.exception
         except Exception as exc:
             reason = f"{type(exc).__name__}: {_first_line(exc)}"
             for dataset in datasets:
                 notes[dataset] = f"not computed ({line} failed: {reason})"
             return
-        catalog = self.session.load_context().catalog
+        produced = result.outputs or {}
+        catalog = result.catalog
         for dataset in datasets:
             try:
                 values[dataset] = produced[dataset] if dataset in produced \
@@ -563,7 +513,9 @@ class SessionMagics(Magics):
         Usage: %session_panel
         """
         _parse(functools.partial(parse_no_arguments, "%session_panel"), line)
-        session = self._require_session("session_panel")
+        self._show_panel(self._require_session("session_panel"))
+
+    def _show_panel(self, session: Any) -> None:
         try:
             from kedro_ipy.ipython.panel import SessionPanel
         except ImportError as exc:
@@ -578,7 +530,6 @@ class SessionMagics(Magics):
         self._loaded_pipelines()  # broken project code: the compact report, not a traceback
         self.panel = SessionPanel(session, self.shell)
         display(self.panel.widget)
-        return None
 
 
 def _importable(package_name: str) -> bool:

@@ -110,10 +110,8 @@ class _Graph:
         children: list[list[int]] = [[] for _ in selected]
         for new, old in enumerate(selected):
             mine = old_parents[old]
-            if mine:
-                mine = tuple(map(get, mine))
-                if None in mine:  # a parent outside the selection
-                    mine = tuple(q for q in mine if q is not None)
+            if mine:  # parents outside the selection are dropped
+                mine = tuple([q for p in mine if (q := get(p)) is not None])
                 for q in mine:
                     children[q].append(new)
             parents.append(mine)

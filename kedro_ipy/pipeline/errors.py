@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = [
     "CircularDependencyError",
     "ConfirmNotUniqueError",
@@ -18,24 +20,24 @@ __all__ = [
 ]
 
 
-class PipelineError(Exception):
+class PipelineError(KedroIpyError):
     """Raised by ``pipeline()`` when its ``inputs``/``outputs``/``parameters`` mapping does not
     fit the pipeline being reused (an unknown name, or an input that is not a free input)."""
 
 
-class CircularDependencyError(Exception):
+class CircularDependencyError(KedroIpyError):
     """Raised when nodes depend on each other in a loop, so no execution order exists."""
 
 
-class OutputNotUniqueError(Exception):
+class OutputNotUniqueError(KedroIpyError):
     """Raised when two nodes of one pipeline write the same dataset."""
 
 
-class ConfirmNotUniqueError(Exception):
+class ConfirmNotUniqueError(KedroIpyError):
     """Raised when two nodes of one pipeline confirm the same dataset."""
 
 
-class UnknownNameError(ValueError):
+class UnknownNameError(ValueError, KedroIpyError):
     """Raised by a filter given node, dataset or namespace names the pipeline does not have.
 
     It is a ``ValueError`` (what Kedro raises) carrying the unknown names and the closest

@@ -240,8 +240,8 @@ class Node:
         if not in_names and not out_names:
             raise ValueError(_node_error_message("it must have some 'inputs' or 'outputs'."))
         order = _bind_order(func, inputs)
-        if order is not None:
-            in_names = tuple(inputs[key] for key in order)  # type: ignore[index]
+        if order is not None and isinstance(inputs, dict):  # keyword inputs, in binding order
+            in_names = tuple(inputs[key] for key in order)
         if name:
             if not _VALID_NAME(name):
                 raise ValueError(
@@ -304,7 +304,7 @@ class Node:
 
     def _copy(self, **overwrite_params: Any) -> Node:
         """A validated copy of this node with some constructor arguments replaced."""
-        params = {
+        params: dict[str, Any] = {
             "func": self._func,
             "inputs": self._inputs,
             "outputs": self._outputs,

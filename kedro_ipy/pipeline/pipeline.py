@@ -19,7 +19,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ._graph import _Graph
@@ -105,6 +105,13 @@ class Pipeline:
         ['clean']
     """
 
+    # What a pipeline derives from its nodes, computed on first use (see ``_set_nodes``).
+    _nodes: list[Node]
+    _graph: _Graph | None
+    _layers: list[list[int]] | None
+    _order_cache: list[int] | None
+    _datasets_cache: tuple[set[str], set[str]] | None
+
     def __init__(
         self,
         nodes: Iterable[Node | Pipeline] | Pipeline,
@@ -189,10 +196,10 @@ class Pipeline:
 
     def _set_nodes(self, nodes: list[Node]) -> None:
         self._nodes = nodes
-        self._graph: _Graph | None = None
-        self._layers: list[list[int]] | None = None
-        self._order_cache: list[int] | None = None
-        self._datasets_cache: tuple[set[str], set[str]] | None = None
+        self._graph = None
+        self._layers = None
+        self._order_cache = None
+        self._datasets_cache = None
 
     @classmethod
     def _trusted(cls, nodes: list[Node]) -> Pipeline:
@@ -489,7 +496,7 @@ class Pipeline:
                 found.append(p)
         return found
 
-    def _closure(self, start: list[int], edges: list[list[int]]) -> set[int]:
+    def _closure(self, start: list[int], edges: Sequence[Sequence[int]]) -> set[int]:
         """``start`` plus everything reachable along ``edges`` (iterative, no recursion)."""
         seen = set(start)
         stack = list(seen)

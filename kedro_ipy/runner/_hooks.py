@@ -8,7 +8,8 @@ progress is therefore heard from the next run on.
 
 from __future__ import annotations
 
-from typing import Any, Final
+from collections.abc import Callable
+from typing import Any, Final, TypeAlias
 
 __all__ = ["_NullHookManager", "_RunHooks"]
 
@@ -23,7 +24,13 @@ _HOOK_NAMES: Final = (
 )
 
 
-def _caller(relay: Any, name: str) -> Any:
+#: A hook's caller: pluggy's ``HookCaller``, or whatever a Kedro-style manager offers instead.
+_Caller: TypeAlias = Callable[..., Any]
+
+
+def _caller(relay: Any, name: str) -> _Caller | None:
+    if relay is None:
+        return None
     caller = getattr(relay, name, None)
     if caller is None:
         return None
@@ -40,15 +47,24 @@ class _RunHooks:
 
     def __init__(self, hook_manager: Any = None) -> None:
         relay = getattr(hook_manager, "hook", None) if hook_manager is not None else None
-        for name in _HOOK_NAMES:
-            setattr(self, name, _caller(relay, name) if relay is not None else None)
+        self.before_dataset_loaded = _caller(relay, "before_dataset_loaded")
+        self.after_dataset_loaded = _caller(relay, "after_dataset_loaded")
+        self.before_node_run = _caller(relay, "before_node_run")
+        self.after_node_run = _caller(relay, "after_node_run")
+        self.on_node_error = _caller(relay, "on_node_error")
+        self.before_dataset_saved = _caller(relay, "before_dataset_saved")
+        self.after_dataset_saved = _caller(relay, "after_dataset_saved")
 
     @property
     def any_dataset_hook(self) -> bool:
         return any(
-            getattr(self, name) is not None
-            for name in _HOOK_NAMES
-            if name.endswith(("_loaded", "_saved"))
+            caller is not None
+            for caller in (
+                self.before_dataset_loaded,
+                self.after_dataset_loaded,
+                self.before_dataset_saved,
+                self.after_dataset_saved,
+            )
         )
 
 

@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import os
 import pickle
+from functools import partial
 from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.io import DatasetError
-from kedro_ipy.runner.runner import AbstractRunner, RunnerError
+from kedro_ipy.runner.runner import AbstractRunner, RunnerError, _put_done
 from kedro_ipy.runner.task import (
     _apply_before_node_run,
     _is_generator_node,
@@ -310,7 +311,7 @@ class _ProcessPool:
             )
         self._inputs[index] = inputs
         future = self._executor.submit(_execute, node, inputs)
-        future.add_done_callback(lambda f, i=index: self._done.put((i, f)))
+        future.add_done_callback(partial(_put_done, self._done, index))
 
     def wait_one(self) -> tuple[int, BaseException | None]:
         index, future = self._done.get()

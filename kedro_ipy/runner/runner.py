@@ -19,9 +19,11 @@ import logging
 import sys
 from abc import ABC, abstractmethod
 from collections import deque
+from functools import partial
 from time import perf_counter
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.io import MemoryDataset
 from kedro_ipy.runner._hooks import _NullHookManager, _RunHooks
 from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private names)
@@ -36,12 +38,13 @@ from kedro_ipy.utils import close_matches
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from concurrent.futures import Executor, Future
+    from queue import SimpleQueue
 
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
     from kedro_ipy.pipeline.node import Node
 
-__all__ = ["AbstractRunner", "MissingInputsError", "RunnerError"]
+__all__ = ["AbstractRunner", "MissingInputsError", "NodeFailure", "RunnerError", "node_failure"]
 
 logger = logging.getLogger("kedro_ipy.runner")
 
@@ -60,7 +63,7 @@ def _default_workers() -> int:
     return count
 
 
-class RunnerError(Exception):
+class RunnerError(KedroIpyError):
     """Raised by a runner when a pipeline cannot be run as asked (as opposed to a node failing,
     whose own exception is re-raised unchanged)."""
 
@@ -95,6 +98,39 @@ class MissingInputsError(RunnerError, ValueError):
 
     def __reduce__(self) -> tuple[Any, ...]:  # picklable despite the two-argument constructor
         return (type(self), (self.missing, self._available))
+
+
+class NodeFailure:
+    """What a runner knows when a node fails, kept on the node's exception as data.
+
+    Callers (the session) read it with :func:`node_failure` instead of parsing the note.
+
+    Attributes:
+        node: the node that failed.
+        done: the nodes whose outputs were all saved before the failure, in order.
+        resume_from: the nodes to restart from without recomputing persisted data (empty
+            when nothing finished or it could not be worked out).
+        note: the note added to the exception for scripts (front doors that give their own
+            resume hint leave it out when they show the exception).
+    """
+
+    __slots__ = ("done", "node", "note", "resume_from")
+
+    def __init__(self, node: str, done: list[str], resume_from: list[str],
+                 note: str = "") -> None:
+        self.node = node
+        self.done = done
+        self.resume_from = resume_from
+        self.note = note
+
+    def __repr__(self) -> str:
+        return f"NodeFailure(node={self.node!r}, done={len(self.done)}, resume={self.resume_from})"
+
+
+def node_failure(exc: BaseException) -> NodeFailure | None:
+    """The :class:`NodeFailure` a runner attached to ``exc``, if any."""
+    failure = getattr(exc, "_kedro_ipy_failure", None)
+    return failure if isinstance(failure, NodeFailure) else None
 
 
 def _find_all_nodes_for_resumed_pipeline(
@@ -172,6 +208,14 @@ class _RunContext:
             self.catalog.confirm(name)
 
 
+_T = TypeVar("_T")
+
+
+def _put_done(queue: SimpleQueue[tuple[int, Future[_T]]], index: int, future: Future[_T]) -> None:
+    """A done-callback (bound with ``partial``): hand node ``index``'s future to the scheduler."""
+    queue.put((index, future))
+
+
 class _ExecutorPool:
     """Runs whole nodes on an executor a Kedro-style subclass supplied (``_get_executor``)."""
 
@@ -184,7 +228,7 @@ class _ExecutorPool:
 
     def start(self, index: int) -> None:
         future = self._executor.submit(self._context.run_node, index)
-        future.add_done_callback(lambda f, i=index: self._done.put((i, f)))
+        future.add_done_callback(partial(_put_done, self._done, index))
 
     def wait_one(self) -> tuple[int, BaseException | None]:
         index, future = self._done.get()
@@ -492,9 +536,9 @@ class AbstractRunner(ABC):
         pool.close()
 
         if failure is not None:
-            node, exc = failure
-            self._report_failure(pipeline, context, node, exc, done)
-            raise exc
+            failed_node, error = failure
+            self._report_failure(pipeline, context, failed_node, error, done)
+            raise error
         if len(done) != total:  # only possible with a cyclic graph, which Pipeline refuses
             raise RunnerError(
                 f"Could not schedule {total - len(done)} of {total} nodes: their inputs never "
@@ -511,6 +555,7 @@ class AbstractRunner(ABC):
     ) -> None:
         """Say which node failed and where to resume, in the log and on the exception itself."""
         total = len(context.plan.nodes)
+        resume: list[str] = []
         if done:
             try:
                 resume = find_nodes_to_resume_from(
@@ -533,10 +578,14 @@ class AbstractRunner(ABC):
             "Node '%s' failed: %s: %s%s %s", node.name, type(exc).__name__, message, stop, advice
         )
         note = f"kedro_ipy: node '{node.name}' failed. {advice}"
+        from contextlib import suppress
+
+        with suppress(AttributeError, TypeError):  # an exception type refusing attributes
+            exc._kedro_ipy_failure = NodeFailure(  # type: ignore[attr-defined]
+                node.name, [n.name for n in done], sorted(resume), note
+            )
         if sys.version_info >= (3, 11):
             exc.add_note(note)
-        else:  # PEP 678's attribute by hand: not printed, but the session reads the node
-            from contextlib import suppress
-
+        else:  # PEP 678's attribute by hand (not printed)
             with suppress(AttributeError, TypeError):
-                exc.__notes__ = [*getattr(exc, "__notes__", ()), note]
+                setattr(exc, "__notes__", [*getattr(exc, "__notes__", ()), note])  # noqa: B010

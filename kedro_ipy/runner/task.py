@@ -12,6 +12,7 @@ import logging
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.runner._hooks import _RunHooks
 
 if TYPE_CHECKING:
@@ -27,7 +28,7 @@ logger = logging.getLogger("kedro_ipy.runner")
 _CO_GENERATOR = inspect.CO_GENERATOR
 
 
-class TaskError(Exception):
+class TaskError(KedroIpyError):
     """Kedro's error for a ``Task`` that cannot run. Kept so code importing it ports; here a
     ``Task`` without a hook manager simply runs without hooks."""
 
@@ -71,6 +72,8 @@ def _apply_before_node_run(
     run_id: str | None,
 ) -> dict[str, Any]:
     """Call ``before_node_run`` and return the inputs with any replacement applied."""
+    if hooks.before_node_run is None:
+        return inputs
     results = hooks.before_node_run(
         node=node, catalog=catalog, inputs=dict(inputs), is_async=is_async, run_id=run_id
     )

@@ -100,6 +100,33 @@ class FakeSession:
     def close(self) -> None:
         self.closed = True
 
+    def execute(self, request: Any) -> Any:
+        """The session's ``execute``: the run's result, a node's failure as data."""
+        from kedro_ipy.framework.session._runners import check_runner
+        from kedro_ipy.framework.session.result import RunResult
+
+        runner = check_runner(request.runner) if request.runner else None
+        result = RunResult(request=request, run_id=f"run-{len(self._store['runs']) + 1}",
+                           context=self.load_context(), catalog=self.catalog)
+        try:
+            result.outputs = self.run(
+                request.pipeline_names[0], request.tags, runner, request.node_names,
+                request.from_nodes, request.to_nodes, request.from_inputs, request.to_outputs,
+                dict(request.load_versions))
+            result.status = "success"
+        except (Exception, KeyboardInterrupt) as exc:
+            result.exception = exc
+            result.status = "cancelled" if isinstance(exc, KeyboardInterrupt) else "failed"
+        record = self._store["runs"][-1]
+        result.nodes = tuple(record["nodes"])
+        result.nodes_done = list(record["nodes_done"])
+        result.duration_s = record["duration_s"]
+        if record["error"]:
+            result.failed_node = record["error"]["node"]
+        if record["resume_from_nodes"] and result.nodes_done:
+            result.resume_request = request.resume_from(record["resume_from_nodes"])
+        return result
+
     def run(self, pipeline_name=None, tags=None, runner=None, node_names=None, from_nodes=None,
             to_nodes=None, from_inputs=None, to_outputs=None, load_versions=None) -> dict:
         pipe = self.pipelines[pipeline_name or "__default__"]
@@ -121,6 +148,7 @@ class FakeSession:
             "from_inputs": [], "to_outputs": [], "load_versions": dict(load_versions or {}),
             "runner": type(runner).__name__ if runner else "SequentialRunner",
             "status": "running", "nodes_total": len(nodes), "nodes_done": [],
+            "nodes": [node.name for node in nodes],
             "duration_s": None, "error": None, "resume_from_nodes": None,
         }
         self._store["runs"].append(record)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from IPython.core.error import UsageError
 
+from kedro_ipy.framework.hooks import hook_impl
 from kedro_ipy.ipython.magics import NodeRunError, ProjectCodeError
 from kedro_ipy.ipython.testing import TestingShell
 
@@ -58,8 +59,10 @@ def test_create_then_run_twice_with_filters(shell, project, capsys):
 def test_unknown_pipeline_names_the_registered_ones(shell, project):
     shell.run_cell("%session_create")
     with pytest.raises(UsageError, match=re.escape(
-            "Pipeline 'forcasting' not found. Registered: __default__, data_processing, "
-            "forecasting, reporting. Did you mean one of these: 'forecasting', 'reporting'?")):
+            "Failed to find the pipeline named 'forcasting'. It needs to be generated and "
+            "returned by the 'register_pipelines' function. Registered pipelines: __default__, "
+            "data_processing, forecasting, reporting. Did you mean one of these: 'forecasting', "
+            "'reporting'?")):
         shell.run_cell("%session_run forcasting")
 
 
@@ -203,6 +206,8 @@ def test_completion_on_the_example(shell, project):
     assert shell.complete("%session_run --to-outputs params:model.") == [
         "params:model.split_ratio"]
     assert shell.complete("%session_run --load-versions sales_m") == ["sales_model:"]
+    assert shell.complete("%session_run --params model.al") == ["model.alpha="]
+    assert shell.complete("%session_run --namesp") == ["--namespaces"]
     assert shell.complete("%session_create --env ") == ["local"]
 
 
@@ -234,10 +239,59 @@ def test_runner_and_load_versions_reach_the_session(shell, project):
     record = shell.user_ns["session"].store["runs"][-1]
     assert record["load_versions"] == {"sales_model": versions[0]}
     assert set(shell.user_ns["evaluated"]) == {"next_week_forecast"}
+    runs = len(shell.user_ns["session"].store["runs"])
     with pytest.raises(UsageError, match=re.escape(
-            "Dataset 'sales_modle' of --load-versions is not in the catalog. "
+            "Dataset 'sales_modle' of load_versions is not in the catalog. "
             "Did you mean one of these: 'sales_model', 'sales_report'?")):
         shell.run_cell("%session_run --load-versions sales_modle:x")
+    # a version that is not on disk fails before any node runs, listing those that are
+    with pytest.raises(UsageError, match=re.escape(
+            f"RunPlanError: Version 'nope' of dataset 'sales_model' does not exist. "
+            f"Versions on disk, newest first: {versions[0]}.")):
+        shell.run_cell("%session_run forecasting --load-versions sales_model:nope")
+    assert len(shell.user_ns["session"].store["runs"]) == runs
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("--nodes fit_modle", "PipelineSelectionError: Pipeline '__default__': "
+     "node_names=['fit_modle'] is invalid: "),
+    ("forecasting --tags trainig", "PipelineSelectionError: Pipeline 'forecasting' has no "
+     "nodes to run: tags=['trainig'] selects no node. Tags in the pipeline: "),
+    ("--namespaces nowhere", "PipelineSelectionError: Pipeline '__default__': "
+     "namespaces=['nowhere'] is invalid: "),
+    ("--from-nodes clean_orders --to-nodes aggregate_daily --nodes fit_model",
+     "PipelineSelectionError: Pipeline '__default__' has no nodes to run: each filter "
+     "selects nodes on its own, but to_nodes=['aggregate_daily'] leaves none once combined "
+     "with node_names=['fit_model'], from_nodes=['clean_orders']."),
+    ("--runner Sequental", "KedroSessionError: Unknown runner 'Sequental'."),
+])
+def test_bad_requests_fail_before_anything_runs(shell, project, line, message):
+    shell.run_cell("%session_create --no-save-on-close")
+    with pytest.raises(UsageError) as info:
+        shell.run_cell(f"%session_run {line}")
+    assert str(info.value).startswith(message)
+    assert shell.user_ns["session"].store["runs"] == []
+
+
+def test_tags_with_a_space_after_the_comma_are_two_tags(shell, project):
+    shell.run_cell("%session_create --no-save-on-close")
+    shell.run_cell("%session_run")
+    shell.run_cell("%session_run forecasting --tags training, evaluation")
+    record = shell.user_ns["session"].store["runs"][-1]
+    assert record["tags"] == ["training", "evaluation"]
+    assert record["command"] == "%session_run forecasting --tags training,evaluation"
+
+
+def test_per_run_params_apply_to_that_run_only(shell, project):
+    shell.run_cell("%session_create --no-save-on-close")
+    shell.run_cell("%session_run --params model.alpha=0.1")
+    assert shell.user_ns["params"]["model"]["alpha"] == 0.1  # what the run used
+    first = shell.user_ns["session"].last_result
+    shell.run_cell("%session_run")
+    assert shell.user_ns["params"]["model"]["alpha"] == 0.5
+    runs = shell.user_ns["session"].store["runs"]
+    assert [r["params"] for r in runs] == [{"model": {"alpha": 0.1}}, {}]
+    assert first.outputs["metrics"] != shell.user_ns["outputs"]["metrics"]
 
 
 def test_live_progress_on_a_terminal(shell, project, monkeypatch, capsys):
@@ -262,3 +316,42 @@ def test_live_progress_on_a_terminal(shell, project, monkeypatch, capsys):
     with _progress.live_progress(session, plain):
         session.run("data_processing")
     assert plain.getvalue() == ""
+
+
+class _Counter:
+    def __init__(self) -> None:
+        self.contexts = self.catalogs = 0
+
+    @hook_impl
+    def after_context_created(self) -> None:
+        self.contexts += 1
+
+    @hook_impl
+    def after_catalog_created(self) -> None:
+        self.catalogs += 1
+
+
+def test_session_run_builds_one_context_one_catalog_and_reads_parameters_once(
+        ip, example_project, monkeypatch):
+    from kedro_ipy.config import OmegaConfigLoader
+
+    ip.run_line_magic("session_create", f"{example_project} --no-save-on-close")
+    ip.run_line_magic("session_run", "")  # the data the next run reads
+    session = ip.user_ns["session"]
+    counter = _Counter()
+    session._hook_manager.register(counter)
+    reads: list[str] = []
+    original = OmegaConfigLoader.__getitem__
+
+    def counting(self, key):
+        reads.append(key)
+        return original(self, key)
+
+    monkeypatch.setattr(OmegaConfigLoader, "__getitem__", counting)
+    ip.run_line_magic("session_run", "forecasting --tags training")
+    assert (counter.contexts, counter.catalogs) == (1, 1)
+    assert reads.count("parameters") == 1
+    assert reads.count("catalog") == 1
+    # what the magic published is what the run used
+    assert ip.user_ns["context"] is session.last_result.context
+    assert ip.user_ns["catalog"] is session.last_result.catalog

@@ -12,11 +12,13 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["CommandLineError", "build_parser", "parse", "run_usage"]
 
 PROG = "kedro-ipy"
 
-class CommandLineError(Exception):
+class CommandLineError(KedroIpyError):
     """Bad input on the command line; printed as one line, without a traceback."""
 
 
@@ -71,14 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
         description="Run a pipeline in a new session (recorded in the project's session store). "
         "List options take comma-separated values and may be repeated.",
     )
-    run.add_argument("--pipeline", "-p", help="registered pipeline to run (default __default__)")
-    multi = {"action": "append", "metavar": "A,B"}
+    run.add_argument("--pipeline", "--pipelines", "-p", action="append", metavar="NAME,...",
+                     help="registered pipeline(s) to run (default __default__)")
+    multi: dict[str, Any] = {"action": "append", "metavar": "A,B"}
     run.add_argument("--tags", "-t", **multi, help="run only nodes with any of these tags")
     run.add_argument("--nodes", "-n", dest="node_names", **multi, help="run only these nodes")
     run.add_argument("--from-nodes", **multi, help="start from these nodes")
     run.add_argument("--to-nodes", **multi, help="stop at these nodes")
     run.add_argument("--from-inputs", **multi, help="start from nodes consuming these datasets")
     run.add_argument("--to-outputs", **multi, help="stop at nodes producing these datasets")
+    run.add_argument("--namespaces", "-ns", **multi, help="run only nodes in these namespaces")
+    run.add_argument("--only-missing-outputs", action="store_true",
+                     help="skip nodes whose persisted outputs exist already")
     run.add_argument("--runner", "-r",
                      help="Sequential (default), Thread, Parallel, or a dotted path to a class")
     run.add_argument("--load-versions", "-lv", action="append", metavar="DATASET:VERSION",
@@ -106,8 +112,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
     """Parse ``argv`` (default ``sys.argv[1:]``) into a namespace with list options split."""
+    from kedro_ipy.framework.session.request import join_split_commas
+
     parser = build_parser()
-    args, extra = parser.parse_known_args(list(sys.argv[1:] if argv is None else argv))
+    # "--tags a, b" (a space after the comma) is one list, as in the magics.
+    tokens = join_split_commas(list(sys.argv[1:] if argv is None else argv))
+    args, extra = parser.parse_known_args(tokens)
     commands = args.__dict__.pop("_commands")
     if extra:
         # Report unknown options against the sub-command, whose options they resemble.
@@ -120,8 +130,8 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
             split_items,
         )
 
-        for name in ("tags", "node_names", "from_nodes", "to_nodes", "from_inputs",
-                     "to_outputs"):
+        for name in ("pipeline", "tags", "node_names", "from_nodes", "to_nodes", "from_inputs",
+                     "to_outputs", "namespaces"):
             setattr(args, name, split_items(getattr(args, name)) or None)
         try:
             args.params = parse_params(args.params)

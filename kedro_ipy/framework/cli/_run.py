@@ -7,9 +7,12 @@ import logging
 import pprint
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.cli._parser import PROG, CommandLineError, run_usage
+
+if TYPE_CHECKING:
+    from kedro_ipy.framework.session import RunRequest, RunResult
 
 _MAX_LINES = 25
 
@@ -39,25 +42,46 @@ def format_output(name: str, value: Any) -> str:
     return f"{name} = " + "\n    ".join(lines)
 
 
-def _runner(name: str | None) -> Any:
-    """A new runner for ``--runner`` (``None``: the session's default)."""
+def _check_runner(name: str | None) -> None:
+    """Fail with the usage line when ``--runner`` names no runner class."""
     if not name:
-        return None
+        return
     from kedro_ipy.framework.session._options import RunOptionError, resolve_runner
 
     try:
-        runner_class = resolve_runner(name)
+        resolve_runner(name)
     except RunOptionError as exc:
         raise CommandLineError(f"{exc}\n{run_usage()}") from None
-    return runner_class()
 
 
-def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
-    """The command that resumes a failed run from ``nodes``, keeping the other choices.
+def run_request(args: argparse.Namespace) -> RunRequest:
+    """The ``RunRequest`` the command line describes (``--params`` go to the session)."""
+    from kedro_ipy.framework.session import RunRequest
+
+    filters: dict[str, Any] = {key: tuple(getattr(args, key) or ()) for key in _FILTERS}
+    return RunRequest(
+        pipeline_names=tuple(args.pipeline or ()),
+        runner=args.runner,
+        load_versions=args.load_versions or {},
+        only_missing_outputs=args.only_missing_outputs,
+        **filters,
+    )
+
+
+#: Filters in the order the command line writes them, with their options.
+_OPTIONS = {"pipeline_names": "--pipeline", "tags": "--tags", "node_names": "--nodes",
+            "namespaces": "--namespaces", "to_nodes": "--to-nodes",
+            "to_outputs": "--to-outputs", "from_inputs": "--from-inputs"}
+_FILTERS = ("tags", "node_names", "from_nodes", "to_nodes", "from_inputs", "to_outputs",
+            "namespaces")
+
+
+def resume_command(args: argparse.Namespace, resume: RunRequest) -> str:
+    """The command that runs ``resume`` (a failed run's resume request), with the session
+    options (``--env``, ``--params``, ``--project-path``) of the failed command.
 
     Filters intersect and the resume nodes lie inside the pipeline that ran, so keeping the
-    tags, nodes and to-filters runs exactly what that run left undone (dropping them would
-    run nodes the user had filtered out). ``--from-inputs`` is replaced, as ``--from-nodes``.
+    tags, nodes and to-filters runs exactly what that run left undone.
     """
     import shlex
 
@@ -67,19 +91,22 @@ def resume_command(args: argparse.Namespace, nodes: list[str]) -> str:
         if value:
             parts.extend([option, shlex.quote(value)])
 
-    add("--pipeline", args.pipeline)
-    for option, attr in (("--tags", "tags"), ("--nodes", "node_names"),
-                         ("--to-nodes", "to_nodes"), ("--to-outputs", "to_outputs")):
-        add(option, ",".join(getattr(args, attr) or ()))
-    add("--runner", args.runner)
+    if not resume.is_default_pipeline:
+        add("--pipeline", ",".join(resume.pipeline_names))
+    for key, option in _OPTIONS.items():
+        if key != "pipeline_names":
+            add(option, ",".join(getattr(resume, key)))
+    add("--runner", resume.runner_option)
     add("--load-versions",
-        ",".join(f"{name}:{version}" for name, version in (args.load_versions or {}).items()))
+        ",".join(f"{name}:{version}" for name, version in resume.load_versions.items()))
+    if resume.only_missing_outputs:
+        parts.append("--only-missing-outputs")
     add("--env", args.env)
     if args.params:
         from kedro_ipy.framework.session._options import params_to_items
 
         add("--params", ",".join(params_to_items(args.params)))
-    add("--from-nodes", ",".join(nodes))
+    add("--from-nodes", ",".join(resume.from_nodes))
     add("--project-path", args.project_path)
     return " ".join(parts)
 
@@ -102,46 +129,40 @@ def run_command(args: argparse.Namespace) -> int:
     with session:
         # After create: the project's source folder is importable, so a dotted --runner
         # path may name a runner class of the project.
-        runner = _runner(args.runner)
-        try:
-            outputs = session.run(
-                pipeline_name=args.pipeline, tags=args.tags, runner=runner,
-                node_names=args.node_names, from_nodes=args.from_nodes, to_nodes=args.to_nodes,
-                from_inputs=args.from_inputs, to_outputs=args.to_outputs,
-                load_versions=args.load_versions,
-            )
-        except Exception as exc:
-            records = session.store.get("runs") or []
-            if not records or records[-1]["status"] != "failed":
-                raise  # failed before running: bad input, reported by main()
+        _check_runner(args.runner)
+        result = session.execute(run_request(args))
+        if result.exception is not None:
+            if not (result.failed_node or result.status == "cancelled"):
+                raise result.exception  # an after_pipeline_run hook failed: main() reports
             if args.traceback:
                 import traceback
 
-                traceback.print_exc()
-            _report_failure(args, records[-1], exc)
+                traceback.print_exception(result.exception)
+            if result.status == "cancelled":
+                raise KeyboardInterrupt
+            _report_failure(args, result)
             _print_store_location(session)
             return 1
-    record = session.store["runs"][-1]
-    for name, value in outputs.items():
+    for name, value in (result.outputs or {}).items():
         print(format_output(name, value))
     print(
-        f"Run {record['run_id']} of pipeline '{record['pipeline_name']}': "
-        f"{len(record['nodes_done'])}/{record['nodes_total']} nodes in "
-        f"{record['duration_s']:.2f} s."
+        f"Run {result.run_id} of pipeline '{result.request.pipeline_name}': "
+        f"{len(result.nodes_done)}/{result.nodes_total} nodes in "
+        f"{result.duration_s or 0.0:.2f} s."
     )
     _print_store_location(session)
     return 0
 
 
-def _report_failure(args: argparse.Namespace, record: dict[str, Any], exc: Exception) -> None:
-    error = record["error"] or {}
-    where = f"node '{error['node']}' failed" if error.get("node") else "the run failed"
+def _report_failure(args: argparse.Namespace, result: RunResult) -> None:
+    exc = result.exception
+    where = f"node '{result.failed_node}' failed" if result.failed_node else "the run failed"
     print(f"{PROG}: {where}: {type(exc).__name__}: {exc}", file=sys.stderr)
-    print(f"  {len(record['nodes_done'])} of {record['nodes_total']} nodes finished.",
+    print(f"  {len(result.nodes_done)} of {result.nodes_total} nodes finished.",
           file=sys.stderr)
-    if record.get("resume_from_nodes") and record["nodes_done"]:
+    if result.resume_request is not None:
         print("  Resume without recomputing persisted data:\n    "
-              + resume_command(args, record["resume_from_nodes"]), file=sys.stderr)
+              + resume_command(args, result.resume_request), file=sys.stderr)
 
 
 def _print_store_location(session: Any) -> None:

@@ -11,6 +11,8 @@ import logging
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.errors import KedroIpyError
+
 if TYPE_CHECKING:
     from kedro_ipy.config import AbstractConfigLoader
     from kedro_ipy.io import DataCatalog
@@ -23,7 +25,7 @@ logger = logging.getLogger(__name__)
 _PATH_KEYS = ("filepath", "path", "filename")
 
 
-class KedroContextError(Exception):
+class KedroContextError(KedroIpyError):
     """The project cannot give what was asked: an unknown pipeline, a pipeline with nothing
     left to run after filtering, or a catalog that cannot be built from its configuration."""
 
@@ -203,12 +205,13 @@ class KedroContext:
             from kedro_ipy.framework.project import settings
 
             catalog_class = settings.DATA_CATALOG_CLASS
-        if not hasattr(catalog_class, "from_config"):
+        from_config = getattr(catalog_class, "from_config", None)
+        if from_config is None:
             raise KedroContextError(
                 f"The catalog class {catalog_class!r} has no from_config(); set "
                 f"DATA_CATALOG_CLASS in settings.py to a DataCatalog subclass."
             )
-        catalog = catalog_class.from_config(
+        catalog = from_config(
             catalog=conf_catalog,
             credentials=conf_creds,
             load_versions=load_versions,

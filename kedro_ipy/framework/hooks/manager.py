@@ -22,6 +22,7 @@ from typing import Any, Final
 
 from pluggy import PluginManager
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.framework.hooks.markers import HOOK_NAMESPACE
 from kedro_ipy.framework.hooks.specs import (
     DataCatalogSpecs,
@@ -48,7 +49,7 @@ _SPEC_CLASSES: Final = (NodeSpecs, PipelineSpecs, DataCatalogSpecs, DatasetSpecs
 logger = logging.getLogger(__name__)
 
 
-class HookRegistrationError(TypeError):
+class HookRegistrationError(TypeError, KedroIpyError):
     """Raised by ``_register_hooks`` when ``settings.HOOKS`` holds something that is not a hooks
     instance (typically a class whose ``()`` was forgotten)."""
 

@@ -17,12 +17,13 @@ import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches, did_you_mean, load_obj
 
 __all__ = ["SettingsError", "_ProjectSettings"]
 
 
-class SettingsError(ValueError):
+class SettingsError(ValueError, KedroIpyError):
     """A value in the project's ``settings.py`` is not usable: the message names the setting,
     what was given and what is expected."""
 

@@ -14,6 +14,7 @@ import inspect
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.utils import close_matches, load_obj
 
 __all__ = [
@@ -48,7 +49,7 @@ _RUNNER_HELP = (
 _PARAMS_EXAMPLE = "expected key=value, e.g. model.alpha=0.1"
 
 
-class RunOptionError(ValueError):
+class RunOptionError(ValueError, KedroIpyError):
     """A run option's value is malformed or names nothing; the message names the bad item."""
 
 
@@ -115,11 +116,21 @@ def parse_params(values: str | Iterable[str] | None) -> dict[str, Any]:
 
 
 def _render_scalar(value: Any) -> str:
+    """``value`` as ``--params`` text that ``_parse_scalar`` reads back as the same value."""
     if value is None:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        mantissa, e, exponent = text.partition("e")
+        if e and "." not in mantissa:  # YAML 1.1 reads 1e+20 as text, 1.0e+20 as a number
+            text = f"{mantissa}.0e{exponent}"
+        return text
+    text = str(value)
+    if isinstance(value, str) and (text != text.strip() or _parse_scalar(text) != value):
+        return "'" + text.replace("'", "''") + "'"  # "0.1" the text, not the number
+    return text
 
 
 def params_to_items(params: Mapping[str, Any], prefix: str = "") -> list[str]:

@@ -1,68 +1,51 @@
-"""An internal hooks plugin that writes a run's progress into its record as nodes finish.
+"""An internal hooks plugin that writes a run's progress into its result as nodes finish.
 
 It is registered on the session's hook manager for the duration of one run, so the record in
-``session.store["runs"]`` is live: a panel polling it sees ``nodes_done`` grow.
+``session.store["runs"]`` is live: a panel polling it sees ``nodes_done`` grow. Which node
+failed comes from the runner as data (``kedro_ipy.runner.runner.node_failure``); the hooks
+seen here are the fallback for runners written for Kedro, which attach nothing.
 """
 
 from __future__ import annotations
 
-import re
 import threading
+import time
 from typing import Any
 
 from kedro_ipy.framework.hooks import hook_impl
-
-#: The note the runner adds to a node's exception (Python 3.11+).
-_NOTE = re.compile(r"kedro_ipy: node '([^']+)' failed")
+from kedro_ipy.framework.session.result import RunResult
 
 
 class RunRecorder:
-    """Collects finished node names and the failing node of one run.
+    """Collects finished nodes, their durations and the failing node of one run.
 
     Args:
-        record: the run's record, updated in place (under ``lock``).
+        result: the run's result, updated in place (under ``lock``).
+        record: the run's record in the store, kept in step with ``result``.
         lock: the session's store lock; runners may call hooks from several threads.
     """
 
-    def __init__(self, record: dict[str, Any], lock: threading.RLock) -> None:
+    def __init__(self, result: RunResult, record: dict[str, Any],
+                 lock: threading.RLock) -> None:
+        self._result = result
         self._record = record
         self._lock = lock
         self._failed_node: str | None = None
-        self._in_progress: list[str] = []
+        self._started: dict[str, float] = {}
 
     @property
-    def done(self) -> list[str]:
-        with self._lock:
-            return list(self._record["nodes_done"])
-
-    def failed_node(self, error: BaseException) -> str | None:
-        """The node that failed: the one ``on_node_error`` named; when loading an input failed
-        (no ``on_node_error``), the runner's note on the error, or the only node in progress."""
+    def failed_node(self) -> str | None:
+        """The node ``on_node_error`` named, else the only node in progress (an input failed
+        to load, or the user interrupted it); ``None`` when it cannot be told."""
         with self._lock:
             if self._failed_node is not None:
                 return self._failed_node
-            for note in getattr(error, "__notes__", None) or ():
-                match = _NOTE.match(str(note))
-                if match:
-                    return match.group(1)
-            return self._in_progress[0] if len(self._in_progress) == 1 else None
-
-    def undo_done(self, name: str | None) -> None:
-        """Take the failed node ``name`` out of ``nodes_done``.
-
-        ``after_node_run`` fires before a node's outputs are saved (as in Kedro), so a node
-        whose save (or a later ``after_node_run`` hook) failed was counted as done; left
-        there, the resume suggestion would skip it and the outputs it never saved.
-        """
-        with self._lock:
-            done = self._record["nodes_done"]
-            if name is not None and name in done:
-                done.remove(name)
+            return next(iter(self._started)) if len(self._started) == 1 else None
 
     def _start(self, node: Any) -> None:
         with self._lock:
-            if node is not None and node.name not in self._in_progress:
-                self._in_progress.append(node.name)
+            if node is not None:
+                self._started.setdefault(node.name, time.perf_counter())
 
     @hook_impl
     def before_dataset_loaded(self, node: Any) -> None:
@@ -74,10 +57,15 @@ class RunRecorder:
 
     @hook_impl
     def after_node_run(self, node: Any) -> None:
+        now = time.perf_counter()
         with self._lock:
+            started = self._started.pop(node.name, None)
+            self._result.nodes_done.append(node.name)
             self._record["nodes_done"].append(node.name)
-            if node.name in self._in_progress:
-                self._in_progress.remove(node.name)
+            if started is not None:
+                took = round(now - started, 6)
+                self._result.node_durations[node.name] = took
+                self._record["node_durations"][node.name] = took
 
     @hook_impl
     def on_node_error(self, node: Any) -> None:

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.session._errors import KedroSessionError
 from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
+from kedro_ipy.framework.session.request import FILTERS, RunRequest
+from kedro_ipy.framework.session.result import RunListener, RunResult
 
 if TYPE_CHECKING:
     import logging
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from kedro_ipy.framework.context import KedroContext
+    from kedro_ipy.framework.session.plan import RunPlan
     from kedro_ipy.framework.session.store import BaseSessionStore
 
 __all__ = ["KedroSession", "KedroSessionError", "SessionState"]
@@ -50,15 +53,6 @@ class SessionState(enum.Enum):
 
     OPEN = "open"
     CLOSED = "closed"
-
-
-def _listify(values: Iterable[str] | None) -> list[str] | None:
-    """Filters as JSON-friendly lists; a lone string counts as one name, not as characters."""
-    if values is None:
-        return None
-    if isinstance(values, str):
-        return [values]
-    return list(values)
 
 
 class KedroSession:
@@ -100,6 +94,11 @@ class KedroSession:
         self._git_thread: threading.Thread | None = None
         self._hook_manager = _make_hook_manager()
         self._store = self._init_store()
+        self._last_result: RunResult | None = None
+        self._listeners: list[RunListener] = []
+        runs = self._store.get("runs")
+        if isinstance(runs, list):
+            _mark_interrupted(runs)
 
     # -- construction --------------------------------------------------------------------
     @classmethod
@@ -280,20 +279,7 @@ class KedroSession:
         ``after_context_created`` hook fires every time. As in Kedro, this works after
         ``close()`` too (only ``run`` needs an open session).
         """
-        from kedro_ipy.framework.project import settings
-
-        env = self._store.get("env")
-        runtime_params = self._store.get("runtime_params") or {}
-        context = settings.CONTEXT_CLASS(
-            package_name=self._package_name,
-            project_path=self._project_path,
-            config_loader=self._get_config_loader(env, runtime_params),
-            env=env,
-            hook_manager=self._hook_manager,
-            runtime_params=runtime_params,
-        )
-        self._hook_manager.hook.after_context_created(context=context)
-        return context
+        return self._new_context()
 
     def _get_config_loader(
         self, env: str | object | None = _FROM_STORE, runtime_params: dict[str, Any] | None = None
@@ -316,7 +302,7 @@ class KedroSession:
     # -- running ---------------------------------------------------------------------------
     def run(
         self,
-        pipeline_name: str | None = None,
+        pipeline_name: str | RunRequest | None = None,
         tags: Iterable[str] | None = None,
         runner: Any = None,
         node_names: Iterable[str] | None = None,
@@ -332,8 +318,11 @@ class KedroSession:
     ) -> dict[str, Any]:
         """Run a registered pipeline, filtered, and return its free outputs.
 
+        Either pass a :class:`RunRequest` (``session.run(request)``) or the seed's keywords,
+        which build one.
+
         Args:
-            pipeline_name: registered pipeline (default ``__default__``).
+            pipeline_name: registered pipeline (default ``__default__``), or a ``RunRequest``.
             tags: run only nodes with any of these tags.
             runner: a runner instance (default ``SequentialRunner()``); a name such as
                 ``"Thread"`` is accepted too.
@@ -352,12 +341,44 @@ class KedroSession:
             The outputs no catalog entry handles (e.g. ``metrics``), by dataset name.
 
         Raises:
-            KedroContextError: unknown pipeline, invalid filter, or nothing left to run (the
-                error is also a ``ValueError``, as Kedro 1.x raises there).
+            KedroContextError: unknown pipeline, invalid filter, nothing left to run, an
+                input nothing provides or a load version not on disk (the error is also a
+                ``ValueError``, as Kedro 1.x raises there); nothing has run.
             KedroSessionError: the session is closed, another run is in progress, or
                 ``runner`` is not a runner instance.
             Exception: whatever a node raised, after ``on_pipeline_error``; the failure, the
-                finished nodes and the nodes to resume from are in ``store["runs"][-1]``.
+                finished nodes and the request resuming the run are in ``last_result``.
+        """
+        if isinstance(pipeline_name, RunRequest):
+            given = (tags, runner, node_names, from_nodes, to_nodes, from_inputs, to_outputs,
+                     load_versions, pipeline_names, namespaces)
+            if any(value is not None for value in given) or only_missing_outputs:
+                raise KedroSessionError(
+                    "session.run(request) takes the request alone: put the other choices in "
+                    "the request (request.replace(tags=...))."
+                )
+            request = pipeline_name
+        else:
+            request = RunRequest.from_run_kwargs(
+                pipeline_name, tags, runner, node_names, from_nodes, to_nodes, from_inputs,
+                to_outputs, load_versions, pipeline_names=pipeline_names,
+                namespaces=namespaces, only_missing_outputs=only_missing_outputs,
+            )
+        result = self.execute(request)
+        if result.exception is not None:
+            raise result.exception
+        return result.outputs or {}
+
+    def execute(self, request: RunRequest) -> RunResult:
+        """Run ``request`` and return how it went, without raising a node's exception.
+
+        The front doors (magic, panel, command line) call this: bad input raises before
+        anything runs, as in :meth:`run`; once nodes run, the result says how the run ended
+        (``status``, ``failed_node``, ``exception``, ``resume_request``). A
+        ``KeyboardInterrupt`` during the run ends it as ``cancelled``.
+
+        Raises:
+            KedroContextError, KedroSessionError: as :meth:`run`, before anything runs.
         """
         self._check_open("run a pipeline")
         if not self._run_lock.acquire(blocking=False):
@@ -365,43 +386,119 @@ class KedroSession:
                 f"Cannot start a run: session {self.session_id} is already running one. "
                 f"Wait for it to finish."
             )
-        requested = [pipeline_name] if pipeline_name else _listify(pipeline_names) or None
         try:
-            return self._run(
-                requested, runner=runner, load_versions=dict(load_versions or {}),
-                only_missing_outputs=bool(only_missing_outputs), tags=_listify(tags),
-                node_names=_listify(node_names), from_nodes=_listify(from_nodes),
-                to_nodes=_listify(to_nodes), from_inputs=_listify(from_inputs),
-                to_outputs=_listify(to_outputs), namespaces=_listify(namespaces),
-            )
+            return self._execute(request)
         finally:
             self._run_lock.release()
 
-    def _run(self, requested: list[str] | None, runner: Any, load_versions: dict[str, str],
-             only_missing_outputs: bool, **filters: Any) -> dict[str, Any]:
-        from kedro_ipy.framework.project import pipelines
-        from kedro_ipy.framework.session._filtering import filter_pipeline, select_pipelines
-        from kedro_ipy.framework.session._runners import check_runner
+    def plan(self, request: RunRequest, *, catalog: Any = None) -> RunPlan:
+        """What ``request`` would run, or why it cannot run; nothing runs and nothing is saved.
 
-        names = requested or ["__default__"]
-        name = " + ".join(names)
-        pipeline = filter_pipeline(select_pipelines(pipelines, names), name, **filters)
+        Checks the pipeline names and every filter, then (with a catalog: the one given, or a
+        new one from the session's configuration) the inputs the selection needs and the
+        versions it pins. The only I/O is listing the pinned datasets' versions.
+
+        Raises:
+            Exception: only the project's own errors (its pipeline registry or its catalog
+                configuration cannot be read); bad input is described by ``plan.problem``.
+        """
+        from kedro_ipy.framework.project import pipelines
+        from kedro_ipy.framework.session.plan import check_catalog, make_plan
+
+        plan = make_plan(pipelines, request)
+        if plan.problem is not None:
+            return plan
+        if catalog is None:
+            catalog = self._new_context(request).catalog
+        return check_catalog(plan, catalog)
+
+    @property
+    def last_result(self) -> RunResult | None:
+        """The result of the session's latest run (``None`` before the first)."""
+        return self._last_result
+
+    def add_run_listener(self, listener: RunListener) -> None:
+        """Call ``listener(result)`` when a run starts (``result.status == "running"``) and
+        when it ends, whoever started it (a magic, a panel, code). A failing listener is
+        logged, never raised: it must not break a run."""
+        with self._lock:
+            if listener not in self._listeners:
+                self._listeners.append(listener)
+
+    def remove_run_listener(self, listener: RunListener) -> None:
+        """Stop calling ``listener``; removing one that is not there is harmless."""
+        with self._lock:
+            if listener in self._listeners:
+                self._listeners.remove(listener)
+
+    def _tell_listeners(self, result: RunResult) -> None:
+        with self._lock:
+            listeners = list(self._listeners)
+        for listener in listeners:
+            try:
+                listener(result)
+            except Exception as exc:
+                _logger().warning("A run listener failed: %s: %s", type(exc).__name__, exc)
+
+    def _new_context(self, request: RunRequest | None = None) -> KedroContext:
+        """A context with the session's runtime parameters and ``request``'s on top."""
+        from kedro_ipy.framework.project import settings
+
+        env = self._store.get("env")
+        runtime_params = dict(self._store.get("runtime_params") or {})
+        if request is not None and request.params:
+            from kedro_ipy.framework.context.context import _merge_params
+
+            runtime_params = _merge_params(runtime_params, request.params_dict())
+        context = settings.CONTEXT_CLASS(
+            package_name=self._package_name,
+            project_path=self._project_path,
+            config_loader=self._get_config_loader(env, runtime_params),
+            env=env,
+            hook_manager=self._hook_manager,
+            runtime_params=runtime_params,
+        )
+        self._hook_manager.hook.after_context_created(context=context)
+        return context
+
+    def _execute(self, request: RunRequest) -> RunResult:
+        from kedro_ipy.framework.project import pipelines
+        from kedro_ipy.framework.session._runners import check_runner
+        from kedro_ipy.framework.session.plan import check_catalog, make_plan
+        from kedro_ipy.io import DatasetNotFoundError
+
+        plan = make_plan(pipelines, request)
+        plan.raise_for_problem()  # before any configuration is read: the cheap checks first
+        runner = request.runner
         if runner is None:
             from kedro_ipy.runner import SequentialRunner
 
             runner = SequentialRunner()
         runner = check_runner(runner)
-
-        context = self.load_context()
+        context = self._new_context(request)
         # Before any configuration is read, so a mistyped env gets one clear error.
         _check_env(self._conf_source, context.env)
         run_id = self._next_run_id()
-        catalog = context._get_catalog(save_version=run_id, load_versions=load_versions or None)
-        record = self._new_record(run_id, name, pipeline, runner, load_versions, filters)
-        record["pipeline_names"] = list(names)
-        record["only_missing_outputs"] = only_missing_outputs
-        run_params = self._run_params(record, context, filters, requested, only_missing_outputs)
-        return self._execute(record, run_params, pipeline, catalog, runner, only_missing_outputs)
+        try:
+            catalog = context._get_catalog(save_version=run_id,
+                                           load_versions=dict(request.load_versions) or None)
+        except DatasetNotFoundError:
+            if not request.load_versions:
+                raise
+            # A pinned dataset the catalog does not have: say so in the plan's words (this
+            # second build happens on this error path only).
+            check_catalog(plan, context._get_catalog()).raise_for_problem()
+            raise
+        plan = check_catalog(plan, catalog)
+        plan.raise_for_problem()
+        assert plan.pipeline is not None
+        result = RunResult(request=request, run_id=run_id, nodes=plan.nodes,
+                           started_at=utc_now_iso(), runner=type(runner).__name__,
+                           context=context, catalog=catalog)
+        record = self._start_record(result)
+        run_params = self._run_params(result, context)
+        self._run_pipeline(result, record, run_params, plan.pipeline, catalog, runner)
+        return result
 
     def _next_run_id(self) -> str:
         """The session id for the session's first run (Kedro's run id and save version, so a
@@ -416,75 +513,79 @@ class KedroSession:
             run_id = generate_timestamp()
         return run_id
 
-    def _new_record(self, run_id: str, name: str, pipeline: Any, runner: Any,
-                    load_versions: dict[str, str], filters: dict[str, Any]) -> dict[str, Any]:
-        record: dict[str, Any] = {
-            "run_id": run_id,
-            "pipeline_name": name,
-            **filters,
-            "load_versions": load_versions or None,
-            "runner": type(runner).__name__,
-            "status": "running",
-            "started_at": utc_now_iso(),
-            "finished_at": None,
-            "duration_s": None,
-            "nodes_total": len(pipeline.nodes),
-            "nodes_done": [],
-            "error": None,
-            "resume_from_nodes": None,
-        }
+    def _start_record(self, result: RunResult) -> dict[str, Any]:
+        """Write the run's record, status "running", before any node runs (and save it, so a
+        later session can tell a run whose process died: see ``_mark_interrupted``)."""
+        record = result.to_record()
+        record["pid"] = os.getpid()
+        record["host"] = _hostname()
         with self._lock:
             self._store.setdefault("runs", []).append(record)
+        if self.save_on_close:
+            self._save_store()
+        self._tell_listeners(result)
         return record
 
-    def _run_params(self, record: dict[str, Any], context: Any, filters: dict[str, Any],
-                    requested: list[str] | None, only_missing_outputs: bool) -> dict[str, Any]:
+    def _run_params(self, result: RunResult, context: Any) -> dict[str, Any]:
         """What hooks receive as ``run_params``: Kedro 1.x's keys (``pipeline_names`` is
-        ``None`` for the default pipeline, as there), plus ``session_id`` and
-        ``pipeline_name``."""
+        ``None`` for the default pipeline, as there), plus ``session_id``,
+        ``pipeline_name`` and this run's ``params``."""
         version = _version()
+        request = result.request
         return {
             "session_id": self.session_id,
-            "run_id": record["run_id"],
+            "run_id": result.run_id,
             "project_path": self._project_path.as_posix(),
             "env": context.env,
             "kedro_version": version,
             "kedro_ipy_version": version,
-            **filters,
-            "load_versions": record["load_versions"],
-            "runtime_params": self._store.get("runtime_params") or {},
-            "pipeline_name": record["pipeline_name"],
-            "pipeline_names": requested,
-            "runner": record["runner"],
-            "only_missing_outputs": only_missing_outputs,
+            **{key: list(values) or None for key, values in
+               ((k, getattr(request, k)) for k in FILTERS)},
+            "load_versions": dict(request.load_versions) or None,
+            "runtime_params": dict(getattr(context, "_runtime_params", None) or {}),
+            "params": request.params_dict(),
+            "pipeline_name": request.pipeline_name,
+            "pipeline_names": None if request.is_default_pipeline
+            else list(request.pipeline_names),
+            "runner": result.runner,
+            "only_missing_outputs": request.only_missing_outputs,
         }
 
-    def _execute(self, record: dict[str, Any], run_params: dict[str, Any], pipeline: Any,
-                 catalog: Any, runner: Any, only_missing_outputs: bool = False) -> dict[str, Any]:
+    def _run_pipeline(self, result: RunResult, record: dict[str, Any],
+                      run_params: dict[str, Any], pipeline: Any, catalog: Any,
+                      runner: Any) -> None:
         from kedro_ipy.framework.session._recorder import RunRecorder
 
         hook = self._hook_manager.hook
-        recorder = RunRecorder(record, self._lock)
+        recorder = RunRecorder(result, record, self._lock)
         self._hook_manager.register(recorder)
         started = time.perf_counter()
         try:
             hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
-            if only_missing_outputs:
+            if result.request.only_missing_outputs:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
-                                     run_id=record["run_id"], only_missing_outputs=True)
+                                     run_id=result.run_id, only_missing_outputs=True)
             else:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
-                                     run_id=record["run_id"])
+                                     run_id=result.run_id)
         except BaseException as error:
-            self._finish(record, started, "failed", error, recorder, pipeline, catalog)
-            if isinstance(error, Exception):
-                hook.on_pipeline_error(
-                    error=error, run_params=run_params, pipeline=pipeline, catalog=catalog
-                )
-            raise
-        finally:
             self._hook_manager.unregister(recorder)
-        self._finish(record, started, "success", None, recorder, pipeline, catalog)
+            self._fail(result, error, recorder, pipeline, catalog)
+            if isinstance(error, Exception):
+                try:
+                    hook.on_pipeline_error(
+                        error=error, run_params=run_params, pipeline=pipeline, catalog=catalog
+                    )
+                finally:
+                    self._finish(result, record, started)
+                return
+            self._finish(result, record, started)
+            if not isinstance(error, KeyboardInterrupt):
+                raise  # SystemExit and the like end the program, as they should
+            return
+        self._hook_manager.unregister(recorder)
+        result.outputs = outputs
+        result.status = "success"
         try:
             hook.after_pipeline_run(
                 run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
@@ -492,35 +593,102 @@ class KedroSession:
         except Exception as error:
             # Every node ran, but the caller gets an exception: the record must not say
             # "success". Nothing is left to resume (Kedro calls no on_pipeline_error here).
-            with self._lock:
-                record["status"] = "failed"
-                record["error"] = {"type": type(error).__name__, "message": str(error),
-                                   "node": None}
-            if self.save_on_close:
-                self._save_store()
-            raise
-        return outputs
+            result.status, result.exception, result.outputs = "failed", error, None
+        self._finish(result, record, started)
 
-    def _finish(self, record: dict[str, Any], started: float, status: str,
-                error: BaseException | None, recorder: Any, pipeline: Any, catalog: Any) -> None:
-        resume = failed_node = None
-        if error is not None:
-            failed_node = recorder.failed_node(error)
-            recorder.undo_done(failed_node)
-            resume = _resume_suggestion(pipeline, recorder.done, catalog)
+    def _fail(self, result: RunResult, error: BaseException, recorder: Any, pipeline: Any,
+              catalog: Any) -> None:
+        """Settle a failed or cancelled run: which node, what finished, where to resume.
+
+        The runner attaches what it knows to the exception (``NodeFailure``); a runner
+        written for Kedro attaches nothing, and then the hooks the recorder saw tell.
+        """
+        from kedro_ipy.runner.runner import node_failure
+
+        failure = node_failure(error)
         with self._lock:
-            record["status"] = status
-            record["finished_at"] = utc_now_iso()
-            record["duration_s"] = round(time.perf_counter() - started, 6)
-            if error is not None:
-                record["error"] = {
-                    "type": type(error).__name__,
-                    "message": str(error),
-                    "node": failed_node,
-                }
-                record["resume_from_nodes"] = resume
+            result.exception = error
+            result.status = "cancelled" if isinstance(error, KeyboardInterrupt) else "failed"
+            if failure is not None:
+                result.failed_node = failure.node
+                result.nodes_done[:] = failure.done
+                resume: list[str] | None = failure.resume_from
+            else:
+                result.failed_node = recorder.failed_node
+                # after_node_run fires before the outputs are saved (as in Kedro): a node
+                # whose save failed is not done.
+                if result.failed_node in result.nodes_done:
+                    result.nodes_done.remove(result.failed_node)
+                resume = None
+            done = list(result.nodes_done)
+        if failure is None and done:
+            resume = _resume_suggestion(pipeline, done, catalog)
+        if resume and done:
+            result.resume_request = result.request.resume_from(resume)
+
+    def _finish(self, result: RunResult, record: dict[str, Any], started: float) -> None:
+        with self._lock:
+            result.finished_at = utc_now_iso()
+            result.duration_s = round(time.perf_counter() - started, 6)
+            record.update(result.to_record())
+            self._last_result = result
         if self.save_on_close:
             self._save_store()
+        self._tell_listeners(result)
+
+
+def _hostname() -> str:
+    """This machine's name (``os.uname`` where there is one: no socket import per run)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
+    import socket
+
+    return socket.gethostname()
+
+
+def _process_alive(pid: int) -> bool:
+    """Whether process ``pid`` of this machine still runs."""
+    if pid <= 0:
+        return False
+    if os.name == "nt":  # os.kill would terminate the process there
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it exists, under another user
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def _mark_interrupted(runs: list[dict[str, Any]]) -> None:
+    """Records still "running" whose process on this machine is gone say "interrupted".
+
+    A run's record is written when it starts; if the process dies (a killed kernel, a power
+    cut), nothing ever finishes it. Runs of this very process, or of another machine, cannot
+    be judged and are left as they are.
+    """
+    host = _hostname()
+    for record in runs:
+        if not isinstance(record, dict) or record.get("status") != "running":
+            continue
+        pid = record.get("pid")
+        if record.get("host") != host or not isinstance(pid, int) or pid == os.getpid():
+            continue
+        if not _process_alive(pid):
+            record["status"] = "interrupted"
 
 
 def _resume_suggestion(pipeline: Any, done: list[str], catalog: Any) -> list[str] | None:

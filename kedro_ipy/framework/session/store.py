@@ -13,12 +13,14 @@ import os
 from pathlib import Path
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["BaseSessionStore", "FileSessionStore", "SessionStoreError"]
 
 logger = logging.getLogger(__name__)
 
 
-class SessionStoreError(Exception):
+class SessionStoreError(KedroIpyError):
     """A session store could not be read or written (the message names the file)."""
 
 

@@ -194,11 +194,12 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
         if self._local:
             yield from self._atomic_local(path)
             return
-        buffer: IO[Any] = io.BytesIO() if self._binary else io.StringIO(newline=self._newline)
+        buffer: io.BytesIO | io.StringIO = (
+            io.BytesIO() if self._binary else io.StringIO(newline=self._newline)
+        )
         yield buffer
-        payload = buffer.getvalue()
-        if not self._binary:
-            payload = payload.encode(self._encoding)
+        content = buffer.getvalue()
+        payload = content if isinstance(content, bytes) else content.encode(self._encoding)
         parent = str(PurePosixPath(path).parent)
         with contextlib.suppress(Exception):  # object stores have no folders to make
             self._fs.mkdirs(parent, exist_ok=True)
@@ -212,6 +213,7 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
             dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
         )
         try:
+            handle: IO[Any]
             if self._binary:
                 handle = os.fdopen(fd, "wb")
             else:

@@ -50,7 +50,9 @@ class PartitionedDataset(_Filesystem, AbstractDataset):
 
         if not isinstance(path, (str, os.PathLike)) or not str(path):
             raise DatasetError(f"PartitionedDataset needs a folder 'path', got {path!r}.")
-        config = dict(dataset) if isinstance(dataset, dict) else {"type": dataset}
+        config: dict[str, Any] = (
+            dict(dataset) if isinstance(dataset, dict) else {"type": dataset}
+        )
         if "type" not in config:
             raise DatasetError("PartitionedDataset 'dataset' config needs a 'type' key.")
         if config.pop("versioned", False):

@@ -6,8 +6,9 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
+from kedro_ipy.framework.session.request import RunRequest
+
 from .controller import PanelController
-from .model import Selection
 from .view import PanelView
 
 __all__ = ["SessionPanel"]
@@ -52,23 +53,28 @@ class SessionPanel:
         return self.view.widget
 
     @property
-    def selection(self) -> Selection:
-        """The current choices."""
-        return self.controller.model.selection
+    def selection(self) -> RunRequest:
+        """The current choices, as the session's ``RunRequest``."""
+        return self.controller.model.request
 
-    def choose(self, **values: Any) -> Selection:
-        """Set choices from code, as if picked in the controls; returns the new selection.
+    def choose(self, **values: Any) -> RunRequest:
+        """Set choices from code, as if picked in the controls; returns the new request.
 
-        Keys are :class:`Selection` fields (``pipeline_name``, ``tags``, ``node_names``,
-        ``from_nodes``, ``to_nodes``, ``from_inputs``, ``to_outputs``, ``runner``,
-        ``load_versions``); the rest keep their current value.
+        Keys are ``RunRequest`` fields (``pipeline_names``, ``tags``, ``node_names``,
+        ``from_nodes``, ``to_nodes``, ``from_inputs``, ``to_outputs``, ``namespaces``,
+        ``runner``, ``load_versions``, ``params``, ``only_missing_outputs``), or
+        ``pipeline_name`` for one pipeline; the rest keep their current value.
 
         Example:
             ``panel.choose(pipeline_name="forecasting", tags=["training"])``
         """
-        selection = self.selection.with_values(**values)
-        self.controller.choose(selection)
-        return selection
+        if "pipeline_name" in values:
+            values["pipeline_names"] = (values.pop("pipeline_name"),)
+        if "load_versions" in values:  # "" in a dropdown means "latest"
+            values["load_versions"] = {k: v for k, v in values["load_versions"].items() if v}
+        request = self.selection.replace(**values)
+        self.controller.choose(request)
+        return request
 
     @property
     def message(self) -> str:

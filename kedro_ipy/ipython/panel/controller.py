@@ -2,13 +2,14 @@
 
 Why separate from the view: the Run button, the History list and the Resume button all end up
 here, as plain method calls that tests (and the notebook) can make directly. The controller
-talks to the session only through its narrow surface (``run``, ``store``, ``load_context``,
-``_hook_manager``) and to the notebook through the magics' own ``_namespace`` helpers, so a panel
-run leaves the namespace exactly as ``%session_run`` does.
+talks to the session only through its narrow surface (``plan``, ``execute``, ``store``,
+``load_context``, run listeners, ``_hook_manager``) and to the notebook through the magics' own
+``_namespace`` helpers, so a panel run leaves the namespace exactly as ``%session_run`` does.
 """
 
 from __future__ import annotations
 
+import sys
 import threading
 import traceback
 from collections.abc import Callable, Mapping
@@ -16,9 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from kedro_ipy.framework.session.request import RunRequest
 from kedro_ipy.ipython._progress import quiet_runner_errors
 
-from .model import PanelModel, Plan, Selection, plan_selection, selection_from_record
+from .model import PanelModel, Plan
 from .observer import RunObserver
 
 __all__ = ["DatasetInfo", "PanelController", "history_label"]
@@ -42,7 +44,7 @@ def _is_parameter(name: str) -> bool:
 def history_label(record: Mapping[str, Any]) -> str:
     """One line for a run record: when, what, status, duration."""
     when = str(record.get("started_at") or "")[:19].replace("T", " ")
-    line = selection_from_record(record).magic_line().removeprefix("%session_run").strip()
+    line = str(RunRequest.from_record(record)).removeprefix("%session_run").strip()
     line = line or "__default__"
     status = record.get("status") or "?"
     duration = record.get("duration_s")
@@ -90,7 +92,10 @@ class PanelController:
         self._hook_manager = getattr(session, "_hook_manager", None)
         if self._hook_manager is not None:
             self._hook_manager.register(self.observer)
-        self.choose(Selection())
+        add_listener = getattr(session, "add_run_listener", None)
+        if callable(add_listener):
+            add_listener(self._on_session_run)
+        self.choose(RunRequest())
 
     # -- project facts -------------------------------------------------------------------------
     @property
@@ -159,15 +164,15 @@ class PanelController:
         return value
 
     # -- choosing ------------------------------------------------------------------------------
-    def choose(self, selection: Selection) -> None:
-        """Make ``selection`` current and work out what it would run.
+    def choose(self, request: RunRequest) -> None:
+        """Make ``request`` current and ask the session what it would run.
 
         When the project's pipelines cannot be read (a typo saved in ``nodes.py``), the line
         under the controls says so and the previous node list is kept, so Run stays a retry:
         it reloads the edited code and shows the error, or runs once the code is fixed.
         """
         try:
-            plan = plan_selection(self.pipelines, selection)
+            plan = Plan.of(self._plan(request))
         except Exception as exc:
             reason = (str(exc).strip().splitlines() or [""])[0]
             before = self.model.plan  # nothing yet when the panel opens on broken code
@@ -175,42 +180,70 @@ class PanelController:
             plan = Plan(before.total, before.nodes,
                         f"The project's pipelines cannot be read ({type(exc).__name__}: "
                         f"{reason}): fix the code, then {then}.")
-        self.model.choose(selection, plan)
+        self.model.choose(request, plan)
+
+    def _plan(self, request: RunRequest) -> Any:
+        """The session's plan of ``request``, checked against the cached catalog."""
+        try:
+            catalog = self.catalog
+        except Exception:  # a broken catalog config: the plan reports it
+            catalog = None
+        if self._pipelines is not None:  # pipelines given to the panel (tests, other views)
+            from kedro_ipy.framework.session.plan import make_plan
+
+            return make_plan(self._pipelines, request, catalog)
+        return self.session.plan(request, catalog=catalog)
 
     def history(self) -> list[dict[str, Any]]:
         """This session's runs, oldest first (from the session store)."""
         return [dict(r) for r in (self.session.store.get("runs") or [])]
 
-    def refill_from_history(self, index: int) -> Selection:
+    def refill_from_history(self, index: int) -> RunRequest:
         """Make the choices of run ``index`` (in :meth:`history` order) current again."""
-        selection = selection_from_record(self.history()[index])
-        self.choose(selection)
-        return selection
+        request = RunRequest.from_record(self.history()[index])
+        self.choose(request)
+        return request
 
-    def resume(self) -> Selection | None:
-        """Make the failed run's resume suggestion current; None when there is none."""
-        selection = self.model.resume_selection()
-        if selection is not None:
-            self.choose(selection)
-        return selection
+    def resume(self) -> RunRequest | None:
+        """Make the failed run's resume request current; None when there is none."""
+        request = self.model.resume_request()
+        if request is not None:
+            self.choose(request)
+        return request
+
+    def _on_session_run(self, result: Any) -> None:
+        """A run of the session ended, maybe started elsewhere (``%session_run`` in another
+        cell): History and the load-version choices must show it. This panel's own runs are
+        rendered when :meth:`_execute` finishes them."""
+        if not result.finished or self.model.running:
+            return
+        self._adopt_catalog(result)
+        self.model.notify("history")
+
+    def _adopt_catalog(self, result: Any) -> None:
+        """After a run, read versions from the run's catalog (built already) unless it pins
+        load versions, which would show in previews; then a fresh one is built when needed."""
+        catalog = getattr(result, "catalog", None)
+        self._catalog = catalog if catalog is not None and not result.request.load_versions \
+            else None
 
     # -- running -------------------------------------------------------------------------------
     def run(self) -> bool:
-        """Run the current selection, unless it runs nothing or a run is in progress.
+        """Run the current choices, unless they cannot run or a run is in progress.
 
         Returns:
             True when a run was started.
         """
-        selection, plan = self.model.selection, self.model.plan
-        if not plan.runnable or not self.model.try_begin(selection, plan.nodes):
+        request, plan = self.model.request, self.model.plan
+        if not plan.runnable or not self.model.try_begin(request, plan.nodes):
             return False
         if self.background:
             self._thread = threading.Thread(
-                target=self._execute, args=(selection,), name="kedro-ipy-panel-run", daemon=True
+                target=self._execute, args=(request,), name="kedro-ipy-panel-run", daemon=True
             )
             self._thread.start()
         else:
-            self._execute(selection)
+            self._execute(request)
         return True
 
     def wait(self, timeout: float | None = None) -> bool:
@@ -220,38 +253,32 @@ class PanelController:
             thread.join(timeout)
         return not self.model.running
 
-    def _execute(self, selection: Selection) -> None:
-        runs_before = len(self.session.store.get("runs") or [])
+    def _execute(self, request: RunRequest) -> None:
         reloader = self._reloader() if self._reloader is not None else None
         try:
             if reloader is not None:
                 reloader.reload_if_changed()
             try:
                 with quiet_runner_errors():  # the panel shows the failure itself
-                    outputs = self.session.run(**selection.run_kwargs())
+                    result = self.session.execute(request)
             finally:
                 if reloader is not None:
                     reloader.snapshot_new()
-        except BaseException as exc:  # the model must leave "running" whatever happened
-            record = self._new_record(runs_before)
-            recorded = record.get("error") or {}
-            failed = [s.name for s in self.model.snapshot().nodes if s.status == "failed"]
-            error = {
-                "type": type(exc).__name__,
-                "message": str(exc),
-                "node": recorded.get("node") or (failed[0] if failed else None),
-                "traceback": self._traceback(exc),
-            }
-            self.refresh_catalog()
-            self.model.finish(error=error, resume_from_nodes=record.get("resume_from_nodes"),
-                              nodes_done=record.get("nodes_done"))
+        except BaseException as exc:  # nothing ran; the model must leave "running" anyway
+            self.model.finish(None, self._error(exc, None))
             if not isinstance(exc, Exception):
                 raise
             return
-        record = self._new_record(runs_before)
-        self.refresh_catalog()
-        self._publish(outputs)
-        self.model.finish(outputs=outputs, nodes_done=record.get("nodes_done"))
+        self._adopt_catalog(result)
+        if result.exception is not None:
+            self.model.finish(result, self._error(result.exception, result.failed_node))
+            return
+        self._publish(result)
+        self.model.finish(result)
+
+    def _error(self, exc: BaseException, node: str | None) -> dict[str, Any]:
+        return {"type": type(exc).__name__, "message": str(exc), "node": node,
+                "traceback": self._traceback(exc)}
 
     def _traceback(self, exc: BaseException) -> str:
         """The traceback as the user needs it: the frames in the project's own files.
@@ -260,6 +287,16 @@ class PanelController:
         bug, so they are left out when the project's frames can be told apart (as the magic
         does); otherwise the full traceback is given.
         """
+        shown = traceback.TracebackException.from_exception(exc)
+        # The runner's note says where to resume in command-line words; the panel shows its
+        # own Resume button and line, once.
+        from kedro_ipy.runner.runner import node_failure
+
+        failure = node_failure(exc)
+        runner_note = failure.note if failure is not None else None
+        notes = [n for n in getattr(shown, "__notes__", None) or () if n != runner_note]
+        if sys.version_info >= (3, 11):  # notes are printed from 3.11 on
+            shown.__notes__ = notes or None
         project = getattr(self.session, "_project_path", None)
         if project is not None:
             from kedro_ipy.ipython._display import user_frames
@@ -268,26 +305,26 @@ class PanelController:
             if frames:
                 return ("Traceback (most recent call last; the project's frames only):\n"
                         + "".join(traceback.format_list(frames))
-                        + "".join(traceback.format_exception_only(type(exc), exc)))
-        return "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
+                        + "".join(shown.format_exception_only()))
+        return "".join(shown.format())
 
-    def _new_record(self, runs_before: int) -> dict[str, Any]:
-        runs = self.session.store.get("runs") or []
-        return dict(runs[-1]) if len(runs) > runs_before else {}
-
-    def _publish(self, outputs: Mapping[str, Any]) -> None:
-        """Set ``outputs`` and the session variables, as ``%session_run`` does."""
+    def _publish(self, result: Any) -> None:
+        """Set ``outputs`` and the session variables, as ``%session_run`` does (with the
+        run's own context and catalog: nothing is built again)."""
         if self.shell is None:
             return
         from kedro_ipy.ipython._namespace import push_run_outputs, push_session_variables
 
-        push_run_outputs(self.shell, outputs)
-        push_session_variables(self.shell, self.session)
+        push_run_outputs(self.shell, result.outputs or {})
+        push_session_variables(self.shell, self.session, result.context, result.catalog)
 
     def close(self) -> None:
-        """Stop listening to the session's hooks."""
+        """Stop listening to the session's hooks and runs."""
         if self._hook_manager is not None and self._hook_manager.is_registered(self.observer):
             self._hook_manager.unregister(self.observer)
+        remove_listener = getattr(self.session, "remove_run_listener", None)
+        if callable(remove_listener):
+            remove_listener(self._on_session_run)
 
 
 def _versions(dataset: Any) -> list[str] | None:

@@ -24,6 +24,7 @@ STATUS_COLOURS: dict[str, str] = {
     "running": "#fcd34d",
     "done": "#86efac",
     "failed": "#fca5a5",
+    "not run": "#f3f4f6",
 }
 _SELECTED_FILL = "#bfdbfe"
 _UNSELECTED_FILL = "#f8fafc"

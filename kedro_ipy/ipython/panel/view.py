@@ -1,7 +1,7 @@
 """The ipywidgets view of the panel: stock widgets only, no custom JavaScript.
 
 Why so thin: every decision is made by the controller and the model; this module only builds
-widgets, turns their values into a :class:`~.model.Selection` and mirrors model changes back. Run
+widgets, turns their values into a session ``RunRequest`` and mirrors model changes back. Run
 events may arrive from runner worker threads, so rendering takes a lock and each render sets
 whole widget values (a table's HTML, an output list) rather than patching pieces. Outputs are
 written with ``Output.outputs`` / ``append_*`` (not ``with out:``), which works the same with or
@@ -18,8 +18,10 @@ from typing import Any
 
 import ipywidgets as w
 
+from kedro_ipy.framework.session.request import RunRequest
+
 from .controller import PanelController, history_label
-from .model import FILTER_LABELS, RUNNERS, Selection
+from .model import FILTER_LABELS, RUNNERS
 from .svg import STATUS_COLOURS, Layout, layout_pipeline, render_svg
 
 __all__ = ["PanelView"]
@@ -62,7 +64,7 @@ class PanelView:
         self._drawn_at = 0.0  # when the node table and picture were last rendered
         self._build()
         self.model.subscribe(self._on_model)
-        self._show_selection(self.model.selection)
+        self._show_request(self.model.request)
         self._render_selection()
         self._render_run()
         self._render_history()
@@ -76,7 +78,7 @@ class PanelView:
                                  description="Runner", style=_STYLE, layout=_wide())
         self.filters: dict[str, w.TagsInput] = {}
         hints = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
-                 "from_inputs": "dataset", "to_outputs": "dataset"}
+                 "from_inputs": "dataset", "to_outputs": "dataset", "namespaces": "namespace"}
         for key in FILTER_LABELS:
             self.filters[key] = w.TagsInput(
                 value=[], allowed_tags=[], allow_duplicates=False,
@@ -129,6 +131,7 @@ class PanelView:
             w.HBox([f["tags"], f["node_names"]]),
             w.HBox([f["from_nodes"], f["to_nodes"]]),
             w.HBox([f["from_inputs"], f["to_outputs"]]),
+            w.HBox([f["namespaces"]]),
             self.versions_box,
         ])
         actions = w.HBox([self.run_button, self.resume_button, self.status],
@@ -156,7 +159,7 @@ class PanelView:
             self.versions_box.children = [w.HTML(f"<i>load versions unavailable: "
                                                  f"{html.escape(str(exc))}</i>")]
             return
-        chosen = dict(self.model.selection.load_versions)
+        chosen = dict(self.model.request.load_versions)
         for name, versions in versioned.items():
             options = [("latest", ""), *((v, v) for v in versions)]
             value = chosen.get(name, "")
@@ -174,24 +177,25 @@ class PanelView:
             self.versions_box.children = []
 
     # -- controls -> model ----------------------------------------------------------------------
-    def current_selection(self) -> Selection:
-        """The choices as the controls show them."""
-        return Selection().with_values(
-            pipeline_name=self.pipeline.value,
+    def current_request(self) -> RunRequest:
+        """The choices as the controls show them (per-run params and only-missing-outputs,
+        which have no control, are kept from the current request)."""
+        return self.model.request.replace(
+            pipeline_names=(self.pipeline.value,),
             runner=self.runner.value,
             load_versions={k: c.value for k, c in self.version_controls.items() if c.value},
-            **{key: control.value for key, control in self.filters.items()},
+            **{key: tuple(control.value) for key, control in self.filters.items()},
         )
 
     def _on_pipeline(self, _change: Any) -> None:
         if self._syncing:
             return
         self._set_allowed(self.pipeline.value)
-        self.controller.choose(self.current_selection())
+        self.controller.choose(self.current_request())
 
     def _on_control(self, _change: Any) -> None:
         if not self._syncing:
-            self.controller.choose(self.current_selection())
+            self.controller.choose(self.current_request())
 
     def _set_allowed(self, pipeline_name: str) -> None:
         """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it."""
@@ -203,8 +207,10 @@ class PanelView:
         tags = sorted({tag for node in nodes for tag in node.tags})
         names = [node.name for node in nodes]
         datasets = sorted(pipeline.datasets()) if pipeline is not None else []
+        namespaces = sorted({n.namespace.split(".")[0] for n in nodes
+                             if getattr(n, "namespace", None)})
         allowed = {"tags": tags, "node_names": names, "from_nodes": names, "to_nodes": names,
-                   "from_inputs": datasets, "to_outputs": datasets}
+                   "from_inputs": datasets, "to_outputs": datasets, "namespaces": namespaces}
         previous, self._syncing = self._syncing, True
         try:
             for key, control in self.filters.items():
@@ -213,23 +219,25 @@ class PanelView:
         finally:
             self._syncing = previous
 
-    def _show_selection(self, selection: Selection) -> None:
-        """Write ``selection`` into the controls (history refill, resume)."""
+    def _show_request(self, request: RunRequest) -> None:
+        """Write ``request`` into the controls (history refill, resume)."""
         previous, self._syncing = self._syncing, True
         try:
-            if selection.pipeline_name in self.pipeline.options:
-                self.pipeline.value = selection.pipeline_name
+            name = request.pipeline_names[0]
+            if name in self.pipeline.options:
+                self.pipeline.value = name
             self._set_allowed(self.pipeline.value)
-            if selection.runner not in self.runner.options:
-                self.runner.options = [*self.runner.options, selection.runner]
-            self.runner.value = selection.runner
+            runner = request.runner_option or "Sequential"
+            if runner not in self.runner.options:
+                self.runner.options = [*self.runner.options, runner]
+            self.runner.value = runner
             for key, control in self.filters.items():
-                values = list(getattr(selection, key))
+                values = list(getattr(request, key))
                 missing = [v for v in values if v not in control.allowed_tags]
                 if missing:  # a name from an older run: keep it visible rather than drop it
                     control.allowed_tags = [*control.allowed_tags, *missing]
                 control.value = values
-            versions = dict(selection.load_versions)
+            versions = dict(request.load_versions)
             for name, control in self.version_controls.items():
                 value = versions.get(name, "")
                 if value not in [v for _, v in control.options]:
@@ -242,23 +250,23 @@ class PanelView:
     def _on_model(self, topic: str) -> None:
         with self._lock:
             if topic == "selection":
-                if self.current_selection() != self.model.selection:
-                    self._show_selection(self.model.selection)
+                if self.current_request() != self.model.request:
+                    self._show_request(self.model.request)
                 self._render_selection()
             elif topic == "nodes":
                 self._render_nodes()
             elif topic == "run":
                 self._render_run()
+            elif topic == "history":  # a run outside the panel: new records, new versions
+                self._build_versions()
+                self._render_history()
 
     def _render_selection(self) -> None:
         plan = self.model.plan
         colour = "#166534" if plan.runnable else "#b91c1c"
         self.count.value = (f'<span class="kip-count" style="color:{colour}">'
                             f"{html.escape(plan.message)}</span>")
-        try:
-            line = self.model.selection.magic_line()
-        except Exception as exc:
-            line = f"# {exc}"
+        line = str(self.model.request)
         self.magic.value = (f'<code class="kip-magic" style="user-select:all">'
                             f"{html.escape(line)}</code>")
         self.run_button.disabled = self.model.running or not plan.runnable
@@ -299,7 +307,7 @@ class PanelView:
         running = snap.status == "running"
         self.run_button.disabled = running or not self.model.plan.runnable
         self.run_button.description = "Running…" if running else "Run"
-        _hidden(self.resume_button, not (snap.status == "failed" and snap.resume_from_nodes))
+        _hidden(self.resume_button, self.model.resume_request() is None)
         took = f" in {snap.duration_s:.2f} s" if snap.duration_s is not None else ""
         if running:
             self.status.value = '<span class="kip-status">running…</span>'
@@ -308,17 +316,19 @@ class PanelView:
         elif snap.status == "success":
             self.status.value = (f'<span class="kip-status" style="color:#166534">'
                                  f"✓ {snap.done}/{snap.total} nodes done{took}</span>")
-        elif snap.status == "failed":
-            where = f"node '{snap.error['node']}'" if snap.error.get("node") else "the run"
+        elif snap.status in ("failed", "cancelled"):
+            error = snap.error or {}
+            where = f"node '{error['node']}'" if error.get("node") else "the run"
+            verb = "was interrupted" if snap.status == "cancelled" else "failed"
             self.status.value = (f'<span class="kip-status" style="color:#b91c1c">'
-                                 f"✗ {html.escape(where)} failed{took}</span>")
+                                 f"✗ {html.escape(where)} {verb}{took}</span>")
         else:
             self.status.value = ""
         self._render_nodes()
         if snap.status == "success":
             self._show_outputs(snap.outputs or {})
-        elif snap.status == "failed":
-            self._show_error(snap.error or {}, snap.resume_from_nodes)
+        elif snap.status in ("failed", "cancelled"):
+            self._show_error(snap.error or {}, self.model.resume_request())
         if not running and snap.status != "idle":
             self._build_versions()
             self._render_history()
@@ -336,14 +346,14 @@ class PanelView:
                                              "text/plain": f"{name}:"})
             self._append_value(self.outputs, value)
 
-    def _show_error(self, error: Mapping[str, Any], resume: list[str] | None) -> None:
+    def _show_error(self, error: Mapping[str, Any], resume: RunRequest | None) -> None:
         self.error.outputs = ()
         node = error.get("node")
         head = f"node '{node}' failed" if node else "the run failed"
         text = f"✗ {head}: {error.get('type')}: {error.get('message')}\n"
-        if resume:
+        if resume is not None:
             text += ("Resume without recomputing persisted data: press Resume, or run\n  "
-                     + self.model.resume_selection().magic_line() + "\n")  # type: ignore[union-attr]
+                     + str(resume) + "\n")
         self.error.append_stderr(text)
         if error.get("traceback"):
             self.error.append_stderr(error["traceback"])
@@ -364,9 +374,11 @@ class PanelView:
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     def _draw_picture(self) -> None:
+        """Draw the chosen pipeline, its selected nodes, and the last run's status of those
+        nodes only: after choosing another pipeline or filter, the picture follows the
+        choice, not the run."""
         snap = self.model.snapshot()
-        name = (snap.selection.pipeline_name if snap.status != "idle" and snap.selection
-                else self.model.selection.pipeline_name)
+        name = self.model.request.pipeline_names[0]
         try:
             pipeline = self.controller.pipelines.get(name)
         except Exception as exc:  # the project's code is broken right now
@@ -379,9 +391,12 @@ class PanelView:
         key = (name, id(pipeline))
         if key != self._layout_key or self._layout is None:
             self._layout, self._layout_key = layout_pipeline(pipeline), key
-        statuses = {s.name: s.status for s in snap.nodes} if snap.status != "idle" else None
-        selected = [s.name for s in snap.nodes] if statuses else self.model.plan.nodes
-        self.picture.value = render_svg(self._layout, selected=selected, statuses=statuses)
+        selected = self.model.plan.nodes
+        chosen = set(selected)
+        statuses = ({s.name: s.status for s in snap.nodes if s.name in chosen}
+                    if snap.status != "idle" else None)
+        self.picture.value = render_svg(self._layout, selected=selected,
+                                        statuses=statuses or None)
 
     def _render_history(self) -> None:
         runs = self.controller.history()

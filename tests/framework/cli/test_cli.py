@@ -44,9 +44,18 @@ class TestParsing:
                       "--runner", "Thread", "--env", "prod", "--params", "a.b=1"])
         assert (args.pipeline, args.tags, args.node_names, args.from_nodes, args.to_outputs,
                 args.runner, args.env, args.params) == (
-            "forecasting", ["a", "b", "c"], ["n1"], ["f"], ["o1", "o2"], "Thread", "prod",
+            ["forecasting"], ["a", "b", "c"], ["n1"], ["f"], ["o1", "o2"], "Thread", "prod",
             {"a": {"b": 1}})
         assert (args.to_nodes, args.from_inputs, args.load_versions) == (None, None, None)
+
+    def test_the_run_request(self) -> None:
+        from kedro_ipy.framework.cli._run import run_request
+
+        args = parse(["run", "--pipelines", "a,b", "--tags", "training,", "evaluation",
+                      "--namespaces", "ns", "--only-missing-outputs", "-lv", "m:v1"])
+        assert str(run_request(args)) == ("%session_run a,b --tags training,evaluation "
+                                          "--namespaces ns --load-versions m:v1 "
+                                          "--only-missing-outputs")
 
     def test_package_names(self) -> None:
         assert package_name_for("My Project-2") == "my_project_2"

@@ -20,6 +20,9 @@ RECORD_KEYS = {
     "duration_s", "nodes_total", "nodes_done", "error", "resume_from_nodes",
     # Kedro 1.x's run arguments, recorded too
     "pipeline_names", "namespaces", "only_missing_outputs",
+    # the request as typed (per-run params, the runner option, the equivalent line), the
+    # per-node timings, and the process that ran it (to tell an interrupted run)
+    "params", "runner_option", "command", "node_durations", "pid", "host",
 }
 PROCESSING = ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"]
 
@@ -337,7 +340,7 @@ class TestFailure:
         record = session.store["runs"][-1]
         assert record["error"]["node"] == "build_features"
         assert record["nodes_done"] == []
-        assert record["resume_from_nodes"] == ["build_features"]
+        assert record["resume_from_nodes"] is None  # nothing ran: nothing to resume
 
     def test_failed_node_is_known_without_add_note(self, session: KedroSession,
                                                     monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,4 +1,4 @@
-"""The panel's plain-Python model: selection, node count, emptied filters, run states."""
+"""The panel's plain-Python model: the plan digest and the run states."""
 
 from __future__ import annotations
 
@@ -6,120 +6,87 @@ import threading
 
 import pytest
 
-from kedro_ipy.ipython.panel.model import (
-    PanelModel,
-    Plan,
-    Selection,
-    plan_selection,
-    selection_from_record,
-)
+from kedro_ipy.framework.session import RunRequest, RunResult
+from kedro_ipy.framework.session.plan import make_plan
+from kedro_ipy.ipython.panel.model import PanelModel, Plan
+
+
+def plan(pipelines, **fields) -> Plan:
+    return Plan.of(make_plan(pipelines, RunRequest(**fields)))
 
 
 class TestPlan:
+    """The count line: the session's plan, in the panel's digest."""
+
     def test_no_filter_runs_every_node_of_the_pipeline(self, pipelines):
-        plan = plan_selection(pipelines, Selection())
-        assert plan.nodes == ("split", "clean", "fit", "evaluate", "report")
-        assert plan.message == "will run 5 of 5 nodes"
+        digest = plan(pipelines)
+        assert digest.nodes == ("split", "clean", "fit", "evaluate", "report")
+        assert digest.message == "will run 5 of 5 nodes"
 
     def test_count_follows_each_filter(self, pipelines):
-        plan = plan_selection(pipelines, Selection(tags=("training",)))
-        assert plan.message == "will run 2 of 5 nodes"
-        assert plan.nodes == ("fit", "evaluate")
-        plan = plan_selection(pipelines, Selection(from_nodes=("fit",)))
-        assert plan.nodes == ("fit", "evaluate", "report")
-        plan = plan_selection(pipelines, Selection(to_outputs=("model",)))
-        assert plan.nodes == ("split", "clean", "fit")
+        digest = plan(pipelines, tags=("training",))
+        assert digest.message == "will run 2 of 5 nodes"
+        assert digest.nodes == ("fit", "evaluate")
+        assert plan(pipelines, from_nodes=("fit",)).nodes == ("fit", "evaluate", "report")
+        assert plan(pipelines, to_outputs=("model",)).nodes == ("split", "clean", "fit")
 
     def test_filters_intersect(self, pipelines):
-        plan = plan_selection(pipelines, Selection(from_nodes=("clean",), to_nodes=("fit",)))
-        assert plan.nodes == ("clean", "fit")
-        assert plan.message == "will run 2 of 5 nodes"
+        digest = plan(pipelines, from_nodes=("clean",), to_nodes=("fit",))
+        assert digest.nodes == ("clean", "fit")
+        assert digest.message == "will run 2 of 5 nodes"
 
     def test_counts_within_the_chosen_pipeline(self, pipelines):
-        plan = plan_selection(pipelines, Selection(pipeline_name="ds"))
-        assert plan.message == "will run 2 of 2 nodes"
+        assert plan(pipelines, pipeline_names=("ds",)).message == "will run 2 of 2 nodes"
 
     def test_names_the_filter_that_left_nothing_in_common(self, pipelines):
-        plan = plan_selection(pipelines, Selection(from_nodes=("report",), to_nodes=("clean",)))
-        assert not plan.runnable
-        assert plan.message == (
-            "Nothing to run: to nodes 'clean' has no node in common with from nodes 'report'."
-        )
+        digest = plan(pipelines, from_nodes=("report",), to_nodes=("clean",))
+        assert not digest.runnable
+        assert digest.message == (
+            "Pipeline '__default__' has no nodes to run: each filter selects nodes on its "
+            "own, but to_nodes=['clean'] leaves none once combined with from_nodes=['report'].")
 
     def test_names_the_filter_that_matches_nothing_alone(self, pipelines):
-        plan = plan_selection(pipelines, Selection(pipeline_name="prep", tags=("training",)))
-        assert plan.message == "Nothing to run: tags 'training' match no node of pipeline 'prep'."
-
-    def test_names_an_unknown_node(self, pipelines):
-        plan = plan_selection(pipelines, Selection(node_names=("fitt",)))
-        assert not plan.runnable
-        assert plan.message.startswith("Nothing to run: nodes 'fitt': ")
-        assert "fitt" in plan.message.split(": ", 2)[2]
+        digest = plan(pipelines, pipeline_names=("prep",), tags=("training",))
+        assert digest.message == ("Pipeline 'prep' has no nodes to run: tags=['training'] "
+                                  "selects no node. Tags in the pipeline: prep.")
 
     def test_unknown_pipeline_lists_the_registered_ones(self, pipelines):
-        plan = plan_selection(pipelines, Selection(pipeline_name="dss"))
-        assert plan.message == (
-            "Pipeline 'dss' not found. Registered pipelines: __default__, ds, prep, report."
-        )
+        assert plan(pipelines, pipeline_names=("dss",)).message.endswith(
+            "Registered pipelines: __default__, ds, prep, report. Did you mean 'ds'?")
+
+    def test_missing_input_blocks_the_run_but_keeps_the_nodes(self, pipelines):
+        catalog = {"raw": 1, "params:alpha": 0.5}
+
+        class Catalog(dict):
+            def keys(self):
+                return list(super().keys())
+
+        digest = Plan.of(make_plan(pipelines, RunRequest(from_nodes=("fit",)), Catalog(catalog)))
+        assert digest.nodes == ("fit", "evaluate", "report")
+        assert digest.blocked and not digest.runnable
+        assert "read inputs 'clean_rows', 'test_rows' that no selected node produces" \
+            in digest.message
 
 
-class TestSelection:
-    def test_run_kwargs_are_the_magics(self):
-        selection = Selection().with_values(
-            pipeline_name="ds", tags=["training"], runner="Thread",
-            load_versions={"model": "2026-01-01T00.00.00.000Z", "metrics": ""},
-        )
-        kwargs = selection.run_kwargs()
-        runner = kwargs.pop("runner")
-        assert type(runner).__name__ == "ThreadRunner"
-        assert kwargs == {
-            "pipeline_name": "ds", "tags": ["training"], "node_names": None,
-            "from_nodes": None, "to_nodes": None, "from_inputs": None, "to_outputs": None,
-            "load_versions": {"model": "2026-01-01T00.00.00.000Z"},
-        }
-
-    def test_defaults_pass_none_like_a_bare_session_run(self):
-        assert Selection().run_kwargs() == {
-            "pipeline_name": None, "tags": None, "runner": None, "node_names": None,
-            "from_nodes": None, "to_nodes": None, "from_inputs": None, "to_outputs": None,
-            "load_versions": None,
-        }
-
-    def test_magic_line(self):
-        selection = Selection().with_values(pipeline_name="ds", from_nodes=["fit"],
-                                            runner="Parallel")
-        assert selection.magic_line() == "%session_run ds --from-nodes fit --runner Parallel"
-        assert Selection().magic_line() == "%session_run"
-
-    def test_from_record_refills_every_choice(self):
-        record = {
-            "run_id": "x", "pipeline_name": "ds", "tags": ["training"], "node_names": None,
-            "from_nodes": ["fit"], "to_nodes": None, "from_inputs": None,
-            "to_outputs": ["metrics"], "load_versions": {"model": "v1"},
-            "runner": "ThreadRunner", "status": "success",
-        }
-        assert selection_from_record(record) == Selection(
-            pipeline_name="ds", tags=("training",), from_nodes=("fit",),
-            to_outputs=("metrics",), runner="Thread", load_versions=(("model", "v1"),),
-        )
-
-    def test_from_record_of_a_default_run(self):
-        record = {"pipeline_name": None, "runner": "kedro_ipy.runner.SequentialRunner"}
-        assert selection_from_record(record) == Selection()
+def result(status, nodes, done, failed=None, resume=None) -> RunResult:
+    return RunResult(RunRequest(), "r1", status=status, nodes=tuple(nodes),
+                     nodes_done=list(done), failed_node=failed,
+                     resume_request=RunRequest(from_nodes=tuple(resume)) if resume else None,
+                     outputs={"x": 1} if status == "success" else None)
 
 
 class TestRunState:
     def test_a_second_begin_while_running_is_refused(self):
         model = PanelModel()
-        assert model.try_begin(Selection(), ["a", "b"])
-        assert not model.try_begin(Selection(), ["a"])
+        assert model.try_begin(RunRequest(), ["a", "b"])
+        assert not model.try_begin(RunRequest(), ["a"])
         assert model.snapshot().total == 2
 
     def test_hook_events_move_nodes_through_their_states(self):
         model = PanelModel()
         topics = []
         model.subscribe(topics.append)
-        model.try_begin(Selection(), ["a", "b", "c"])
+        model.try_begin(RunRequest(), ["a", "b", "c"])
         model.pipeline_started(["a", "b"])  # the runner's own pipeline decides the rows
         model.node_started("a")
         assert [s.status for s in model.snapshot().nodes] == ["running", "pending"]
@@ -140,44 +107,46 @@ class TestRunState:
 
     def test_success_settles_every_node(self):
         model = PanelModel()
-        model.try_begin(Selection(), ["a", "b"])
+        model.try_begin(RunRequest(), ["a", "b"])
         model.node_started("a")
-        model.finish(outputs={"x": 1})
+        model.finish(result("success", "ab", ["a", "b"]))
         snap = model.snapshot()
         assert snap.status == "success"
         assert [s.status for s in snap.nodes] == ["done", "done"]
         assert snap.outputs == {"x": 1}
         assert not model.running
 
-    def test_failure_keeps_unfinished_nodes_pending(self):
+    def test_nodes_never_run_after_a_failure_say_not_run(self):
         model = PanelModel()
-        model.try_begin(Selection(), ["a", "b", "c"])
-        model.finish(error={"type": "ValueError", "message": "bad", "node": "b"},
-                     resume_from_nodes=["b"], nodes_done=["a"])
+        model.try_begin(RunRequest(), ["a", "b", "c"])
+        model.finish(result("failed", "abc", ["a"], failed="b", resume=["b"]),
+                     {"type": "ValueError", "message": "bad", "node": "b"})
         snap = model.snapshot()
-        assert [s.status for s in snap.nodes] == ["done", "failed", "pending"]
+        assert [s.status for s in snap.nodes] == ["done", "failed", "not run"]
         assert snap.status == "failed"
+        assert model.resume_request() == RunRequest(from_nodes=("b",))
 
-    def test_resume_keeps_the_failed_runs_narrowing_filters(self):
+    def test_no_resume_when_nothing_ran_or_after_success(self):
         model = PanelModel()
-        ran = Selection(pipeline_name="ds", tags=("training",), from_inputs=("clean_rows",),
-                        runner="Thread")
-        model.try_begin(ran, ["fit", "evaluate"])
-        model.finish(error={"type": "E", "message": "m", "node": "evaluate"},
-                     resume_from_nodes=["evaluate"])
-        assert model.resume_selection() == Selection(
-            pipeline_name="ds", tags=("training",), from_nodes=("evaluate",), runner="Thread")
+        model.try_begin(RunRequest(), ["a", "b"])
+        model.finish(result("failed", "ab", [], failed="a"), {"node": "a"})
+        assert model.resume_request() is None
+        model.try_begin(RunRequest(), ["a"])
+        model.finish(result("success", "a", ["a"]))
+        assert model.resume_request() is None
 
-    def test_no_resume_after_success(self):
+    def test_a_run_that_never_started_settles_its_rows(self):
         model = PanelModel()
-        model.try_begin(Selection(), ["a"])
-        model.finish(outputs={})
-        assert model.resume_selection() is None
+        model.try_begin(RunRequest(), ["a"])
+        model.finish(None, {"type": "KedroContextError", "message": "m", "node": None})
+        snap = model.snapshot()
+        assert snap.status == "failed" and [s.status for s in snap.nodes] == ["not run"]
+        assert model.resume_request() is None
 
     def test_concurrent_node_events_are_all_counted(self):
         names = [f"n{i}" for i in range(200)]
         model = PanelModel()
-        model.try_begin(Selection(), names)
+        model.try_begin(RunRequest(), names)
 
         def work(chunk):
             for name in chunk:
@@ -195,11 +164,14 @@ class TestRunState:
 def test_plan_runnable_flag():
     assert Plan(3, ("a",), "").runnable
     assert not Plan(3, (), "").runnable
+    assert not Plan(3, ("a",), "", blocked=True).runnable
 
 
 @pytest.mark.parametrize("runner", ["Sequential", "Thread", "Parallel", "Dask"])
 def test_each_offered_runner_resolves(runner):
-    kwargs = Selection(runner=runner).run_kwargs()
-    expected = None if runner == "Sequential" else f"{runner}Runner"
-    runner_obj = kwargs["runner"]
-    assert (type(runner_obj).__name__ if runner_obj is not None else None) == expected
+    from kedro_ipy.framework.session._runners import check_runner
+
+    request = RunRequest(runner=runner)
+    expected = None if runner == "Sequential" else runner
+    assert request.runner == expected
+    assert type(check_runner(runner)).__name__ == f"{runner}Runner"

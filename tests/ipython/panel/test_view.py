@@ -9,6 +9,7 @@ import ipywidgets as w
 import pytest
 
 from kedro_ipy.framework.hooks import hook_impl
+from kedro_ipy.framework.session import RunRequest
 from kedro_ipy.ipython.panel import SessionPanel
 
 from ._fakes import FakeSession
@@ -50,7 +51,7 @@ def _text(out: w.Output) -> str:
 
 
 def _rows(panel) -> list[tuple[str, str]]:
-    return re.findall(r'data-node="([^"]+)" data-status="(\w+)"', panel.view.table.value)
+    return re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', panel.view.table.value)
 
 
 def _plain(markup: str) -> str:
@@ -92,7 +93,8 @@ class TestChoosing:
         assert _magic(panel) == "%session_run"
         assert not view.run_button.disabled
 
-    def test_count_and_magic_line_follow_the_controls(self, panel):
+    def test_count_and_magic_line_follow_the_controls(self, panel, session):
+        session.inputs.update(clean_rows=[1, 2], test_rows=[3])
         view = panel.view
         view.filters["tags"].value = ["training"]
         assert _count(panel) == "will run 2 of 5 nodes"
@@ -116,10 +118,22 @@ class TestChoosing:
         view.filters["from_nodes"].value = ["report"]
         view.filters["to_nodes"].value = ["clean"]
         assert _count(panel) == (
-            "Nothing to run: to nodes 'clean' has no node in common with from nodes 'report'.")
+            "Pipeline '__default__' has no nodes to run: each filter selects nodes on its "
+            "own, but to_nodes=['clean'] leaves none once combined with from_nodes=['report'].")
         assert view.run_button.disabled
         view.run_button.click()
         assert session.calls == []
+
+    def test_a_selection_missing_an_input_cannot_run_and_says_why(self, panel, session):
+        view = panel.view
+        view.filters["from_nodes"].value = ["fit"]
+        assert _count(panel).startswith(
+            "Pipeline '__default__' cannot run: the selected nodes read inputs 'clean_rows', "
+            "'test_rows' that no selected node produces and the catalog does not hold.")
+        assert view.run_button.disabled
+        view.run_button.click()
+        assert session.calls == []
+        assert view.resume_button.layout.display == "none"
 
     def test_load_versions_offer_the_versions_on_disk(self, panel, session):
         control = panel.view.version_controls["model"]
@@ -127,19 +141,16 @@ class TestChoosing:
         control.value = "v1"
         assert _magic(panel) == "%session_run --load-versions model:v1"
         panel.view.run_button.click()
-        assert session.calls[0]["load_versions"] == {"model": "v1"}
+        assert session.calls[0].load_versions == {"model": "v1"}
 
 
 class TestRunning:
     def test_run_passes_exactly_the_chosen_arguments(self, panel, session):
+        session.inputs.update(train_rows=[1, 2], test_rows=[3])
         panel.view.filters["from_nodes"].value = ["clean"]
         panel.view.filters["to_outputs"].value = ["metrics"]
         panel.view.run_button.click()
-        assert session.calls == [{
-            "pipeline_name": None, "tags": None, "runner": None, "node_names": None,
-            "from_nodes": ["clean"], "to_nodes": None, "from_inputs": None,
-            "to_outputs": ["metrics"], "load_versions": None,
-        }]
+        assert session.calls == [RunRequest(from_nodes=("clean",), to_outputs=("metrics",))]
 
     def test_progress_table_outputs_and_namespace_after_a_run(self, panel, session, shell):
         view = panel.view
@@ -169,8 +180,8 @@ class TestRunning:
 
         session.inputs["raw"] = RAW
         panel.view.filters["to_nodes"].value = ["split"]
-        original = session.run
-        session.run = lambda **kw: (original(**kw), {"thing": Rich()})[1]
+        original = session.run_nodes
+        session.run_nodes = lambda *args: (original(*args), {"thing": Rich()})[1]
         panel.view.run_button.click()
         html_parts = [o["data"].get("text/html", "") for o in panel.view.outputs.outputs
                       if "data" in o]
@@ -192,7 +203,7 @@ class TestRunning:
         view = panel.view
         view.run_button.click()
         assert dict(_rows(panel)) == {"split": "done", "clean": "done", "fit": "done",
-                                      "evaluate": "failed", "report": "pending"}
+                                      "evaluate": "failed", "report": "not run"}
         assert "node 'evaluate' failed" in _plain(view.status.value)
         error = _text(view.error)
         assert "node 'evaluate' failed: ValueError: Input contains NaN in evaluate" in error
@@ -202,13 +213,15 @@ class TestRunning:
         assert view.resume_button.layout.display is None
         assert not view.run_button.disabled
 
+        # what a resume reads was persisted by the failed run (the fake keeps it in inputs)
+        session.inputs.update(test_rows=[4, 5, 6, 7], model={"alpha": 0.5, "n": 2})
         view.resume_button.click()
         assert view.filters["from_nodes"].value == ["evaluate"]
         assert _magic(panel) == "%session_run --from-nodes evaluate"
         assert _count(panel) == "will run 2 of 5 nodes"
         session.fail_at = None
         view.run_button.click()
-        assert session.calls[-1]["from_nodes"] == ["evaluate"]
+        assert session.calls[-1].from_nodes == ("evaluate",)
         assert view.resume_button.layout.display == "none"
 
     def test_a_click_while_running_is_ignored(self, panel, session):
@@ -246,9 +259,9 @@ class TestRunning:
 class TestHistoryAndInspection:
     def test_history_lists_runs_and_selecting_one_refills_the_controls(self, panel, session):
         view = panel.view
+        session.inputs.update(clean_rows=[1, 2], test_rows=[3])
         view.pipeline.value = "ds"
         view.filters["tags"].value = ["training"]
-        session.inputs.update(clean_rows=[1, 2], test_rows=[3])
         view.run_button.click()
         view.pipeline.value = "__default__"
         view.filters["tags"].value = []
@@ -274,6 +287,21 @@ class TestHistoryAndInspection:
         assert states == {"fit": "done", "evaluate": "done", "split": "unselected",
                           "clean": "unselected", "report": "unselected"}
 
+    def test_picture_follows_the_choice_after_a_run(self, panel, session):
+        view = panel.view
+        session.fail_at = "evaluate"
+        view.run_button.click()
+        view.pipeline.value = "prep"  # another pipeline: its nodes, the last run's states
+        states = dict(re.findall(r'data-name="([^"]+)" data-state="([^"]+)"',
+                                 view.picture.value))
+        assert states == {"split": "done", "clean": "done"}
+        view.pipeline.value = "__default__"
+        view.filters["tags"].value = ["report"]  # a filter: states of chosen nodes only
+        states = dict(re.findall(r'data-name="([^"]+)" data-state="([^"]+)"',
+                                 view.picture.value))
+        assert states == {"split": "unselected", "clean": "unselected", "fit": "unselected",
+                          "evaluate": "unselected", "report": "not run"}
+
     def test_catalog_tab_lists_datasets_and_previews_one(self, panel):
         view = panel.view
         view.tabs.selected_index = 2
@@ -287,6 +315,7 @@ class TestHistoryAndInspection:
 
 
 def test_choose_from_code_updates_the_controls(panel, session):
+    session.inputs.update(clean_rows=[1, 2], test_rows=[3])
     selection = panel.choose(pipeline_name="ds", tags=["training"], runner="Thread")
     assert selection == panel.selection
     view = panel.view

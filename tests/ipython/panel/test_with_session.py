@@ -11,21 +11,22 @@ from typing import Any
 import ipywidgets as w
 import pytest
 
+from kedro_ipy.framework.session import RunRequest
 from kedro_ipy.ipython.panel import SessionPanel
 
 ALL_NODES = 11
 
 
 class SpySession:
-    """The real session, with every ``run`` call's keyword arguments recorded."""
+    """The real session, with every request the panel runs recorded."""
 
     def __init__(self, real: Any) -> None:
         self._real = real
-        self.calls: list[dict[str, Any]] = []
+        self.calls: list[RunRequest] = []
 
-    def run(self, **kwargs: Any) -> Any:
-        self.calls.append(kwargs)
-        return self._real.run(**kwargs)
+    def execute(self, request: RunRequest) -> Any:
+        self.calls.append(request)
+        return self._real.execute(request)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._real, name)
@@ -68,7 +69,7 @@ def panel(session, shell):
 
 
 def _rows(panel) -> dict[str, str]:
-    return dict(re.findall(r'data-node="([^"]+)" data-status="(\w+)"', panel.view.table.value))
+    return dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', panel.view.table.value))
 
 
 def _plain(markup: str) -> str:
@@ -85,11 +86,7 @@ def test_a_full_run_from_the_panel(panel, session, shell):
                                           "reporting"}
     assert _plain(view.count.value) == f"will run {ALL_NODES} of {ALL_NODES} nodes"
     view.run_button.click()
-    assert session.calls == [{
-        "pipeline_name": None, "tags": None, "runner": None, "node_names": None,
-        "from_nodes": None, "to_nodes": None, "from_inputs": None, "to_outputs": None,
-        "load_versions": None,
-    }]
+    assert session.calls == [RunRequest()]
     assert (view.progress.value, view.progress.max) == (ALL_NODES, ALL_NODES)
     assert set(_rows(panel).values()) == {"done"}
     assert len(_rows(panel)) == ALL_NODES
@@ -105,8 +102,9 @@ def test_thread_runner_events_from_worker_threads(panel, session):
     view.runner.value = "Thread"
     view.pipeline.value = "data_processing"
     view.run_button.click()
-    assert type(session.calls[0]["runner"]).__name__ == "ThreadRunner"
-    assert session.calls[0]["pipeline_name"] == "data_processing"
+    assert session.calls[0].runner == "Thread"
+    assert session.calls[0].pipeline_names == ("data_processing",)
+    assert session.last_result.runner == "ThreadRunner"
     rows = _rows(panel)
     assert len(rows) == 4 and set(rows.values()) == {"done"}
     assert view.progress.value == 4
@@ -124,13 +122,15 @@ def test_failure_then_resume_with_the_real_suggestion(example_project, shell):
         rows = _rows(panel)
         assert rows["fit_model"] == "failed"
         assert rows["parse_orders"] == "done"
-        assert "pending" in rows.values()
+        assert "not run" in rows.values() and "pending" not in rows.values()
         error = _text(view.error)
         assert "node 'fit_model' failed: ValueError: model.alpha must be >= 0, got -1.0." in error
         assert "Traceback" in error
         assert "forecasting/nodes.py" in error and ", in fit_model" in error
         assert "runner.py" not in error  # the machinery's frames are left out
         assert "outputs" not in shell.user_ns
+        # one resume hint: the panel's own, not also the runner's note in the traceback
+        assert error.count("without recomputing") == 1 and "kedro_ipy: node" not in error
         suggestion = session.store["runs"][-1]["resume_from_nodes"]
         assert suggestion
         assert view.resume_button.layout.display is None
@@ -184,8 +184,34 @@ def test_load_versions_list_versions_on_disk(panel, session):
     view.version_controls["sales_model"].value = saved
     view.pipeline.value = "reporting"
     view.run_button.click()
-    assert session.calls[-1]["load_versions"] == {"sales_model": saved}
+    assert session.calls[-1].load_versions == {"sales_model": saved}
     assert session.store["runs"][-1]["status"] == "success"
+
+
+def test_runs_outside_the_panel_update_history_and_versions(panel, session):
+    view = panel.view
+    assert view.history.options == ()
+    assert view.version_controls["sales_model"].options == (("latest", ""),)
+    session.run()  # as %session_run in another cell does
+    (label, _), = view.history.options
+    assert "__default__ · success · 11/11 nodes" in label
+    run_id = session.store["runs"][-1]["run_id"]
+    assert view.version_controls["sales_model"].options == (("latest", ""), (run_id, run_id))
+    assert view.controller.model.snapshot().status == "idle"  # not shown as a panel run
+
+
+def test_a_selection_missing_an_input_is_stopped_before_running(panel, session):
+    view = panel.view
+    view.filters["from_nodes"].value = ["clean_orders"]
+    view.filters["to_nodes"].value = ["aggregate_daily"]
+    assert _plain(view.count.value) == (
+        "Pipeline '__default__' cannot run: the selected nodes read input 'orders' that no "
+        "selected node produces and the catalog does not hold. Widen the selection to "
+        "include the nodes producing it, or save it in the catalog.")
+    assert view.run_button.disabled
+    view.run_button.click()
+    assert session.calls == []
+    assert view.resume_button.layout.display == "none"
 
 
 def test_catalog_tab_never_shows_credentials(panel, project):
@@ -254,7 +280,7 @@ def test_a_typo_saved_in_project_code_fails_the_run_without_wedging_the_panel(
 def test_parallel_runner_run_ends_with_every_node_settled(panel, session):
     panel.choose(runner="Parallel", pipeline_name="data_processing")
     panel.view.run_button.click()
-    assert type(session.calls[0]["runner"]).__name__ == "ParallelRunner"
+    assert session.last_result.runner == "ParallelRunner"
     assert _rows(panel) == dict.fromkeys(
         ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"], "done")
     assert panel.view.progress.value == 4
