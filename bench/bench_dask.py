@@ -2,7 +2,7 @@
 
 Workloads, on local clusters started by this script (nothing else runs on them):
 
-* per-task overhead: a chain of 1,000 trivial nodes (``d{i} -> d{i+1}``) run by
+* per-task overhead: a chain of 1,000 trivial nodes (``d{i+1} = d{i} + 1``) run by
   ``DaskRunner(client)``, against Dask's floor: the same chain as 1,000 bare ``client.submit``
   calls, each taking the previous future, and one ``result()`` at the end. Both on the same
   cluster of one worker process with one thread (a chain cannot use more). Figures: the time
@@ -15,7 +15,8 @@ With ``--framework kedro`` the same workloads run through Kedro's documented Das
 (docs.kedro.org, "Deployment to a Dask cluster"), rebuilt here from its description: each node
 a ``client.submit`` of a function that creates a hook manager and runs the node against the
 catalog shipped with the task, its dependencies passed as futures, and ``as_completed`` in
-the driver. Whatever it does on Kedro 1.7.0 (figures, or the error) is printed.
+the driver. Whatever it does on Kedro 1.7.0 (figures, or the error) is printed. A run counts
+only if its outputs equal SequentialRunner's.
 """
 
 from __future__ import annotations
@@ -35,8 +36,23 @@ CPU_SECONDS = 0.5
 CHAIN = 1_000
 
 
-def identity(x: Any) -> Any:
-    return x
+def inc(x: int) -> int:
+    return x + 1
+
+
+class WrongOutputs(AssertionError):
+    """A runner returned something else than SequentialRunner's outputs."""
+
+
+def checked(run: Any, expected: dict) -> Any:
+    """``run`` timed only if its outputs are right: a runner that loses data is not fast."""
+
+    def once() -> None:
+        got = run()
+        if got != expected:
+            raise WrongOutputs(f"outputs {str(got)[:200]} instead of {str(expected)[:200]}")
+
+    return once
 
 
 def burn(loops: int) -> int:
@@ -55,12 +71,13 @@ def calibrate_loops() -> int:
     return max(1, int(loops * CPU_SECONDS / elapsed))
 
 
-def cluster(workers: int) -> Any:
+def cluster(workers: int, default: bool) -> Any:
+    """A client of a new local cluster; the recipe needs it to be the process's default."""
     from distributed import Client, LocalCluster
 
     local = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
                          dashboard_address=":0", silence_logs=40)
-    return Client(local, set_as_default=False)
+    return Client(local, set_as_default=default)
 
 
 def submit_floor(client: Any, n: int) -> float:
@@ -69,10 +86,10 @@ def submit_floor(client: Any, n: int) -> float:
 
     def once() -> None:
         token = uuid4().hex
-        future = client.submit(identity, 0, key=f"t-0-{token}")
+        future = client.submit(inc, 0, key=f"t-0-{token}")
         for i in range(1, n):
-            future = client.submit(identity, future, key=f"t-{i}-{token}")
-        future.result()
+            future = client.submit(inc, future, key=f"t-{i}-{token}")
+        assert future.result() == n
 
     return best_of(once, repeat=3)
 
@@ -116,7 +133,7 @@ def main() -> None:
     runner_module = framework_module(args.framework, "runner")
     node, pipeline = pipeline_module.node, pipeline_module.pipeline
     n = 200 if args.quick else CHAIN
-    chain = pipeline([node(identity, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(n)])
+    chain = pipeline([node(inc, f"d{i}", f"d{i + 1}", name=f"n{i}") for i in range(n)])
     loops = calibrate_loops()
     cpu = pipeline([node(burn, "loops", f"out{i}", name=f"burn{i}") for i in range(8)])
 
@@ -128,12 +145,13 @@ def main() -> None:
             return runner_module.DaskRunner(client=client)
         return recipe_runner(args.framework, client)
 
-    client = cluster(1)
+    client = cluster(1, default=args.framework == "kedro")
     try:
         floor = submit_floor(client, n)
         try:
             runner = make_runner(client)
-            ours = best_of(lambda: runner.run(chain, catalog({"d0": 0})), repeat=3)
+            ours = best_of(checked(lambda: runner.run(chain, catalog({"d0": 0})), {f"d{n}": n}),
+                           repeat=3)
         except Exception:
             print(f"{args.framework}: the chain failed:\n{traceback.format_exc()}",
                   file=sys.stderr)
@@ -147,16 +165,20 @@ def main() -> None:
     finally:
         client.close()
 
-    sequential = best_of(
-        lambda: runner_module.SequentialRunner().run(cpu, catalog({"loops": loops})), repeat=1
-    )
-    client = cluster(2)
+    expected: dict = {}
+
+    def sequential_run() -> None:
+        expected.update(runner_module.SequentialRunner().run(cpu, catalog({"loops": loops})))
+
+    sequential = best_of(sequential_run, repeat=1)
+    client = cluster(2, default=args.framework == "kedro")
     try:
         client.submit(burn, 10).result()  # workers warm (imports done) before timing
         try:
             runner = make_runner(client)
             runner.run(cpu, catalog({"loops": 10}))
-            dask = best_of(lambda: runner.run(cpu, catalog({"loops": loops})), repeat=2)
+            dask = best_of(checked(lambda: runner.run(cpu, catalog({"loops": loops})), expected),
+                           repeat=2)
         except Exception:
             print(f"{args.framework}: the CPU-bound run failed:\n{traceback.format_exc()}",
                   file=sys.stderr)
