@@ -15,7 +15,19 @@ if TYPE_CHECKING:
 
 __version__ = "0.1.0"
 
-__all__ = ["KedroIpyError", "__version__", "load_ipython_extension", "unload_ipython_extension"]
+__all__ = [
+    "KedroIpyError", "__version__", "cancelled", "load_ipython_extension",
+    "unload_ipython_extension",
+]
+
+
+def cancelled() -> bool:
+    """Whether the run executing the calling node was asked to stop (a Stop button, Ctrl-C,
+    or another node failing). A long node can poll it to return early; whatever it returns
+    then is discarded. ``False`` outside a run."""
+    from kedro_ipy.runner._cancel import cancelled as _cancelled
+
+    return _cancelled()
 
 
 def load_ipython_extension(ipython: InteractiveShell) -> None:

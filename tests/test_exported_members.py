@@ -10,7 +10,8 @@ import pytest
 # Each layer's owner keeps its own line here in step with its ``__all__``.
 PUBLIC_NAMES: dict[str, set[str]] = {
     "kedro_ipy": {
-        "KedroIpyError", "__version__", "load_ipython_extension", "unload_ipython_extension",
+        "KedroIpyError", "__version__", "cancelled", "load_ipython_extension",
+        "unload_ipython_extension",
     },
     "kedro_ipy.errors": {"KedroIpyError"},
     "kedro_ipy.config": {
@@ -29,9 +30,10 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     },
     "kedro_ipy.io.datasets": {"AbstractFileDataset"},
     "kedro_ipy.runner": {
-        "AbstractRunner", "DaskNotInstalledError", "DaskRunner", "MissingInputsError",
-        "ParallelRunner", "RunnerError", "SequentialRunner",
-        "Task", "ThreadRunner", "UnpicklableError", "find_nodes_to_resume_from",
+        "AbstractRunner", "CancelToken", "DaskNotInstalledError", "DaskRunner",
+        "MissingInputsError", "ParallelRunner", "RunCancelledError", "RunnerError",
+        "SequentialRunner", "Task", "ThreadRunner", "UnpicklableError", "cancelled",
+        "find_nodes_to_resume_from", "stop_report",
     },
     "kedro_ipy.framework.hooks": {
         "_create_hook_manager", "_register_hooks", "_register_hooks_entry_points", "hook_impl",

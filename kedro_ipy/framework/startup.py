@@ -175,11 +175,24 @@ def _get_project_metadata(project_path: Path) -> ProjectMetadata:
         raise ProjectNotFoundError(message)
     try:
         document = _load_toml(pyproject)
-    except ValueError as exc:
+    except (ValueError, OSError) as exc:  # not TOML, not UTF-8, unreadable
         raise ProjectMetadataError(
             f"Failed to parse '{_PYPROJECT}' file. {pyproject}: {exc}"
         ) from exc
     tool = document.get("tool", {})
+    if not isinstance(tool, dict):
+        raise ProjectMetadataError(
+            f"Failed to parse '{_PYPROJECT}' file. {pyproject}: 'tool' must be a table "
+            f"([tool.kedro] and [tool.kedro_ipy] live in it), got {type(tool).__name__} "
+            f"{tool!r}."
+        )
+    for name in _SECTIONS:
+        if name in tool and not isinstance(tool[name], dict):
+            raise ProjectMetadataError(
+                f"Failed to parse '{_PYPROJECT}' file. {pyproject}: 'tool.{name}' must be a "
+                f"table (a [tool.{name}] section with package_name = ...), got "
+                f"{type(tool[name]).__name__} {tool[name]!r}."
+            )
     sections = [tool[name] for name in _SECTIONS if isinstance(tool.get(name), dict)]
     if not sections:
         raise ProjectNotFoundError(

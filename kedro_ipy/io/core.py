@@ -96,17 +96,23 @@ _STAMP_LOCK = threading.Lock()
 _last_stamp_ms = 0
 
 
-def generate_timestamp() -> str:
+def generate_timestamp(reserve: Callable[[int], int] | None = None) -> str:
     """A version string for "now" in UTC, e.g. ``2026-11-23T10.02.11.417Z``.
 
     The format sorts lexicographically in time order, which is how the newest version is found.
     Each call gives a strictly later millisecond than the one before in this process: two
     saves within one millisecond would otherwise get one version, and the second would fail
     because versions are never overwritten.
+
+    Args:
+        reserve: Given the millisecond this process would use, returns the one to use
+            instead (never earlier); the session uses it to make ids unique across processes.
     """
     global _last_stamp_ms
     with _STAMP_LOCK:
         now_ms = max(time.time_ns() // 1_000_000, _last_stamp_ms + 1)
+        if reserve is not None:
+            now_ms = max(now_ms, reserve(now_ms))
         _last_stamp_ms = now_ms
     moment = datetime.fromtimestamp(now_ms // 1000, tz=timezone.utc)
     return moment.strftime("%Y-%m-%dT%H.%M.%S.") + f"{now_ms % 1000:03d}Z"

@@ -32,13 +32,19 @@ import threading
 from typing import TYPE_CHECKING, Any, Final
 
 from kedro_ipy.io import DataCatalog, MemoryDataset
+from kedro_ipy.runner._cancel import RunCancelledError, stop_reason
 from kedro_ipy.runner._hooks import _RunHooks
 from kedro_ipy.runner.parallel_runner import (
     _memory_input_problems,
     _sendable,
     _unpicklable_error,
 )
-from kedro_ipy.runner.runner import AbstractRunner, RunnerError
+from kedro_ipy.runner.runner import (
+    AbstractRunner,
+    RunnerError,
+    _cancelled_error,
+    _log_abandoned,
+)
 from kedro_ipy.runner.task import _run_node, _run_node_async
 
 if TYPE_CHECKING:
@@ -545,6 +551,8 @@ class _DaskRun:
         }
         self.futures: list[Any] = []
         self.free_values: dict[str, Any] = {}
+        self.done: list[Node] = []  # reported, in the order their hooks fired
+        self.failed: set[int] = set()
 
     # -- submission ---------------------------------------------------------------------------
 
@@ -615,23 +623,53 @@ class _DaskRun:
 
     def run(self) -> None:
         """Submit every node, follow them to the end, gather the outputs; or raise the
-        failure once every task is cancelled and no future is left referenced (a traceback
-        the session keeps must not keep data on the cluster)."""
+        failure, the cancellation or the interrupt once every task of the run is cancelled
+        and no future is left referenced (a traceback the session keeps must not keep data
+        on the cluster).
+
+        The run's ``CancelToken`` stops it from any thread (the panel's Stop): its waker
+        cancels the run's tasks, which ends the wait for them at once.
+        """
+        token = self.context.token
+        token._add_waker(self.cancel)
         self._submit_all()
         try:
             error = self._follow()
-        except BaseException:  # Ctrl-C, a lost cluster: nothing of this run may stay queued
+        except BaseException as exc:  # Ctrl-C, a lost cluster: nothing may stay queued
             self.cancel()
+            token._close(stop_reason(exc), self._done_names(), self._abandoned_names())
             self.futures.clear()
+            _log_abandoned(token)
             raise
         if error is not None:
             self.cancel()
+            if isinstance(error, RunCancelledError):
+                token._close("cancelled", list(error.done), list(error.abandoned))
+            else:
+                token._close("failed", self._done_names(), self._abandoned_names())
             self.futures.clear()
+            _log_abandoned(token)
             raise error
         try:
             self._collect_outputs()
         finally:
             self.futures.clear()
+
+    def _done_names(self) -> list[str]:
+        return [node.name for node in self.done]
+
+    def _abandoned_names(self) -> list[str]:
+        """Nodes whose task could be running when the run stopped (all their parents had
+        finished, they had not): a task already running on a worker cannot be interrupted,
+        so its results are discarded."""
+        finished = {node.name for node in self.done}
+        nodes = self.context.plan.nodes
+        return [
+            node.name for index, node in enumerate(nodes)
+            if node.name not in finished
+            and all(nodes[parent].name in finished for parent in self.parents[index])
+            and index not in self.failed
+        ]
 
     def _follow(self) -> BaseException | None:
         """Report each node as its task completes (after its parents), releasing data no
@@ -646,13 +684,17 @@ class _DaskRun:
         consumers = [len(children) for children in plan.children]
         waiting_parents = [len(parents) for parents in self.parents]
         held: dict[int, Any] = {}  # completed before a parent was reported: reported after it
-        done: list[Node] = []
+        done = self.done
+        token = self.context.token
         info = logger.isEnabledFor(logging.INFO)
         completed = as_completed(self.futures, loop=self.client.loop)
         try:
             for future in _one_by_one(completed):
                 index = keys[future.key]
                 if future.status != "finished":
+                    if token.cancelled:  # our own cancellation of the run's tasks
+                        return _cancelled_error(done, self._abandoned_names(), total)
+                    self.failed.add(index)
                     return self._failure(index, future, done)
                 ready = [index]
                 held[index] = future
@@ -689,8 +731,9 @@ class _DaskRun:
 
     def cancel(self) -> None:
         """Cancel every task not finished yet (after a failure, an interrupt or a stop); a
-        node already running finishes on its worker, but nothing waits for it."""
-        pending = [future for future in self.futures if not future.done()]
+        node already running finishes on its worker, but nothing waits for it. Safe from
+        any thread."""
+        pending = [future for future in list(self.futures) if not future.done()]
         if pending:
             try:
                 self.client.cancel(pending)

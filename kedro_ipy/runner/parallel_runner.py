@@ -286,7 +286,7 @@ class _ProcessPool:
 
         self._context = context
         self._executor = ProcessPoolExecutor(max_workers=workers, mp_context=_mp_context())
-        self._done: SimpleQueue[tuple[int, Future[bytes]]] = SimpleQueue()
+        self._done: SimpleQueue[tuple[int, Future[bytes] | None]] = SimpleQueue()
         self._inputs: dict[int, dict[str, Any]] = {}
         self._io_pool = None
         if context.is_async:
@@ -315,15 +315,17 @@ class _ProcessPool:
 
     def wait_one(self) -> tuple[int, BaseException | None]:
         index, future = self._done.get()
+        if future is None:  # woken by a cancellation
+            return index, None
         inputs = self._inputs.pop(index)
         context = self._context
         node = context.plan.nodes[index]
         try:
             outputs = self._receive(node, inputs, future)
-            _save_outputs(node, outputs, context.catalog, context.hooks)
+            _save_outputs(node, outputs, context.catalog, context.hooks, context.token)
             for name in node.confirms:
                 context.catalog.confirm(name)
-        except BaseException as exc:
+        except Exception as exc:  # an interrupt is not the node's failure: it propagates
             return index, exc
         return index, None
 
@@ -361,6 +363,9 @@ class _ProcessPool:
                 hooks, error, node, context.catalog, inputs, context.is_async, context.run_id
             )
         raise error
+
+    def wake(self) -> None:
+        self._done.put((-1, None))
 
     def close(self, wait: bool = True) -> None:
         if not wait:  # interrupted: don't make the user wait for long nodes to end

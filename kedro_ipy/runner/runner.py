@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.io import MemoryDataset
+from kedro_ipy.runner._cancel import _CURRENT, CancelToken, RunCancelledError, stop_reason
 from kedro_ipy.runner._hooks import _NullHookManager, _RunHooks
 from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private names)
     _is_dataset_ephemeral_or_missing,
@@ -177,13 +178,17 @@ class _Pool(Protocol):
 
     def close(self, wait: bool = True) -> None:
         """Release the workers. ``wait=False`` abandons nodes still running (after an
-        interrupt): worker processes are terminated, worker threads left to finish alone."""
+        interrupt, a failure or a cancellation): worker processes are terminated, worker
+        threads left to finish alone (the run's token refuses their saves)."""
+
+    # Optional: ``wake()`` makes a blocked ``wait_one`` return ``(-1, None)`` at once, so a
+    # cancellation is acted on without waiting for a running node to end.
 
 
 class _RunContext:
     """Everything a node execution needs, bundled once per run for the pools."""
 
-    __slots__ = ("catalog", "hooks", "is_async", "plan", "run_id")
+    __slots__ = ("catalog", "hooks", "is_async", "plan", "run_id", "token")
 
     def __init__(
         self,
@@ -192,26 +197,35 @@ class _RunContext:
         hooks: _RunHooks,
         is_async: bool,
         run_id: str | None,
+        token: CancelToken | None = None,
     ) -> None:
         self.plan = plan
         self.catalog = catalog
         self.hooks = hooks
         self.is_async = is_async
         self.run_id = run_id
+        self.token = token if token is not None else (_CURRENT.get() or CancelToken())
 
     def run_node(self, index: int) -> None:
-        """Run node ``index`` entirely in the calling thread."""
+        """Run node ``index`` entirely in the calling thread (a pool's worker thread): the
+        run's token is bound there, for ``kedro_ipy.cancelled()`` and the save checks."""
         plan = self.plan
         node = plan.nodes[index]
-        _run_node(node, plan.inputs[index], self.catalog, self.hooks, self.is_async, self.run_id)
-        for name in node.confirms:
-            self.catalog.confirm(name)
+        bound = _CURRENT.set(self.token)
+        try:
+            _run_node(node, plan.inputs[index], self.catalog, self.hooks, self.is_async,
+                      self.run_id)
+            for name in node.confirms:
+                self.catalog.confirm(name)
+        finally:
+            _CURRENT.reset(bound)
 
 
 _T = TypeVar("_T")
 
 
-def _put_done(queue: SimpleQueue[tuple[int, Future[_T]]], index: int, future: Future[_T]) -> None:
+def _put_done(queue: SimpleQueue[tuple[int, Future[_T] | None]], index: int,
+              future: Future[_T]) -> None:
     """A done-callback (bound with ``partial``): hand node ``index``'s future to the scheduler."""
     queue.put((index, future))
 
@@ -224,7 +238,7 @@ class _ExecutorPool:
 
         self._context = context
         self._executor = executor
-        self._done: SimpleQueue[tuple[int, Future[None]]] = SimpleQueue()
+        self._done: SimpleQueue[tuple[int, Future[None] | None]] = SimpleQueue()
 
     def start(self, index: int) -> None:
         future = self._executor.submit(self._context.run_node, index)
@@ -232,7 +246,12 @@ class _ExecutorPool:
 
     def wait_one(self) -> tuple[int, BaseException | None]:
         index, future = self._done.get()
+        if future is None:  # woken by a cancellation
+            return index, None
         return index, future.exception()
+
+    def wake(self) -> None:
+        self._done.put((-1, None))
 
     def close(self, wait: bool = True) -> None:
         self._executor.shutdown(wait=wait, cancel_futures=not wait)
@@ -245,6 +264,9 @@ class AbstractRunner(ABC):
         is_async: Load each node's inputs and save its outputs concurrently in threads (useful
             when a node touches several slow datasets).
     """
+
+    #: The stop switch and outcome of the current or last run (see ``CancelToken``).
+    cancel_token: CancelToken | None = None
 
     def __init__(self, is_async: bool = False) -> None:
         self._is_async = is_async
@@ -277,6 +299,8 @@ class AbstractRunner(ABC):
         hook_manager: Any = None,
         run_id: str | None = None,
         only_missing_outputs: bool = False,
+        *,
+        cancel_token: CancelToken | None = None,
     ) -> dict[str, Any]:
         """Run every node of ``pipeline`` and return the outputs nothing else keeps.
 
@@ -291,6 +315,10 @@ class AbstractRunner(ABC):
             run_id: An id passed to the node hooks.
             only_missing_outputs: Skip nodes whose persisted outputs already exist (and which
                 no running node needs in-memory data from), as Kedro 1.x does.
+            cancel_token: Lets another thread stop the run (``cancel_token.cancel()``);
+                by default a fresh one, kept as ``self.cancel_token``. Once the run ends early
+                (failure, Ctrl-C, cancellation) none of its nodes saves anything more, and the
+                token says which nodes finished and which were abandoned.
 
         Returns:
             Dataset name -> value, for each pipeline output the catalog does not register.
@@ -300,6 +328,9 @@ class AbstractRunner(ABC):
                 (all of them are listed; nothing has run).
             Exception: A node's own exception, unchanged, after ``on_node_error``; its message
                 gains a note naming the node and where to resume from.
+            RunCancelledError: ``cancel_token.cancel()`` was called.
+
+        Whatever ends the run early carries its token (``kedro_ipy.runner.stop_report(exc)``).
         """
         if only_missing_outputs:
             pipeline = self._filter_pipeline_for_missing_outputs(pipeline, catalog)
@@ -318,16 +349,32 @@ class AbstractRunner(ABC):
                 if name in pipeline_outputs:
                     free_outputs.append(name)
 
-        context = _RunContext(plan, run_catalog, _RunHooks(hook_manager), self._is_async, run_id)
+        token = cancel_token if cancel_token is not None else CancelToken()
+        token._start()
+        self.cancel_token = token
+        context = _RunContext(
+            plan, run_catalog, _RunHooks(hook_manager), self._is_async, run_id, token
+        )
         start = perf_counter()
         if logger.isEnabledFor(logging.INFO):
             logger.info("Running %d nodes with %s", len(plan.nodes), type(self).__name__)
             self._log_io_mode()
-        if type(self)._run is AbstractRunner._run:
-            self._execute(pipeline, context)
-        else:  # a runner written for Kedro, overriding its `_run`; it may skip nodes (a dry run)
-            self._run(pipeline, run_catalog, _null_if_none(hook_manager), run_id)
-            free_outputs = [name for name in free_outputs if run_catalog.exists(name)]
+        bound = _CURRENT.set(token)  # for kedro_ipy.cancelled() and saves in this thread
+        try:
+            if token.cancelled:
+                raise RunCancelledError("The run was cancelled before any node started.")
+            if type(self)._run is AbstractRunner._run:
+                self._execute(pipeline, context)
+            else:  # a runner written for Kedro, overriding `_run`; it may skip nodes (dry run)
+                self._run(pipeline, run_catalog, _null_if_none(hook_manager), run_id)
+                free_outputs = [name for name in free_outputs if run_catalog.exists(name)]
+        except BaseException as exc:
+            token._close(stop_reason(exc))  # nothing of this run saves from now on
+            token._attach(exc)
+            raise
+        finally:
+            _CURRENT.reset(bound)
+        token._close(None)
         if logger.isEnabledFor(logging.INFO):
             logger.info(  # Kedro's sentence first: log readers written for Kedro find it
                 "Pipeline execution completed successfully in %.1f sec. Ran %d nodes.",
@@ -393,7 +440,7 @@ class AbstractRunner(ABC):
         do; their ``super()._run(...)`` lands here and runs the nodes as usual. Inputs are
         not checked again and no MemoryDataset is added: ``run()`` did both.
         """
-        context = _RunContext(
+        context = _RunContext(  # the token of the run() calling us, if any
             _Plan(pipeline), catalog, _RunHooks(hook_manager), self._is_async, run_id
         )
         self._execute(pipeline, context)
@@ -428,6 +475,7 @@ class AbstractRunner(ABC):
         counts = dict(plan.load_counts)
         release = catalog.release
         total = len(nodes)
+        token = context.token
         run_node = _run_node
         info = logger.isEnabledFor(logging.INFO)  # asked once per run, not per node
         async_pool = None
@@ -437,9 +485,13 @@ class AbstractRunner(ABC):
             from kedro_ipy.runner.task import _run_node_async
 
             async_pool = ThreadPoolExecutor(thread_name_prefix="kedro_ipy-io")
+        bound = _CURRENT.set(token)
+        index = 0
         try:
             for index in range(total):
                 node = nodes[index]
+                if token._reason is not None:
+                    raise _cancelled_error(nodes[:index], [], total)
                 if info:
                     logger.info("Running node %s (%d/%d)", node.name, index + 1, total)
                 try:
@@ -449,7 +501,10 @@ class AbstractRunner(ABC):
                         _run_node_async(node, inputs[index], catalog, hooks, run_id, async_pool)
                     for name in node.confirms:
                         catalog.confirm(name)
+                except RunCancelledError as exc:  # stopped while the node ran: discarded
+                    raise _cancelled_error(nodes[:index], [node], total) from exc
                 except Exception as exc:
+                    token._close("failed", [n.name for n in nodes[:index]])
                     self._report_failure(pipeline, context, node, exc, nodes[:index])
                     raise
                 if info:  # Kedro's two progress lines
@@ -463,7 +518,15 @@ class AbstractRunner(ABC):
                 for name in outputs[index]:
                     if name in releasable and name not in counts:
                         release(name)  # a transcoded twin is read instead; this copy is unused
+        except BaseException as exc:  # Ctrl-C or a cancellation: the node under way is dropped
+            if isinstance(exc, RunCancelledError):
+                token._close("cancelled", list(exc.done), list(exc.abandoned))
+            elif not token.closed:
+                running = [nodes[index].name] if index < total else []
+                token._close(stop_reason(exc), [n.name for n in nodes[:index]], running)
+            raise
         finally:
+            _CURRENT.reset(bound)
             if async_pool is not None:
                 async_pool.shutdown()
 
@@ -484,35 +547,52 @@ class AbstractRunner(ABC):
         ready = deque(index for index, count in enumerate(waiting) if not count)
         total = len(nodes)
         done: list[Node] = []
-        running = started = 0
+        started = 0
+        running: set[int] = set()  # started, not yet reported back
+        stopped: list[str] = []  # ended by the cancellation, results discarded
         failure: tuple[Node, BaseException] | None = None
+        token = context.token
 
         info = logger.isEnabledFor(logging.INFO)
         if pool is None:
             pool = self._create_pool(context, workers)
-        try:  # failures of nodes are collected in `failure`; only interrupts escape the loop
+        wake = getattr(pool, "wake", None)
+        if wake is not None:
+            token._add_waker(wake)
+        try:  # failures of nodes end the loop; interrupts and cancellations escape it
             while True:
-                while ready and running < workers and failure is None:
+                while ready and len(running) < workers and token._reason is None:
                     index = ready.popleft()
                     started += 1
                     if info:
                         logger.info("Running node %s (%d/%d)", nodes[index].name, started, total)
                     try:
                         pool.start(index)
+                    except RunCancelledError:
+                        stopped.append(nodes[index].name)
+                        break
                     except Exception as exc:
                         failure = (nodes[index], exc)
                         break
-                    running += 1
+                    running.add(index)
+                if failure is not None:
+                    break
+                if token._reason is not None:
+                    raise _cancelled_error(
+                        done, [*stopped, *(nodes[i].name for i in running)], total
+                    )
                 if not running:
                     break
                 index, error = pool.wait_one()
-                running -= 1
-                if error is not None:
-                    if failure is None:
-                        failure = (nodes[index], error)
-                    else:  # a second node failed while the first failure drained the pool
-                        logger.error("Node '%s' also failed: %r", nodes[index].name, error)
+                if index < 0:  # woken up by a cancellation
                     continue
+                running.discard(index)
+                if error is not None:
+                    if isinstance(error, RunCancelledError) and token.cancelled:
+                        stopped.append(nodes[index].name)
+                        continue
+                    failure = (nodes[index], error)
+                    break
                 done.append(nodes[index])
                 if info:
                     logger.info("Completed node: %s", nodes[index].name)
@@ -530,15 +610,25 @@ class AbstractRunner(ABC):
                     waiting[child] = left
                     if not left:
                         ready.append(child)
-        except BaseException:
+        except BaseException as exc:
+            if isinstance(exc, RunCancelledError):
+                token._close("cancelled", list(exc.done), list(exc.abandoned))
+            else:  # Ctrl-C (or a bug here): the nodes under way are abandoned
+                token._close(stop_reason(exc), [n.name for n in done],
+                             [*stopped, *(nodes[i].name for i in running)])
             pool.close(wait=False)
+            _log_abandoned(token)
             raise
-        pool.close()
 
         if failure is not None:
             failed_node, error = failure
+            # No node of a failed run saves anything more: the others under way are abandoned.
+            token._close("failed", [n.name for n in done], [nodes[i].name for i in running])
+            pool.close(wait=False)
+            _log_abandoned(token)
             self._report_failure(pipeline, context, failed_node, error, done)
             raise error
+        pool.close()
         if len(done) != total:  # only possible with a cyclic graph, which Pipeline refuses
             raise RunnerError(
                 f"Could not schedule {total - len(done)} of {total} nodes: their inputs never "
@@ -589,3 +679,23 @@ class AbstractRunner(ABC):
         else:  # PEP 678's attribute by hand (not printed)
             with suppress(AttributeError, TypeError):
                 setattr(exc, "__notes__", [*getattr(exc, "__notes__", ()), note])  # noqa: B010
+
+
+def _cancelled_error(done: list[Node], abandoned: Iterable[Node | str],
+                     total: int) -> RunCancelledError:
+    """The error a cancelled run raises, saying how far it got and what was dropped."""
+    names = [item if isinstance(item, str) else item.name for item in abandoned]
+    message = f"Run cancelled: {len(done)} of {total} nodes finished"
+    if names:
+        message += (f"; {len(names)} running {'node was' if len(names) == 1 else 'nodes were'}"
+                    f" abandoned and {'its' if len(names) == 1 else 'their'} results "
+                    f"discarded: {', '.join(names)}")
+    return RunCancelledError(message + ".", tuple(n.name for n in done), tuple(names))
+
+
+def _log_abandoned(token: CancelToken) -> None:
+    if token.abandoned:
+        logger.warning(
+            "Run %s: abandoned %d running node(s), their results discarded: %s",
+            token.reason, len(token.abandoned), ", ".join(token.abandoned),
+        )

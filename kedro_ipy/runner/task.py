@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.errors import KedroIpyError
+from kedro_ipy.runner._cancel import _CURRENT
 from kedro_ipy.runner._hooks import _RunHooks
 
 if TYPE_CHECKING:
@@ -20,6 +21,7 @@ if TYPE_CHECKING:
 
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline.node import Node
+    from kedro_ipy.runner._cancel import CancelToken
 
 __all__ = ["Task", "TaskError"]
 
@@ -147,7 +149,13 @@ def _run_node(
     is_async: bool,
     run_id: str | None,
 ) -> None:
-    """Load, run and save one node in the calling thread."""
+    """Load, run and save one node in the calling thread.
+
+    Nothing starts, and nothing is saved, once the run's token says the run was stopped.
+    """
+    token = _CURRENT.get()
+    if token is not None:
+        token._check_before_node(node.name)
     before_load = hooks.before_dataset_loaded
     after_load = hooks.after_dataset_loaded
     load = catalog.load
@@ -162,22 +170,34 @@ def _run_node(
     if hooks.before_node_run is not None:
         inputs = _apply_before_node_run(hooks, node, catalog, inputs, is_async, run_id)
     outputs = _call_node(hooks, node, catalog, inputs, is_async, run_id)
-    _save_outputs(node, outputs, catalog, hooks)
+    _save_outputs(node, outputs, catalog, hooks, token)
 
 
 def _save_outputs(
-    node: Node, outputs: dict[str, Any], catalog: DataCatalog, hooks: _RunHooks
+    node: Node,
+    outputs: dict[str, Any],
+    catalog: DataCatalog,
+    hooks: _RunHooks,
+    token: CancelToken | None = None,
 ) -> None:
+    """Save each output (chunk by chunk for a generator node), unless ``token`` says the run
+    was stopped: then ``RunCancelledError`` is raised and the rest is discarded."""
     before_save = hooks.before_dataset_saved
     after_save = hooks.after_dataset_saved
     save = catalog.save
     items = _interleaved(outputs) if outputs and _is_generator_node(node) else outputs.items()
     for name, data in items:
-        if before_save is not None:
-            before_save(dataset_name=name, data=data, node=node)
-        save(name, data)
-        if after_save is not None:
-            after_save(dataset_name=name, data=data, node=node)
+        if token is not None:
+            token._begin_save(node.name, name)
+        try:
+            if before_save is not None:
+                before_save(dataset_name=name, data=data, node=node)
+            save(name, data)
+            if after_save is not None:
+                after_save(dataset_name=name, data=data, node=node)
+        finally:
+            if token is not None:
+                token._end_save()
 
 
 def _load_one(name: str, node: Node, catalog: DataCatalog, hooks: _RunHooks) -> Any:
@@ -189,12 +209,19 @@ def _load_one(name: str, node: Node, catalog: DataCatalog, hooks: _RunHooks) -> 
     return data
 
 
-def _save_one(name: str, data: Any, node: Node, catalog: DataCatalog, hooks: _RunHooks) -> None:
-    if hooks.before_dataset_saved is not None:
-        hooks.before_dataset_saved(dataset_name=name, data=data, node=node)
-    catalog.save(name, data)
-    if hooks.after_dataset_saved is not None:
-        hooks.after_dataset_saved(dataset_name=name, data=data, node=node)
+def _save_one(name: str, data: Any, node: Node, catalog: DataCatalog, hooks: _RunHooks,
+              token: CancelToken | None = None) -> None:
+    if token is not None:
+        token._begin_save(node.name, name)
+    try:
+        if hooks.before_dataset_saved is not None:
+            hooks.before_dataset_saved(dataset_name=name, data=data, node=node)
+        catalog.save(name, data)
+        if hooks.after_dataset_saved is not None:
+            hooks.after_dataset_saved(dataset_name=name, data=data, node=node)
+    finally:
+        if token is not None:
+            token._end_save()
 
 
 def _run_node_async(
@@ -213,13 +240,17 @@ def _run_node_async(
         ValueError: The node's function is a generator (its chunks must be saved in order).
     """
     _refuse_async_generator(node)
+    token = _CURRENT.get()
+    if token is not None:
+        token._check_before_node(node.name)
     futures = {name: pool.submit(_load_one, name, node, catalog, hooks) for name in input_names}
     inputs = {name: future.result() for name, future in futures.items()}
     if hooks.before_node_run is not None:
         inputs = _apply_before_node_run(hooks, node, catalog, inputs, True, run_id)
     outputs = _call_node(hooks, node, catalog, inputs, True, run_id)
     saves = [
-        pool.submit(_save_one, name, data, node, catalog, hooks) for name, data in outputs.items()
+        pool.submit(_save_one, name, data, node, catalog, hooks, token)
+        for name, data in outputs.items()
     ]
     for future in saves:
         future.result()

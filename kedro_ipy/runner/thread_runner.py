@@ -117,6 +117,9 @@ class _ThreadPool:
     def wait_one(self) -> tuple[int, BaseException | None]:
         return self._done.get()
 
+    def wake(self) -> None:
+        self._done.put((-1, None))
+
     def close(self, wait: bool = True) -> None:
         for _ in self._threads:
             self._todo.put(None)

@@ -363,6 +363,50 @@ def test_a_worker_that_dies_is_retried_then_reported_by_node_name(
     assert DaskRunner(client=client).run(_chain(), _catalog()) == {"e": 50}  # still usable
 
 
+def _slow(x: int) -> int:
+    import time
+
+    time.sleep(3)
+    return x
+
+
+def test_a_cancel_from_another_thread_stops_the_run_and_its_tasks(client: Any) -> None:
+    from kedro_ipy.runner import CancelToken, RunCancelledError
+
+    token = CancelToken()
+    steps = pipeline([node(inc, "a", "b", name="first"), node(_slow, "b", "c", name="slow"),
+                      node(inc, "c", "d", name="after")])
+    threading.Timer(0.5, token.cancel).start()  # the panel's Stop button, say
+    with pytest.raises(RunCancelledError, match=r"^Run cancelled: 1 of 3 nodes finished; 1 "
+                       r"running node was abandoned and its results discarded: slow\.$"):
+        DaskRunner(client=client).run(steps, _catalog(), cancel_token=token)
+    assert (token.reason, token.done, token.abandoned) == ("cancelled", ("first",), ("slow",))
+    assert _tasks_on_cluster(client) == 0
+    assert DaskRunner(client=client).run(_chain(), _catalog()) == {"e": 50}
+
+
+def test_ctrl_c_cancels_the_pending_tasks_and_the_runner_stays_usable(client: Any) -> None:
+    from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
+
+    class CtrlC:
+        @hook_impl
+        def after_node_run(self, node: Any) -> None:
+            if node.name == "first":
+                raise KeyboardInterrupt
+
+    manager = _create_hook_manager()
+    manager.register(CtrlC())
+    runner = DaskRunner(client=client)
+    steps = pipeline([node(inc, "a", "b", name="first"), node(_slow, "b", "c", name="slow"),
+                      node(inc, "c", "d", name="after")])
+    with pytest.raises(KeyboardInterrupt):
+        runner.run(steps, _catalog(), manager)
+    assert runner.cancel_token is not None
+    assert runner.cancel_token.reason == "interrupted"
+    assert _tasks_on_cluster(client) == 0
+    assert runner.run(_chain(), _catalog()) == {"e": 50}
+
+
 # -- code shipped by value -------------------------------------------------------------------
 
 

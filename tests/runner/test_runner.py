@@ -458,17 +458,22 @@ class TestThreadRunner:
         assert ThreadRunner(max_workers=3).run(pipe, catalog()) == expected
         assert ThreadRunner().run(pipe, catalog()) == expected
 
-    def test_nodes_running_when_another_fails_are_finished_and_counted(self, caplog,
-                                                                        hook_manager,
-                                                                        recorder):
-        failed = threading.Event()
+    def test_nodes_running_when_another_fails_are_abandoned_without_saving(
+            self, caplog, hook_manager, recorder):
+        import kedro_ipy
+        from kedro_ipy.runner import stop_report
 
         def fail(x):
-            failed.set()
             raise ValueError("early failure")
 
-        def slow(x):
-            assert failed.wait(timeout=10)
+        saw_cancelled = threading.Event()
+
+        def slow(x):  # still running when `fail` fails; finishes only after the run ended
+            for _ in range(1000):
+                if kedro_ipy.cancelled():
+                    saw_cancelled.set()
+                    break
+                threading.Event().wait(0.01)
             return x
 
         pipe = Pipeline([
@@ -478,17 +483,23 @@ class TestThreadRunner:
         ])
         catalog = DataCatalog({"a": MemoryDataset(1), "y": Disk()})
 
-        with caplog.at_level(logging.ERROR, logger="kedro_ipy.runner"), pytest.raises(
+        with caplog.at_level(logging.WARNING, logger="kedro_ipy.runner"), pytest.raises(
             ValueError, match="early failure"
-        ):
+        ) as raised:
             ThreadRunner(max_workers=2).run(pipe, catalog, hook_manager=hook_manager)
 
-        assert catalog["y"].data == 1
-        assert [c["node"].name for c in recorder.of("after_node_run")] == ["slow"]
-        assert caplog.records[0].getMessage().endswith(
-            '1 of 3 nodes finished. To resume without recomputing persisted data, run again '
-            'with: --from-nodes "fail"'
-        )
+        assert saw_cancelled.wait(timeout=10)  # kedro_ipy.cancelled() works in a worker thread
+        for thread in threading.enumerate():  # let the abandoned node try to save
+            if thread.name.startswith("kedro_ipy-runner"):
+                thread.join(timeout=10)
+        report = stop_report(raised.value)
+        assert (report.reason, report.done, report.abandoned) == ("failed", (), ("slow",))
+        assert catalog["y"].saves == []  # the abandoned node's result was discarded
+        messages = [r.getMessage() for r in caplog.records]
+        assert "Run failed: abandoned 1 running node(s), their results discarded: slow" in (
+            " ".join(messages))
+        assert messages[-1].endswith("No nodes ran. Repeat the previous command to attempt a "
+                                     "new run.")
 
     @pytest.mark.parametrize("bad", [0, -1, 1.5])
     def test_max_workers_must_be_positive(self, bad):

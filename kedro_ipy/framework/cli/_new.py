@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import keyword
+import os
 import re
 from pathlib import Path
 
@@ -59,11 +60,36 @@ def render_starter(target: Path, project_name: str, package_name: str) -> list[P
     return written
 
 
+def check_project_name(project_name: str) -> None:
+    """Raise ``CommandLineError`` unless ``project_name`` is a name rather than a path.
+
+    The folder is named after the project, so ``../../x`` would otherwise quietly become a
+    folder ``.._.._x``; a hidden (``.x``) folder is refused for the same reason.
+    """
+    separators = {"/", "\\", os.sep, os.altsep or "/"}
+    if any(ch in separators for ch in project_name) or project_name.startswith("."):
+        head, _, tail = project_name.replace("\\", "/").rpartition("/")
+        hint = (f" To create project '{tail}' in {head}, run: "
+                f"{PROG} new {tail} --directory {head}" if head and tail.strip(". ") else "")
+        raise CommandLineError(
+            f"'{project_name}' is not a project name: it is a path, or starts with '.'. "
+            "A project name is a name (letters, digits, spaces, '-' or '_'); where the folder "
+            f"goes is set with --directory.{hint}"
+        )
+    bad = sorted({ch for ch in project_name if ord(ch) < 32})
+    if bad:
+        raise CommandLineError(
+            f"{project_name!r} is not a project name: it holds control characters "
+            f"({', '.join(repr(ch) for ch in bad)})."
+        )
+
+
 def new_project(args: argparse.Namespace) -> int:
     """Create the project folder, print what to do next."""
     project_name = args.name.strip()
     if not project_name:
         raise CommandLineError("The project name is empty.")
+    check_project_name(project_name)
     package_name = args.package_name or package_name_for(project_name)
     check_package_name(package_name)
     folder_name = re.sub(r"[^0-9a-zA-Z._-]+", "_", project_name).strip("_") or package_name

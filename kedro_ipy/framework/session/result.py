@@ -33,6 +33,8 @@ class RunResult:
         status: see :data:`RunStatus`.
         nodes: the nodes planned, in order.
         nodes_done: the nodes that finished (outputs saved), in the order they finished.
+        nodes_abandoned: the nodes still running when the run failed, was interrupted or
+            cancelled: abandoned, and nothing they returned was saved.
         node_durations: seconds per finished node.
         outputs: the free outputs (``session.run``'s return value) of a successful run.
         failed_node: the node that failed or was running when the run was cancelled.
@@ -50,6 +52,7 @@ class RunResult:
     status: RunStatus = "running"
     nodes: tuple[str, ...] = ()
     nodes_done: list[str] = field(default_factory=list)
+    nodes_abandoned: list[str] = field(default_factory=list)
     node_durations: dict[str, float] = field(default_factory=dict)
     outputs: dict[str, Any] | None = None
     failed_node: str | None = None
@@ -96,6 +99,7 @@ class RunResult:
             "duration_s": self.duration_s,
             "nodes_total": self.nodes_total,
             "nodes_done": list(self.nodes_done),
+            "nodes_abandoned": list(self.nodes_abandoned),
             "node_durations": dict(self.node_durations),
             "error": self.error,
             "resume_from_nodes": (list(self.resume_request.from_nodes)

@@ -18,7 +18,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.session._errors import KedroSessionError
-from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
+from kedro_ipy.framework.session._ids import check_session_id, generate_timestamp, utc_now_iso
 from kedro_ipy.framework.session.request import FILTERS, RunRequest
 from kedro_ipy.framework.session.result import RunListener, RunResult
 
@@ -62,7 +62,9 @@ class KedroSession:
     one saved by a persistent store (``settings.SESSION_STORE_CLASS``).
 
     Args:
-        session_id: the session's id (``generate_timestamp()`` for a new one).
+        session_id: the session's id (``generate_timestamp()`` for a new one). It names a
+            file in the sessions folder: separators, ``..``, ``:`` and NULs are refused
+            (``ValueError``).
         package_name: the project's package; defaults to the package of the bootstrapped
             project, or the one read from ``project_path``'s ``pyproject.toml``.
         project_path: the project root; defaults to the project found from the current folder
@@ -83,7 +85,7 @@ class KedroSession:
         save_on_close: bool = False,
         conf_source: str | None = None,
     ) -> None:
-        self.session_id = session_id
+        self.session_id = check_session_id(session_id)
         self.save_on_close = save_on_close
         self._project_path = _resolve_project_path(project_path)
         self._package_name = _ensure_project(self._project_path, package_name)
@@ -93,6 +95,7 @@ class KedroSession:
         self._run_lock = threading.Lock()
         self._git_thread: threading.Thread | None = None
         self._hook_manager = _make_hook_manager()
+        self._cancel_token: Any = None  # the run in progress's CancelToken (see cancel_run)
         self._store = self._init_store()
         self._last_result: RunResult | None = None
         self._listeners: list[RunListener] = []
@@ -164,6 +167,7 @@ class KedroSession:
         from pathlib import Path
 
         from kedro_ipy.framework.project import settings
+        from kedro_ipy.framework.session.store import SessionStoreError
         from kedro_ipy.utils import load_obj
 
         store_class = settings.SESSION_STORE_CLASS
@@ -177,6 +181,8 @@ class KedroSession:
         classpath = f"{store_class.__module__}.{store_class.__qualname__}"
         try:
             return store_class(path=path.as_posix(), session_id=self.session_id, **store_args)
+        except SessionStoreError:
+            raise  # names the session, the file and what to do
         except TypeError as exc:
             raise ValueError(
                 f"\n{exc}.\nStore config must only contain arguments valid for the "
@@ -560,15 +566,17 @@ class KedroSession:
         recorder = RunRecorder(result, record, self._lock)
         self._hook_manager.register(recorder)
         started = time.perf_counter()
+        options = self._cancel_option(runner)
         try:
             hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
             if result.request.only_missing_outputs:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
-                                     run_id=result.run_id, only_missing_outputs=True)
+                                     run_id=result.run_id, only_missing_outputs=True, **options)
             else:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
-                                     run_id=result.run_id)
+                                     run_id=result.run_id, **options)
         except BaseException as error:
+            self._cancel_token = None
             self._hook_manager.unregister(recorder)
             self._fail(result, error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
@@ -583,6 +591,7 @@ class KedroSession:
             if not isinstance(error, KeyboardInterrupt):
                 raise  # SystemExit and the like end the program, as they should
             return
+        self._cancel_token = None
         self._hook_manager.unregister(recorder)
         result.outputs = outputs
         result.status = "success"
@@ -596,6 +605,32 @@ class KedroSession:
             result.status, result.exception, result.outputs = "failed", error, None
         self._finish(result, record, started)
 
+    def cancel_run(self) -> bool:
+        """Ask the run in progress to stop, from any thread (a Stop button).
+
+        No further node starts; nodes still running are abandoned and nothing they return is
+        saved (worker processes are ended). The run ends with status ``"cancelled"`` and
+        hooks see ``on_pipeline_error`` with a ``RunCancelledError``.
+
+        Returns:
+            Whether a run was in progress to be cancelled. A runner written for Kedro (one
+            that overrides ``run``) cannot be cancelled this way.
+        """
+        token = self._cancel_token
+        if token is None or token.closed:
+            return False
+        token.cancel()
+        return True
+
+    def _cancel_option(self, runner: Any) -> dict[str, Any]:
+        """``{"cancel_token": ...}`` for runners whose ``run`` accepts one (ours)."""
+        from kedro_ipy.runner import AbstractRunner, CancelToken
+
+        if not isinstance(runner, AbstractRunner) or type(runner).run is not AbstractRunner.run:
+            return {}
+        self._cancel_token = CancelToken()
+        return {"cancel_token": self._cancel_token}
+
     def _fail(self, result: RunResult, error: BaseException, recorder: Any, pipeline: Any,
               catalog: Any) -> None:
         """Settle a failed or cancelled run: which node, what finished, where to resume.
@@ -603,12 +638,20 @@ class KedroSession:
         The runner attaches what it knows to the exception (``NodeFailure``); a runner
         written for Kedro attaches nothing, and then the hooks the recorder saw tell.
         """
+        from kedro_ipy.runner import RunCancelledError, stop_report
         from kedro_ipy.runner.runner import node_failure
 
         failure = node_failure(error)
+        report = stop_report(error)
         with self._lock:
             result.exception = error
-            result.status = "cancelled" if isinstance(error, KeyboardInterrupt) else "failed"
+            result.status = ("cancelled" if isinstance(error, KeyboardInterrupt | RunCancelledError)
+                             else "failed")
+            if report is not None:
+                # abandoned nodes may have passed after_node_run; nothing of theirs was saved
+                result.nodes_abandoned[:] = report.abandoned
+                result.nodes_done[:] = [n for n in result.nodes_done
+                                        if n not in report.abandoned]
             if failure is not None:
                 result.failed_node = failure.node
                 result.nodes_done[:] = failure.done
@@ -791,15 +834,21 @@ def _ensure_project(project_path: Path, package_name: str | None) -> str | None:
         if package_name and package_name != configured:
             project.configure_project(package_name)
         return package_name or configured
-    from kedro_ipy.framework.startup import ProjectMetadataError, bootstrap_project
+    from kedro_ipy.framework.startup import (
+        ProjectNotFoundError,
+        SourceDirNotFoundError,
+        bootstrap_project,
+    )
 
     try:
         metadata = bootstrap_project(project_path)
-    except ProjectMetadataError as exc:
-        # Kedro never bootstraps here, so a folder whose metadata is incomplete (no src/, say)
-        # still gets a session: warn and go on with whatever project is configured.
+    except (ProjectNotFoundError, SourceDirNotFoundError) as exc:
+        # Not a project of ours (no [tool.kedro] section), or one without its source folder:
+        # Kedro never bootstraps here, so the session goes on with whatever is configured.
         _logger().warning("Project at %s not bootstrapped: %s", project_path, exc)
         return package_name or configured
+    # Any other metadata error (unparsable, a key or a table wrong) is the project's
+    # real problem: raised as is, naming the file, instead of an empty pipeline registry later.
     return package_name or metadata.package_name
 
 

@@ -62,46 +62,52 @@ class BaseSessionStore(dict):
 class FileSessionStore(BaseSessionStore):
     """A store persisted as ``<path>/<session_id>.json``, written atomically.
 
-    A corrupt file never stops a session: reading it logs a warning naming the file and the
-    problem, moves it aside to ``<session_id>.json.corrupt`` and starts empty.
+    The session id is checked first: it names a file inside ``path`` and nothing else. A file
+    that cannot be read back (not UTF-8, not JSON, not an object) stops the reopening with an
+    error naming the session and the file, rather than starting empty and overwriting it later.
+
+    Raises:
+        ValueError: the session id could reach outside ``path`` (see ``check_session_id``).
+        SessionStoreError: the session's file exists but cannot be read back.
     """
 
     @property
     def location(self) -> Path:
-        """The JSON file this store reads and writes."""
-        return Path(self._path) / f"{self._session_id}.json"
+        """The JSON file this store reads and writes (the session id checked first)."""
+        from kedro_ipy.framework.session._ids import check_session_id
+
+        return Path(self._path) / f"{check_session_id(self._session_id)}.json"
 
     def read(self) -> dict[str, Any]:
         import json
 
         location = self.location
         try:
-            text = location.read_text(encoding="utf-8")
-        except FileNotFoundError:
+            raw = location.read_bytes()
+        except (FileNotFoundError, NotADirectoryError):  # a new session
             return {}
         except OSError as exc:
-            self._logger.warning("Cannot read session store %s (%s); starting empty.",
-                                 location, exc)
-            return {}
+            raise self._unreadable(f"cannot be read ({exc})") from exc
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise self._unreadable(
+                f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start})"
+            ) from None
         try:
             data = json.loads(text)
-            if not isinstance(data, dict):
-                raise ValueError(f"expected a JSON object, found {type(data).__name__}")
         except ValueError as exc:
-            self._set_aside(location, exc)
-            return {}
+            raise self._unreadable(f"is not valid JSON ({exc})") from None
+        if not isinstance(data, dict):
+            raise self._unreadable(f"holds a JSON {type(data).__name__}, not an object")
         return data
 
-    def _set_aside(self, location: Path, exc: Exception) -> None:
-        aside = location.with_name(location.name + ".corrupt")
-        try:
-            os.replace(location, aside)
-            where = f"it was moved to {aside.name}"
-        except OSError:
-            where = "it was left in place"
-        self._logger.warning(
-            "Session store %s is corrupt (%s); %s and the session starts with an empty store.",
-            location, exc, where,
+    def _unreadable(self, problem: str) -> SessionStoreError:
+        return SessionStoreError(
+            f"Cannot reopen session '{self._session_id}': its store file {self.location} "
+            f"{problem}. Move the file away (or delete it) to reopen the session with an "
+            "empty store, restore it from a backup, or start a new session with "
+            "KedroSession.create()."
         )
 
     def save(self) -> None:

@@ -35,6 +35,7 @@ class DatasetInfo:
     exists: bool | None  # None: the dataset could not tell
     versions: tuple[str, ...]
     versioned: bool
+    error: str | None = None  # the dataset could not be created: why (its row says so)
 
 
 def _is_parameter(name: str) -> bool:
@@ -133,7 +134,12 @@ class PanelController:
         for name in sorted(catalog.keys()):
             if _is_parameter(name):
                 continue
-            dataset = catalog[name]
+            try:
+                dataset = catalog[name]
+            except Exception as exc:  # one broken entry: its own row, the others still shown
+                rows.append(DatasetInfo(name, "", None, (), False,
+                                        f"{type(exc).__name__}: {str(exc).strip()}"))
+                continue
             try:
                 exists: bool | None = bool(catalog.exists(name))
             except Exception:
@@ -150,7 +156,11 @@ class PanelController:
         for name in sorted(catalog.keys()):
             if _is_parameter(name):
                 continue
-            versions = _versions(catalog[name])
+            try:
+                dataset = catalog[name]
+            except Exception:  # shown with its error in the Catalog tab
+                continue
+            versions = _versions(dataset)
             if versions is not None:
                 found[name] = versions
         return found

@@ -431,6 +431,11 @@ class PanelView:
             return
         body = []
         for info in rows:
+            if info.error is not None:
+                body.append(f'<tr class="kip-catalog-error"><td>{html.escape(info.name)}</td>'
+                            f'<td colspan="3"><i>cannot be created: '
+                            f"{html.escape(info.error)}</i></td></tr>")
+                continue
             exists = {True: "yes", False: "no", None: "?"}[info.exists]
             versions = (", ".join(info.versions[:3]) + (" …" if len(info.versions) > 3 else "")
                         if info.versioned else "")
@@ -442,7 +447,7 @@ class PanelView:
             '<table class="kip-catalog"><thead><tr><th>dataset</th><th>type</th>'
             f"<th>exists</th><th>versions</th></tr></thead><tbody>{''.join(body)}</tbody></table>"
         )
-        names = [info.name for info in rows]
+        names = [info.name for info in rows if info.error is None]
         if list(self.preview_name.options) != names:
             self.preview_name.options = names
 

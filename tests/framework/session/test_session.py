@@ -17,7 +17,7 @@ from kedro_ipy.runner import SequentialRunner, ThreadRunner
 RECORD_KEYS = {
     "run_id", "pipeline_name", "tags", "node_names", "from_nodes", "to_nodes", "from_inputs",
     "to_outputs", "load_versions", "runner", "status", "started_at", "finished_at",
-    "duration_s", "nodes_total", "nodes_done", "error", "resume_from_nodes",
+    "duration_s", "nodes_total", "nodes_done", "nodes_abandoned", "error", "resume_from_nodes",
     # Kedro 1.x's run arguments, recorded too
     "pipeline_names", "namespaces", "only_missing_outputs",
     # the request as typed (per-run params, the runner option, the equivalent line), the

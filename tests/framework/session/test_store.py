@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from pathlib import Path
 
 import pytest
@@ -90,25 +91,24 @@ class TestFileSessionStore:
         assert again["path"] == str(tmp_path)  # paths are written as text
         assert [p.name for p in (tmp_path / "sessions").iterdir()] == ["s1.json"]
 
-    def test_corrupt_file_is_set_aside_with_a_warning(
-        self, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    @pytest.mark.parametrize(("content", "problem"), [
+        (b'{"runs": [', "is not valid JSON (Expecting value: line 1 column 11 (char 10))"),
+        (b"[1, 2]", "holds a JSON list, not an object"),
+        (b'{"runs": "\xff\xfe"}', "is not UTF-8 text (byte 0xff at position 10)"),
+        (b"", "is not valid JSON (Expecting value: line 1 column 1 (char 0))"),
+    ], ids=["truncated", "not-an-object", "not-utf8", "empty"])
+    def test_unreadable_file_stops_the_reopening_naming_session_and_file(
+        self, tmp_path: Path, content: bytes, problem: str
     ) -> None:
-        (tmp_path / "s1.json").write_text('{"runs": [', encoding="utf-8")
-        with caplog.at_level(logging.WARNING):
-            store = FileSessionStore(path=str(tmp_path), session_id="s1")
-        assert dict(store) == {}
-        (message,) = [r.getMessage() for r in caplog.records]
-        assert f"Session store {tmp_path / 's1.json'} is corrupt" in message
-        assert "moved to s1.json.corrupt" in message
-        assert (tmp_path / "s1.json.corrupt").read_text() == '{"runs": ['
-        store.save()
-        assert json.loads((tmp_path / "s1.json").read_text()) == {}
-
-    def test_not_an_object_counts_as_corrupt(self, tmp_path: Path,
-                                             caplog: pytest.LogCaptureFixture) -> None:
-        (tmp_path / "s1.json").write_text("[1, 2]", encoding="utf-8")
-        assert dict(FileSessionStore(str(tmp_path), "s1")) == {}
-        assert "expected a JSON object, found list" in caplog.text
+        (tmp_path / "s1.json").write_bytes(content)
+        with pytest.raises(SessionStoreError) as raised:
+            FileSessionStore(path=str(tmp_path), session_id="s1")
+        assert str(raised.value) == (
+            f"Cannot reopen session 's1': its store file {tmp_path / 's1.json'} {problem}. "
+            "Move the file away (or delete it) to reopen the session with an empty store, "
+            "restore it from a backup, or start a new session with KedroSession.create()."
+        )
+        assert (tmp_path / "s1.json").read_bytes() == content  # left as it was
 
     def test_unwritable_folder_is_a_clear_error(self, tmp_path: Path) -> None:
         blocker = tmp_path / "sessions"
@@ -156,16 +156,16 @@ class TestPersistentSessions:
         session.close()
 
     def test_corrupt_session_file_does_not_stop_a_new_session(
-        self, example_project: Path, caplog: pytest.LogCaptureFixture
+        self, example_project: Path
     ) -> None:
         sessions = example_project / "sessions"
         sessions.mkdir()
-        (sessions / "2020-01-01T00.00.00.000Z.json").write_text("not json")
-        with caplog.at_level(logging.WARNING):
-            broken = KedroSession(session_id="2020-01-01T00.00.00.000Z",
-                                  project_path=example_project)
-        assert broken.store == {}
-        assert "is corrupt" in caplog.text
+        (sessions / "2020-01-01T00.00.00.000Z.json").write_bytes(b"\xffnot json")
+        with pytest.raises(SessionStoreError, match=re.escape(
+            "Cannot reopen session '2020-01-01T00.00.00.000Z': its store file "
+            f"{sessions / '2020-01-01T00.00.00.000Z.json'} is not UTF-8 text"
+        )):
+            KedroSession(session_id="2020-01-01T00.00.00.000Z", project_path=example_project)
         with KedroSession.create(project_path=example_project) as session:
             session.run("data_processing")
         assert session.store["runs"][0]["status"] == "success"

@@ -284,3 +284,30 @@ def test_parallel_runner_run_ends_with_every_node_settled(panel, session):
     assert _rows(panel) == dict.fromkeys(
         ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"], "done")
     assert panel.view.progress.value == 4
+
+
+def test_a_dataset_that_cannot_be_created_gets_its_own_error_row(shell, example_project):
+    catalog = example_project / "conf" / "base" / "catalog.yml"
+    catalog.write_text(catalog.read_text() + (
+        "\nbroken_model:\n  type: pickle.PickleDataset\n  filepath: data/06_models/b.pkl\n"
+        "  backend: no_such_backend_module\n"
+    ))
+    session = _session(example_project)
+    panel = SessionPanel(session, shell)
+    try:
+        view = panel.view
+        view.tabs.selected_index = 2
+        table = view.catalog_table.value
+        assert "catalog unavailable" not in table
+        assert "<td>raw_orders</td><td>TextDataset</td><td>yes</td>" in table
+        row = re.search(r'<tr class="kip-catalog-error"><td>broken_model</td>(.*?)</tr>', table,
+                        flags=re.S)
+        assert row is not None, table
+        assert "cannot be created: DatasetError: Selected backend" in _plain(row.group(1))
+        assert "no_such_backend_module" in _plain(row.group(1))
+        assert "broken_model" not in view.preview_name.options
+        assert "raw_orders" in view.preview_name.options
+    finally:
+        panel.close()
+        session._real.close()
+        w.Widget.close_all()
