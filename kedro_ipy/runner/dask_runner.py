@@ -109,6 +109,10 @@ def _local_client() -> Any:
 
         # Sized by Dask from this machine's CPUs and memory; port 0: never clash with a
         # dashboard someone else started.
+        quiet = logging.getLogger("distributed")
+        if quiet.level < logging.WARNING:
+            # Dask's start/stop chatter (workers, nannies, comms) would drown the run's log
+            quiet.setLevel(logging.WARNING)
         cluster = LocalCluster(dashboard_address=":0")
         client = Client(cluster, set_as_default=False)
         _LOCAL.update(cluster=cluster, client=client)
