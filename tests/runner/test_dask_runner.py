@@ -461,6 +461,21 @@ def test_a_scheduler_address_is_used_and_only_our_client_closed(client: Any) -> 
     assert DaskRunner(client=client).run(_chain(), _catalog()) == {"e": 50}
 
 
+def test_the_command_line_runs_on_a_scheduler_address(
+    client: Any, example_project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    if not client.processes:
+        pytest.skip("a thread cluster has no network address")
+    from kedro_ipy.framework.cli import main
+
+    address = client.scheduler.address.removeprefix("tcp://")
+    assert main(["run", "--project-path", str(example_project),
+                 "--runner", f"dask://{address}"]) == 0
+    out = capsys.readouterr().out
+    assert "of pipeline '__default__': 11/11 nodes" in out
+    assert "next_week_forecast = [" in out
+
+
 def test_a_missing_distributed_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(DaskNotInstalledError, match=re.escape(
