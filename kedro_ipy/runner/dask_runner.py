@@ -246,16 +246,28 @@ def _expose_classes(func: Any, packages: frozenset[str]) -> None:
 class _WorkerCatalog:
     """The catalog a node sees on a worker: in-memory inputs from the tasks it depends on,
     persisted datasets through a ``DataCatalog`` of the shipped dataset objects (their errors
-    are named and redacted as in the driver)."""
+    are named and redacted as in the driver).
 
-    __slots__ = ("_catalog", "_memory", "_memory_outputs", "saved")
+    Before each persisted save it asks the scheduler whether the run was stopped (a Dask
+    ``Event`` the driver sets on a failure, a cancellation or Ctrl-C): a node still running
+    when its run stopped cannot be interrupted, but it saves nothing.
+    """
+
+    __slots__ = ("_catalog", "_memory", "_memory_outputs", "_node", "_stop", "saved")
 
     def __init__(
-        self, memory: dict[str, Any], memory_outputs: frozenset[str], catalog: DataCatalog | None
+        self,
+        memory: dict[str, Any],
+        memory_outputs: frozenset[str],
+        catalog: DataCatalog | None,
+        node: str,
+        stop: str,
     ) -> None:
         self._memory = memory
         self._memory_outputs = memory_outputs
         self._catalog = catalog
+        self._node = node
+        self._stop = stop
         self.saved: dict[str, Any] = {}
 
     def load(self, name: str) -> Any:
@@ -271,10 +283,22 @@ class _WorkerCatalog:
     def save(self, name: str, data: Any) -> None:
         if name in self._memory_outputs:
             self.saved[name] = data
-        else:
-            assert self._catalog is not None
-            self._catalog.save(name, data)
-            self.saved[name] = data
+            return
+        assert self._catalog is not None
+        if _run_stopped(self._stop):
+            raise RunCancelledError(
+                f"Not saving '{name}' of node '{self._node}': its run was stopped, so the "
+                "node's results are discarded."
+            )
+        self._catalog.save(name, data)
+        self.saved[name] = data
+
+
+def _run_stopped(stop: str) -> bool:
+    """On a worker: whether the driver has stopped the run (one question to the scheduler)."""
+    from distributed import Event, get_client
+
+    return bool(Event(stop, client=get_client()).is_set())
 
 
 def _given(value: Any) -> Any:
@@ -304,9 +328,8 @@ def _run_on_worker(
 
     folders, packages = shipping
     _prepare_worker(folders)
-    node_bytes, input_names, memory_outputs, catalog_bytes, is_async, run_id, all_outputs = (
-        payload
-    )
+    (node_bytes, input_names, memory_outputs, catalog_bytes, is_async, run_id, all_outputs,
+     stop) = payload
     node = cloudpickle.loads(node_bytes)
     catalog = None if catalog_bytes is None else cloudpickle.loads(catalog_bytes)
     if packages:
@@ -314,7 +337,7 @@ def _run_on_worker(
     memory = {
         name: value if key is None else value[key] for name, (value, key) in sources.items()
     }
-    local = _WorkerCatalog(memory, memory_outputs, catalog)
+    local = _WorkerCatalog(memory, memory_outputs, catalog, node.name, stop)
     hooks = _RunHooks(None)
     hooks.on_node_error = _mark_node_error
     try:
@@ -556,6 +579,7 @@ class _DaskRun:
         self.futures: list[Any] = []
         self.free_values: dict[str, Any] = {}
         self.done: list[Node] = []  # reported, in the order their hooks fired
+        self.stop = ""  # the Dask Event that tells workers the run stopped
         self.failed: set[int] = set()
 
     # -- submission ---------------------------------------------------------------------------
@@ -594,7 +618,7 @@ class _DaskRun:
         memory_outputs = frozenset(name for name in plan.outputs[index] if name in self.memory)
         return (
             self.runner._node_bytes[index], plan.inputs[index], memory_outputs, node_catalog,
-            self.context.is_async, self.context.run_id, self.want_outputs,
+            self.context.is_async, self.context.run_id, self.want_outputs, self.stop,
         )
 
     def _submit_all(self) -> None:
@@ -602,6 +626,7 @@ class _DaskRun:
         from uuid import uuid4
 
         token = uuid4().hex
+        self.stop = f"kedro_ipy-stop-{token}"
         scattered = self._place_free_inputs(token)
         submit = self.client.submit
         futures = self.futures
@@ -738,11 +763,15 @@ class _DaskRun:
         node already running finishes on its worker, but nothing waits for it. Safe from
         any thread."""
         pending = [future for future in list(self.futures) if not future.done()]
-        if pending:
-            try:
-                self.client.cancel(pending)
-            except Exception:  # the cluster may be gone; nothing is left to cancel then
-                logger.debug("Could not cancel Dask tasks", exc_info=True)
+        if not pending:
+            return
+        try:
+            from distributed import Event
+
+            Event(self.stop, client=self.client).set()  # running nodes: no more saves
+            self.client.cancel(pending)
+        except Exception:  # the cluster may be gone; nothing is left to cancel then
+            logger.debug("Could not cancel Dask tasks", exc_info=True)
 
     def _collect_outputs(self) -> None:
         """Gather the pipeline's in-memory outputs into the run's catalog (one round trip)."""

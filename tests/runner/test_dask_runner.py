@@ -355,9 +355,18 @@ def test_a_worker_that_dies_is_retried_then_reported_by_node_name(
 
     steps = pipeline([node(inc, "a", "b", name="first"),
                       node(always_dies, "b", "c", name="doomed")])
-    with pytest.raises(Exception, match=r"^Node 'doomed' was running on a Dask worker that "
-                                        r"died, on every attempt") as raised:
-        DaskRunner(client=client).run(steps, _catalog())
+
+    def allow(failures: int) -> None:  # no retry: one worker survives to report the death
+        client.run_on_scheduler(
+            lambda dask_scheduler: setattr(dask_scheduler, "allowed_failures", failures))
+
+    allow(0)
+    try:
+        with pytest.raises(Exception, match=r"^Node 'doomed' was running on a Dask worker "
+                                            r"that died, on every attempt") as raised:
+            DaskRunner(client=client).run(steps, _catalog())
+    finally:
+        allow(1)
     assert "1 of 2 nodes finished" in raised.value.__notes__[0]
     client.wait_for_workers(2, timeout=60)
     assert DaskRunner(client=client).run(_chain(), _catalog()) == {"e": 50}  # still usable
@@ -366,22 +375,35 @@ def test_a_worker_that_dies_is_retried_then_reported_by_node_name(
 def _slow(x: int) -> int:
     import time
 
-    time.sleep(3)
+    time.sleep(1.5)
     return x
 
 
-def test_a_cancel_from_another_thread_stops_the_run_and_its_tasks(client: Any) -> None:
+def test_a_cancel_from_another_thread_stops_the_run_and_its_tasks(
+    client: Any, tmp_path: Path
+) -> None:
     from kedro_ipy.runner import CancelToken, RunCancelledError
 
     token = CancelToken()
     steps = pipeline([node(inc, "a", "b", name="first"), node(_slow, "b", "c", name="slow"),
                       node(inc, "c", "d", name="after")])
-    threading.Timer(0.5, token.cancel).start()  # the panel's Stop button, say
+    catalog = _catalog(c=PickleDataset(filepath=str(tmp_path / "c.pkl")))
+    from kedro_ipy.framework.hooks import _create_hook_manager, hook_impl
+
+    class StopButton:  # pressed from another thread once "slow" is under way
+        @hook_impl
+        def after_node_run(self, node: Any) -> None:
+            if node.name == "first":
+                threading.Timer(0.3, token.cancel).start()
+
+    manager = _create_hook_manager()
+    manager.register(StopButton())
     with pytest.raises(RunCancelledError, match=r"^Run cancelled: 1 of 3 nodes finished; 1 "
                        r"running node was abandoned and its results discarded: slow\.$"):
-        DaskRunner(client=client).run(steps, _catalog(), cancel_token=token)
+        DaskRunner(client=client).run(steps, catalog, manager, cancel_token=token)
     assert (token.reason, token.done, token.abandoned) == ("cancelled", ("first",), ("slow",))
-    assert _tasks_on_cluster(client) == 0
+    assert _tasks_on_cluster(client) == 0  # "slow" has ended on its worker by now...
+    assert not (tmp_path / "c.pkl").exists()  # ...and saved nothing
     assert DaskRunner(client=client).run(_chain(), _catalog()) == {"e": 50}
 
 
