@@ -868,10 +868,10 @@ class _DaskRun:
         if future.status == "cancelled":
             why = getattr(getattr(future, "_state", None), "exception", None)
             error: BaseException = RunnerError(
-                f"The Dask task of node '{node.name}' was cancelled before it finished"
-                + (f" ({why})" if why else "")
-                + ": by another client, a cluster restart, or the loss of data it needed "
-                "(all workers died)."
+                f"The Dask task of node '{node.name}' was lost before it finished: a worker "
+                "running it or holding data it needed died, the cluster restarted, or "
+                "another client cancelled it"
+                + (f" (Dask: {why})." if why else ".")
             )
         else:
             error = future.exception()
