@@ -41,9 +41,15 @@ import time
 from pathlib import Path
 
 
-def slow(marker, delay):
+def announce(name):
+    """Write this process's pid to data/<name>, atomically: the test reads it at once."""
     Path("data").mkdir(exist_ok=True)
-    Path(f"data/started-{marker}").write_text(str(os.getpid()))
+    Path(f"data/{name}.tmp").write_text(str(os.getpid()))
+    os.replace(f"data/{name}.tmp", f"data/{name}")
+
+
+def slow(marker, delay):
+    announce(f"started-{marker}")
     end = time.monotonic() + delay
     while time.monotonic() < end:  # ignores any cancellation: the worst case
         time.sleep(0.02)
@@ -55,8 +61,7 @@ def quick(marker):
 
 
 def make_big(size_mb, marker):
-    Path("data").mkdir(exist_ok=True)
-    Path(f"data/started-big-{marker}").write_text(str(os.getpid()))
+    announce(f"started-big-{marker}")
     return {"marker": marker, "payload": os.urandom(size_mb * 1024 * 1024)}
 ''',
     f"src/{PACKAGE}/pipeline_registry.py": f'''

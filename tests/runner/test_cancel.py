@@ -46,6 +46,23 @@ def sleep_in_worker(x, pid_file):
     return x
 
 
+def fail_once_started(x, pid_file):
+    while not Path(pid_file).exists():
+        time.sleep(0.01)
+    raise ValueError("failed while another node runs")
+
+
+def _wait_gone(pid: int) -> None:
+    end = time.monotonic() + 10
+    while time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    pytest.fail(f"worker {pid} still running 10 s after the run ended")
+
+
 class Started:
     """Hooks that set an event when a node starts, and remember which nodes started."""
 
@@ -158,17 +175,25 @@ def test_parallel_runner_ends_its_worker_processes_on_cancel(tmp_path: Path):
     )):
         ParallelRunner(max_workers=1).run(pipe, catalog, cancel_token=token)
     stopper.join()
-    pid = int(pid_file.read_text())
-    end = time.monotonic() + 10
-    while time.monotonic() < end:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            break
-        time.sleep(0.05)
-    else:
-        pytest.fail(f"worker {pid} still running 10 s after the cancellation")
+    _wait_gone(int(pid_file.read_text()))
     assert catalog["b"].saves == []
+
+
+@pytest.mark.skipif(os.name != "posix", reason="checks the worker's pid")
+def test_a_failure_under_parallel_runner_ends_the_other_workers_without_saving(tmp_path: Path):
+    pid_file = tmp_path / "pid"
+    pipe = Pipeline([
+        node(sleep_in_worker, ["a", "params:pid"], "b", name="sleeper"),
+        node(fail_once_started, ["a", "params:pid"], "c", name="failing"),
+    ])
+    catalog = DataCatalog({"a": MemoryDataset(1), "params:pid": MemoryDataset(str(pid_file)),
+                           "b": Disk(), "c": Disk()})
+    with pytest.raises(ValueError, match="failed while another node runs") as raised:
+        ParallelRunner(max_workers=2).run(pipe, catalog)
+    report = stop_report(raised.value)
+    assert (report.reason, report.abandoned) == ("failed", ("sleeper",))
+    _wait_gone(int(pid_file.read_text()))
+    assert catalog["b"].saves == [] and catalog["c"].saves == []
 
 
 def test_a_token_cancelled_before_the_run_runs_nothing():
