@@ -340,6 +340,7 @@ def _run_on_worker(
     local = _WorkerCatalog(memory, memory_outputs, catalog, node.name, stop)
     hooks = _RunHooks(None)
     hooks.on_node_error = _mark_node_error
+    stand_in: Exception | None = None
     try:
         if is_async:
             from concurrent.futures import ThreadPoolExecutor
@@ -350,10 +351,12 @@ def _run_on_worker(
             _run_node(node, input_names, local, hooks, False, run_id)  # type: ignore[arg-type]
     except Exception as exc:
         sendable = _sendable(exc)
-        if sendable is not exc:
-            setattr(sendable, _NODE_RAISED, getattr(exc, _NODE_RAISED, False))
-            raise sendable from None
-        raise
+        if sendable is exc:
+            raise
+        setattr(sendable, _NODE_RAISED, getattr(exc, _NODE_RAISED, False))
+        stand_in = sendable
+    if stand_in is not None:  # outside the except block: no context that cannot travel
+        raise stand_in
     if all_outputs:
         return local.saved
     return {name: local.saved[name] for name in memory_outputs if name in local.saved}

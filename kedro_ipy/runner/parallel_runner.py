@@ -182,13 +182,18 @@ def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
 
     Pickling here (rather than letting the pool do it) lets an unpicklable output be named.
     """
+    stand_in: Exception | None = None
     try:
         outputs = node.run(inputs)
     except Exception as exc:
         sendable = _sendable(exc)
         if sendable is exc:
             raise
-        raise sendable from None
+        stand_in = sendable
+    if stand_in is not None:
+        # raised outside the except block: no __context__ pointing at the exception that
+        # cannot travel (tblib's pickling, installed by dask.distributed, sends the context)
+        raise stand_in
     if outputs and _is_generator_node(node):  # streams cannot be pickled: send the chunks
         outputs = {name: list(stream) for name, stream in outputs.items()}
     try:

@@ -332,6 +332,16 @@ def test_a_failing_node_fails_the_run_with_its_exception_then_resumes(
     assert DaskRunner(client=client).run(fixed.from_nodes(*resume), persisted()) == {"e": 40}
 
 
+def test_an_exception_that_cannot_travel_back_is_still_named(client: Any) -> None:
+    from tests.runner.test_parallel_runner import locked_failure
+
+    steps = pipeline([node(locked_failure, "a", "b", name="locked")])
+    with pytest.raises(Exception, match="held the lock") as raised:
+        DaskRunner(client=client).run(steps, _catalog())
+    assert "LockedError" in f"{type(raised.value).__name__}: {raised.value}"
+    assert _tasks_on_cluster(client) == 0
+
+
 def test_a_worker_that_dies_is_retried_then_reported_by_node_name(
     client: Any, tmp_path: Path
 ) -> None:
