@@ -21,6 +21,11 @@ Values are fetched for a hook only when one of its implementations asks for them
 ``inputs``, ``outputs``); inputs are then read in the driver. Since the hooks follow the
 tasks, replacement inputs returned by ``before_node_run`` cannot reach the node: the run
 stops with an error saying so.
+
+A failure, Ctrl-C or the run's ``CancelToken`` (the panel's Stop) cancels every task of the run
+that has not finished. Python cannot interrupt a node already running on a worker: it ends
+there, and a per-run Dask ``Event`` makes its persisted saves refuse, so a stopped run saves
+nothing more.
 """
 
 from __future__ import annotations
