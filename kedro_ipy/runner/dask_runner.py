@@ -31,6 +31,7 @@ nothing more.
 from __future__ import annotations
 
 import atexit
+import functools
 import logging
 import sys
 import threading
@@ -306,6 +307,20 @@ def _run_stopped(stop: str) -> bool:
     return bool(Event(stop, client=get_client()).is_set())
 
 
+@functools.lru_cache(maxsize=4096)
+def _node_from(node_bytes: bytes, shipping: tuple[tuple[str, ...], frozenset[str]]) -> Any:
+    """On a worker: the node these bytes describe, unpickled once per worker process for
+    repeated runs of the same code (an edited node has other bytes, so it is loaded anew)."""
+    import cloudpickle
+
+    folders, packages = shipping
+    _prepare_worker(folders)
+    node = cloudpickle.loads(node_bytes)
+    if packages:
+        _expose_classes(getattr(node.func, "func", node.func), packages)
+    return node
+
+
 def _given(value: Any) -> Any:
     """The task of an in-memory pipeline input: its value, kept in the task itself."""
     return value
@@ -331,14 +346,10 @@ def _run_on_worker(
     """
     import cloudpickle
 
-    folders, packages = shipping
-    _prepare_worker(folders)
     (node_bytes, input_names, memory_outputs, catalog_bytes, is_async, run_id, all_outputs,
      stop) = payload
-    node = cloudpickle.loads(node_bytes)
+    node = _node_from(node_bytes, shipping)
     catalog = None if catalog_bytes is None else cloudpickle.loads(catalog_bytes)
-    if packages:
-        _expose_classes(getattr(node.func, "func", node.func), packages)
     memory = {
         name: value if key is None else value[key] for name, (value, key) in sources.items()
     }
