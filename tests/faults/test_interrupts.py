@@ -27,6 +27,7 @@ def test_no_save_lands_after_sigint(tmp_path: Path, runner: str) -> None:
     process = start(project, "interrupt-then-rerun", runner, "1.5")
     wait_for(project / "data/started-old", process)
     node_pid = int((project / "data/started-old").read_text())
+    time.sleep(0.2)  # the parent is then waiting on its workers, as when a user hits Ctrl-C
     os.kill(process.pid, signal.SIGINT)
 
     code, out, err = finish(process)

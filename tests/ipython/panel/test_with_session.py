@@ -264,7 +264,7 @@ def test_a_typo_saved_in_project_code_fails_the_run_without_wedging_the_panel(
     assert view.run_button.description == "Run" and not view.run_button.disabled
     assert "the run failed: SyntaxError" in _text(view.error)
     assert "importlib" not in _text(view.error)  # only the project's frames
-    assert "cannot be drawn: SyntaxError" in view.picture.value
+    assert "cannot be drawn: SyntaxError" in view.picture.message.value
     view.pipeline.value = "forecasting"  # choosing still works and says what is wrong
     assert _plain(view.count.value).startswith(
         "The project's pipelines cannot be read (SyntaxError: invalid syntax")
@@ -291,7 +291,12 @@ def test_a_dataset_that_cannot_be_created_gets_its_own_error_row(shell, example_
     catalog.write_text(catalog.read_text() + (
         "\nbroken_model:\n  type: pickle.PickleDataset\n  filepath: data/06_models/b.pkl\n"
         "  backend: no_such_backend_module\n"
+        "\nbroken_feed:\n  type: coffee_shop.datasets.SupplierFeedDataset\n"
+        "  filepath: data/01_raw/supplier_costs.json\n  credentials: supplier_api\n"
+        "  no_such_argument: 1\n"
     ))
+    credentials = (example_project / "conf" / "local" / "credentials.yml").read_text()
+    secrets = re.findall(r":\s*(\S{6,})\s*$", credentials, flags=re.M)
     session = _session(example_project)
     panel = SessionPanel(session, shell)
     try:
@@ -305,9 +310,53 @@ def test_a_dataset_that_cannot_be_created_gets_its_own_error_row(shell, example_
         assert row is not None, table
         assert "cannot be created: DatasetError: Selected backend" in _plain(row.group(1))
         assert "no_such_backend_module" in _plain(row.group(1))
+        assert '<tr class="kip-catalog-error"><td>broken_feed</td>' in table
+        assert secrets and not any(secret in table for secret in secrets)
         assert "broken_model" not in view.preview_name.options
         assert "raw_orders" in view.preview_name.options
     finally:
         panel.close()
         session._real.close()
         w.Widget.close_all()
+
+
+def test_what_a_node_printed_is_under_its_row_and_in_its_picture_details(project, shell):
+    nodes = project / "src" / "coffee_shop" / "pipelines" / "data_processing" / "nodes.py"
+    nodes.write_text(nodes.read_text().replace(
+        "    return list(csv.DictReader(io.StringIO(raw_orders)))\n",
+        "    print('parsing <the> orders')\n"
+        "    return list(csv.DictReader(io.StringIO(raw_orders)))\n",
+    ))
+    session = _session(project)
+    panel = SessionPanel(session, shell)
+    try:
+        panel.view.run_button.click()
+        table = panel.view.table.value
+        row = re.search(r'<tr data-node="parse_orders".*?</tr>', table, re.S).group(0)
+        assert '<details class="kip-log"><summary>1 line</summary>' in row
+        assert "parsing &lt;the&gt; orders" in row
+        assert "kip-log" not in re.search(r'<tr data-node="clean_orders".*?</tr>', table).group(0)
+        panel.view.picture.widget.selected = "parse_orders"
+        assert "parsing &lt;the&gt; orders" in panel.view.picture.node_details.value
+    finally:
+        panel.close()
+        session._real.close()
+        w.Widget.close_all()
+
+
+def test_only_what_changed_runs_and_the_rest_shows_cached_with_the_reason(panel):
+    view = panel.view
+    view.pipeline.value = "data_processing"
+    view.only_changed.value = True
+    assert _plain(view.magic.value) == "%session_run data_processing --changed"
+    view.run_button.click()  # no earlier run: every node runs, and says why
+    rows = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', view.table.value))
+    assert set(rows.values()) == {"done"}
+    view.run_button.click()  # nothing changed: every node is served from the last run
+    table = view.table.value
+    rows = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', table))
+    assert rows == dict.fromkeys(["parse_orders", "clean_orders", "add_margins",
+                                  "aggregate_daily"], "cached")
+    assert re.search(r'data-node="parse_orders" data-status="cached" title="skipped: '
+                     r'unchanged since run [^"]+"', table)
+    assert panel.view.picture.states()["parse_orders"] == "cached"
