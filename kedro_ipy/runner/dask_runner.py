@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kedro_ipy.io import DataCatalog, MemoryDataset
 from kedro_ipy.runner._cancel import RunCancelledError, stop_reason
 from kedro_ipy.runner._hooks import _RunHooks
+from kedro_ipy.runner.node_logs import captured
 from kedro_ipy.runner.parallel_runner import (
     _memory_input_problems,
     _sendable,
@@ -354,28 +355,49 @@ def _run_on_worker(
         name: value if key is None else value[key] for name, (value, key) in sources.items()
     }
     local = _WorkerCatalog(memory, memory_outputs, catalog, node.name, stop)
-    hooks = _RunHooks(None)
-    hooks.on_node_error = _mark_node_error
     stand_in: Exception | None = None
+    log: list[str] = []
     try:
-        if is_async:
-            from concurrent.futures import ThreadPoolExecutor
-
-            with ThreadPoolExecutor(thread_name_prefix="kedro_ipy-io") as pool:
-                _run_node_async(node, input_names, local, hooks, run_id, pool)  # type: ignore[arg-type]
-        else:
-            _run_node(node, input_names, local, hooks, False, run_id)  # type: ignore[arg-type]
+        with captured() as log:
+            _run_node_here(node, input_names, local, is_async, run_id)
     except Exception as exc:
         sendable = _sendable(exc)
         if sendable is exc:
             raise
         setattr(sendable, _NODE_RAISED, getattr(exc, _NODE_RAISED, False))
         stand_in = sendable
+    finally:
+        if log and log[0]:  # what the node printed and logged, for the driver's node logs
+            _publish_log(stop, node.name, log[0])
     if stand_in is not None:  # outside the except block: no context that cannot travel
         raise stand_in
     if all_outputs:
         return local.saved
     return {name: local.saved[name] for name in memory_outputs if name in local.saved}
+
+
+def _run_node_here(
+    node: Node, input_names: list[str], local: _WorkerCatalog, is_async: bool, run_id: Any
+) -> None:
+    hooks = _RunHooks(None)
+    hooks.on_node_error = _mark_node_error
+    if is_async:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(thread_name_prefix="kedro_ipy-io") as pool:
+            _run_node_async(node, input_names, local, hooks, run_id, pool)  # type: ignore[arg-type]
+    else:
+        _run_node(node, input_names, local, hooks, False, run_id)  # type: ignore[arg-type]
+
+
+def _publish_log(topic: str, node_name: str, text: str) -> None:
+    """On a worker: send a node's output to the driver, as a Dask event of the run."""
+    try:
+        from distributed import get_worker
+
+        get_worker().log_event(topic, (node_name, text))
+    except Exception:  # logs must never fail a node
+        logger.debug("Could not send the log of node '%s'", node_name, exc_info=True)
 
 
 # -- the runner ------------------------------------------------------------------------------
@@ -669,6 +691,20 @@ class _DaskRun:
 
     # -- following the tasks -------------------------------------------------------------------
 
+    def _collect_logs(self) -> None:
+        """Put what each node printed on its worker into the run's node logs (one question
+        to the scheduler at the end of the run)."""
+        logs = getattr(self.runner, "node_logs", None)
+        if logs is None or not self.stop:
+            return
+        try:
+            events = self.client.get_events(self.stop)
+        except Exception:  # the cluster may be gone
+            logger.debug("Could not fetch the node logs", exc_info=True)
+            return
+        for _, (node_name, text) in events:
+            logs.add(node_name, text)
+
     def run(self) -> None:
         """Submit every node, follow them to the end, gather the outputs; or raise the
         failure, the cancellation or the interrupt once every task of the run is cancelled
@@ -681,6 +717,12 @@ class _DaskRun:
         token = self.context.token
         token._add_waker(self.cancel)
         self._submit_all()
+        try:
+            self._run_all(token)
+        finally:
+            self._collect_logs()
+
+    def _run_all(self, token: Any) -> None:
         try:
             error = self._follow()
         except BaseException as exc:  # Ctrl-C, a lost cluster: nothing may stay queued

@@ -292,6 +292,25 @@ def test_one_progress_event_per_node_from_session_style_hooks(client: Any) -> No
     assert events[-2:] == [("start", "join"), ("done", "join")]
 
 
+def _talker(x: int) -> int:
+    import logging
+
+    print(f"got {x}")
+    logging.getLogger("talker").warning("careful with %s", x)
+    return x
+
+
+def test_what_a_node_prints_on_a_worker_reaches_the_node_logs(client: Any) -> None:
+    runner = DaskRunner(client=client)
+    steps = pipeline([node(_talker, "a", "b", name="talker"), node(inc, "b", "c", name="quiet")])
+    assert runner.run(steps, _catalog()) == {"c": 2}
+    assert runner.node_logs is not None
+    logs = runner.node_logs.as_dict()
+    assert set(logs) == {"talker"}
+    assert "got 1\n" in logs["talker"]
+    assert "careful with 1" in logs["talker"]
+
+
 # -- failures ---------------------------------------------------------------------------------
 
 
