@@ -105,6 +105,18 @@ def _catalog(**datasets: Any) -> DataCatalog:
 # -- outputs ------------------------------------------------------------------------------
 
 
+def test_each_node_is_one_task_named_after_it_on_the_dashboard(client: Any) -> None:
+    from dask.utils import key_split
+
+    with distributed.get_task_stream(client) as stream:
+        DaskRunner(client=client).run(_chain(), _catalog())
+    names = [key_split(task["key"]) for task in stream.data]
+    # one task per node, plus one holding each in-memory pipeline input (a, params:k)
+    assert sorted(n for n in names if n in {"first", "second", "third", "fourth"}) == [
+        "first", "fourth", "second", "third"]
+    assert len(names) == 6
+
+
 def test_outputs_equal_sequential_and_nothing_stays_on_the_cluster(client: Any) -> None:
     expected = SequentialRunner().run(_chain(), _catalog())
     assert expected == {"e": 50}
