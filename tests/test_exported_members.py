@@ -30,9 +30,10 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     },
     "kedro_ipy.io.datasets": {"AbstractFileDataset"},
     "kedro_ipy.runner": {
-        "AbstractRunner", "CancelToken", "MissingInputsError", "ParallelRunner",
-        "RunCancelledError", "RunnerError", "SequentialRunner", "Task", "ThreadRunner",
-        "UnpicklableError", "cancelled", "find_nodes_to_resume_from", "stop_report",
+        "AbstractRunner", "CancelToken", "DaskNotInstalledError", "DaskRunner",
+        "MissingInputsError", "ParallelRunner", "RunCancelledError", "RunnerError",
+        "SequentialRunner", "Task", "ThreadRunner", "UnpicklableError", "cancelled",
+        "find_nodes_to_resume_from", "stop_report",
     },
     "kedro_ipy.framework.hooks": {
         "_create_hook_manager", "_register_hooks", "_register_hooks_entry_points", "hook_impl",

@@ -32,6 +32,7 @@ from kedro_ipy.runner.task import (
 )
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from concurrent.futures import Executor, Future
 
     from kedro_ipy.io import DataCatalog
@@ -78,6 +79,58 @@ def _pickle_problem(obj: Any) -> str | None:
 def _func_name(node: Node) -> str:
     func = node.func
     return getattr(func, "__qualname__", None) or getattr(func, "__name__", None) or repr(func)
+
+
+def _pickle_dumps(obj: Any) -> bytes:
+    return pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _memory_input_problems(
+    plan: _Plan, catalog: DataCatalog, dumps: Callable[[Any], bytes]
+) -> list[tuple[str, str]]:
+    """``(dataset, why)`` for each in-memory pipeline input whose value ``dumps`` refuses."""
+    from kedro_ipy.io import MemoryDataset
+
+    problems = []
+    for name in plan.free_inputs:
+        try:
+            dataset = catalog[name]
+        except Exception:  # e.g. a parameter key answered without a dataset of its own
+            continue
+        if isinstance(dataset, MemoryDataset):
+            try:
+                dumps(getattr(dataset, "_data", None))
+            except Exception as exc:
+                problems.append((name, f"{type(exc).__name__}: {exc}"))
+    return problems
+
+
+def _unpicklable_error(
+    runner: str,
+    where: str,
+    bad_nodes: list[tuple[Node, str]],
+    bad_datasets: list[tuple[str, str]],
+    advice: str,
+    dataset_kind: str = "in memory",
+) -> UnpicklableError:
+    """The error naming every node function and dataset a runner cannot send to its workers
+    (shared by ``ParallelRunner`` and ``DaskRunner``)."""
+    problems = [
+        f"  - function '{_func_name(node)}' of node '{node.name}': {problem}"
+        for node, problem in bad_nodes
+    ] + [f"  - dataset '{name}' ({dataset_kind}): {problem}" for name, problem in bad_datasets]
+    # Kedro's sentences first, for code that matches on them
+    kedro_words = (
+        f"The following nodes cannot be serialised: {sorted(n.name for n, _ in bad_nodes)}. "
+        if bad_nodes
+        else "The following datasets cannot be used with multiprocessing: "
+        f"{sorted(name for name, _ in bad_datasets)}. "
+    )
+    return UnpicklableError(
+        kedro_words + f"Cannot run with {runner}: {len(problems)} "
+        f"{'object' if len(problems) == 1 else 'objects'} cannot be {where}:\n"
+        + "\n".join(problems) + "\n" + advice
+    )
 
 
 class _UnsendableNodeError(RunnerError):
@@ -134,6 +187,7 @@ def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
     Pickling here (rather than letting the pool do it) lets an unpicklable output be named.
     What the node printed or logged travels back with its outputs, or on its exception.
     """
+    stand_in: Exception | None = None
     try:
         with captured() as log:
             outputs = node.run(inputs)
@@ -143,7 +197,11 @@ def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
             sendable.__dict__[_LOG_ATTRIBUTE] = log[0]  # pickled with the exception
         if sendable is exc:
             raise
-        raise sendable from None
+        stand_in = sendable
+    if stand_in is not None:
+        # raised outside the except block: no __context__ pointing at the exception that
+        # cannot travel (tblib's pickling, installed by dask.distributed, sends the context)
+        raise stand_in
     if outputs and _is_generator_node(node):  # streams cannot be pickled: send the chunks
         outputs = {name: list(stream) for name, stream in outputs.items()}
     try:
@@ -218,39 +276,14 @@ class ParallelRunner(AbstractRunner):
 
     def _validate(self, plan: _Plan, catalog: DataCatalog) -> None:
         """Refuse, before anything runs, what could not be sent to a worker."""
-        problems = []
-        bad_nodes: list[str] = []
-        bad_datasets: list[str] = []
-        for node in plan.nodes:
-            problem = _pickle_problem(node)
-            if problem is not None:
-                bad_nodes.append(node.name)
-                problems.append(f"  - function '{_func_name(node)}' of node '{node.name}': "
-                                f"{problem}")
-        from kedro_ipy.io import MemoryDataset
-
-        for name in plan.free_inputs:
-            try:
-                dataset = catalog[name]
-            except Exception:  # e.g. a parameter key answered without a dataset of its own
-                continue
-            if isinstance(dataset, MemoryDataset):
-                problem = _pickle_problem(getattr(dataset, "_data", None))
-                if problem is not None:
-                    bad_datasets.append(name)
-                    problems.append(f"  - dataset '{name}' (in memory): {problem}")
-        if problems:
-            # Kedro's sentences first, for code that matches on them
-            kedro_words = (
-                f"The following nodes cannot be serialised: {sorted(bad_nodes)}. "
-                if bad_nodes
-                else f"The following datasets cannot be used with multiprocessing: "
-                f"{sorted(bad_datasets)}. "
-            )
-            raise UnpicklableError(
-                kedro_words + f"Cannot run with ParallelRunner: {len(problems)} "
-                f"{'object' if len(problems) == 1 else 'objects'} cannot be pickled to a "
-                "worker process:\n" + "\n".join(problems) + "\n" + _ADVICE
+        bad_nodes = [
+            (node, problem) for node in plan.nodes
+            if (problem := _pickle_problem(node)) is not None
+        ]
+        bad_datasets = _memory_input_problems(plan, catalog, _pickle_dumps)
+        if bad_nodes or bad_datasets:
+            raise _unpicklable_error(
+                "ParallelRunner", "pickled to a worker process", bad_nodes, bad_datasets, _ADVICE
             )
 
     def _create_pool(self, context: _RunContext, workers: int) -> _ProcessPool:

@@ -79,9 +79,10 @@ class TestRun:
     # name by the session's runner check, whatever the session.
     @pytest.mark.parametrize(("line", "message"), [
         ("--runner Sequental", "Unknown runner 'Sequental'. Use one of: Sequential, Thread, "
-                               "Parallel (any case, 'Runner' suffix optional), or a dotted "
-                               "path to a runner class such as my_package.runners.MyRunner. "
-                               "Did you mean 'Sequential'?"),
+                               "Parallel, Dask (any case, 'Runner' suffix optional), "
+                               "dask://HOST:PORT for a Dask scheduler, or a dotted path to a "
+                               "runner class such as my_package.runners.MyRunner. Did you mean "
+                               "'Sequential'?"),
     ])
     def test_unknown_names_are_usage_errors_with_the_closest_match(
             self, ip, fake_project, line, message):

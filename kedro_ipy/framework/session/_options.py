@@ -11,7 +11,7 @@ runner package only when a runner is resolved.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kedro_ipy.errors import KedroIpyError
@@ -34,12 +34,17 @@ RUNNER_ALIASES: dict[str, str] = {
     "Sequential": "SequentialRunner",
     "Thread": "ThreadRunner",
     "Parallel": "ParallelRunner",
+    "Dask": "DaskRunner",
 }
+
+#: ``--runner dask://HOST:PORT``: a DaskRunner on the Dask scheduler at that address.
+DASK_SCHEME = "dask://"
 
 _DEFAULT_RUNNER = "Sequential"
 _RUNNER_HELP = (
-    "Use one of: Sequential, Thread, Parallel (any case, 'Runner' suffix optional), or a "
-    "dotted path to a runner class such as my_package.runners.MyRunner."
+    "Use one of: Sequential, Thread, Parallel, Dask (any case, 'Runner' suffix optional), "
+    "dask://HOST:PORT for a Dask scheduler, or a dotted path to a runner class such as "
+    "my_package.runners.MyRunner."
 )
 _PARAMS_EXAMPLE = "expected key=value, e.g. model.alpha=0.1"
 
@@ -171,18 +176,21 @@ def _alias_of(name: str) -> str | None:
     return next((alias for alias in RUNNER_ALIASES if alias.lower() == key), None)
 
 
-def resolve_runner(name: str) -> type:
+def resolve_runner(name: str) -> Callable[[], Any]:
     """The runner class that a ``--runner`` value or ``session.run(runner="...")`` names.
 
-    A plain name must be an alias (see ``RUNNER_ALIASES``); anything with a dot is imported,
-    so a project can name its own runner class. The class is returned, not an instance, so
-    each run gets a fresh runner.
+    A plain name must be an alias (see ``RUNNER_ALIASES``); ``dask://HOST:PORT`` is a
+    ``DaskRunner`` on that scheduler; anything else with a dot is imported, so a project can
+    name its own runner class. The class (or, for an address, a factory) is returned, not an
+    instance, so each run gets a fresh runner.
 
     Raises:
         RunOptionError: an unknown alias (with the closest ones), a path that cannot be
             imported, or an object that is not a class with a ``run`` method.
     """
     text = name.strip()
+    if text.lower().startswith(DASK_SCHEME):
+        return _dask_at(text[len(DASK_SCHEME):])
     if "." not in text:
         alias = _alias_of(text)
         if alias is None:
@@ -206,6 +214,21 @@ def resolve_runner(name: str) -> type:
     return obj
 
 
+def _dask_at(address: str) -> Callable[[], Any]:
+    """A factory of DaskRunners on the scheduler at ``HOST:PORT``."""
+    host, _, port = address.rpartition(":")
+    if not host or not port.isdigit():
+        raise RunOptionError(
+            f"Invalid Dask scheduler address '{DASK_SCHEME}{address}': expected "
+            f"{DASK_SCHEME}HOST:PORT, e.g. {DASK_SCHEME}127.0.0.1:8786."
+        )
+    from functools import partial
+
+    from kedro_ipy.runner import DaskRunner
+
+    return partial(DaskRunner, address=f"tcp://{address}")
+
+
 def runner_alias(runner: Any) -> str | None:
     """The ``--runner`` value that selects ``runner`` again; ``None`` for the default.
 
@@ -217,7 +240,12 @@ def runner_alias(runner: Any) -> str | None:
         return None
     if isinstance(runner, str):
         path = runner.strip()
+        if path.lower().startswith(DASK_SCHEME):
+            return path
     else:
+        option = getattr(runner, "_runner_option", None)  # e.g. DaskRunner's dask://HOST:PORT
+        if isinstance(option, str):
+            return option
         cls = runner if inspect.isclass(runner) else type(runner)
         path = f"{cls.__module__}.{cls.__qualname__}"
     if "." in path and not path.startswith("kedro_ipy."):

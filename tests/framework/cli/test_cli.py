@@ -134,8 +134,9 @@ class TestRun:
          "--tags?)"),
         (["--params", "alpha"], "kedro-ipy: error: Invalid --params item 'alpha'"),
         (["--runner", "Sequental"], "kedro-ipy: error: Unknown runner 'Sequental'. Use one "
-         "of: Sequential, Thread, Parallel (any case, 'Runner' suffix optional), or a dotted "
-         "path to a runner class such as my_package.runners.MyRunner. Did you mean "
+         "of: Sequential, Thread, Parallel, Dask (any case, 'Runner' suffix optional), "
+         "dask://HOST:PORT for a Dask scheduler, or a dotted path to a runner class such as "
+         "my_package.runners.MyRunner. Did you mean "
          "'Sequential'?\nusage: kedro-ipy run "),
         (["--runner", "coffee_shop.NoRunner"], "kedro-ipy: error: Cannot import runner "
          "'coffee_shop.NoRunner': module 'coffee_shop' has no attribute 'NoRunner'"),

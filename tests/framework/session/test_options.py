@@ -27,11 +27,11 @@ from kedro_ipy.framework.session._options import (
     split_items,
 )
 from kedro_ipy.framework.session._runners import check_runner
-from kedro_ipy.runner import ParallelRunner, SequentialRunner, ThreadRunner
+from kedro_ipy.runner import DaskRunner, ParallelRunner, SequentialRunner, ThreadRunner
 
-_RUNNER_HELP = ("Use one of: Sequential, Thread, Parallel (any case, 'Runner' suffix "
-                "optional), or a dotted path to a runner class such as "
-                "my_package.runners.MyRunner.")
+_RUNNER_HELP = ("Use one of: Sequential, Thread, Parallel, Dask (any case, 'Runner' suffix "
+                "optional), dask://HOST:PORT for a Dask scheduler, or a dotted path to a runner "
+                "class such as my_package.runners.MyRunner.")
 
 
 class TestSplitItems:
@@ -110,7 +110,8 @@ class TestResolveRunner:
         ("Sequential", SequentialRunner), ("sequential", SequentialRunner),
         ("THREAD", ThreadRunner), ("ThreadRunner", ThreadRunner),
         ("parallelrunner", ParallelRunner), (" Parallel ", ParallelRunner),
-        ("kedro_ipy.runner.ThreadRunner", ThreadRunner),
+        ("kedro_ipy.runner.ThreadRunner", ThreadRunner), ("dask", DaskRunner),
+        ("DaskRunner", DaskRunner),
     ])
     def test_aliases_and_paths(self, name: str, expected: type) -> None:
         assert resolve_runner(name) is expected
@@ -126,10 +127,21 @@ class TestResolveRunner:
                    "method, got str."),
         ("collections.OrderedDict", "Runner 'collections.OrderedDict' is not a runner class: "
          "expected a class with a run method, got the class OrderedDict."),
+        ("Dusk", f"Unknown runner 'Dusk'. {_RUNNER_HELP} Did you mean 'Dask'?"),
+        ("dask://localhost", "Invalid Dask scheduler address 'dask://localhost': expected "
+         "dask://HOST:PORT, e.g. dask://127.0.0.1:8786."),
     ])
     def test_errors(self, name: str, message: str) -> None:
         with pytest.raises(RunOptionError, match=f"^{re.escape(message)}$"):
             resolve_runner(name)
+
+    def test_a_dask_address_gives_a_dask_runner_on_that_scheduler(self) -> None:
+        runner = check_runner("dask://10.0.0.5:8786")
+        assert repr(runner) == "DaskRunner(address='tcp://10.0.0.5:8786')"
+        # and the option shown back to the user (resume lines, run records) is the same
+        assert runner_alias(runner) == "dask://10.0.0.5:8786"
+        assert runner_alias(DaskRunner()) == "Dask"
+        assert runner_alias("dask://10.0.0.5:8786") == "dask://10.0.0.5:8786"
 
     def test_the_session_takes_names_and_reports_with_its_own_error(self) -> None:
         assert type(check_runner("thread")) is ThreadRunner

@@ -167,7 +167,7 @@ def test_plan_runnable_flag():
     assert not Plan(3, ("a",), "", blocked=True).runnable
 
 
-@pytest.mark.parametrize("runner", ["Sequential", "Thread", "Parallel"])
+@pytest.mark.parametrize("runner", ["Sequential", "Thread", "Parallel", "Dask"])
 def test_each_offered_runner_resolves(runner):
     from kedro_ipy.framework.session._runners import check_runner
 
