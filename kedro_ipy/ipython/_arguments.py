@@ -12,9 +12,10 @@ The values themselves (lists, ``--params``, ``--load-versions``, ``--runner``) a
 from __future__ import annotations
 
 import argparse
+import functools
 import keyword
 import shlex
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import TYPE_CHECKING, Any
@@ -163,7 +164,10 @@ Examples:
 """
 
 
+@functools.cache
 def _run_parser() -> _Parser:
+    """Built once (argparse parsers hold no state between parses): a run's line is parsed
+    on every ``%session_run``."""
     from kedro_ipy.framework.session.request import add_run_options
 
     parser = _Parser("%session_run", _RUN_DESCRIPTION, (
@@ -362,7 +366,7 @@ def parse_no_arguments(magic: str, line: str) -> None:
                                  f"usage: {magic}")
 
 
-_PARSERS = {
+_PARSERS: dict[str, Callable[[], _Parser]] = {
     "session_run": _run_parser,
     "session_create": _create_parser,
     "load_node": _load_node_parser,

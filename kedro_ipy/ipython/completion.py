@@ -28,7 +28,9 @@ _RUN_VALUES: dict[str, str | None] = {
     "--to-nodes": "nodes",
     "--from-inputs": "datasets",
     "--to-outputs": "datasets",
+    "--namespaces": "namespaces",
     "--load-versions": "catalog",
+    "--params": "params",
     "--runner": "runners",
     "--as": None,
 }
@@ -44,6 +46,7 @@ class NameSource(Protocol):
     def node_names(self, pipeline: str | None) -> list[str]: ...
     def tags(self, pipeline: str | None) -> list[str]: ...
     def datasets(self, pipeline: str | None) -> list[str]: ...
+    def namespaces(self, pipeline: str | None) -> list[str]: ...
     def catalog_datasets(self) -> list[str]: ...
     def versions(self, dataset: str) -> list[str]: ...
     def envs(self) -> list[str]: ...
@@ -85,6 +88,11 @@ class SessionNames:
     def datasets(self, pipeline: str | None) -> list[str]:
         pipe = self._pipeline(pipeline)
         return sorted(pipe.datasets()) if pipe is not None else []
+
+    def namespaces(self, pipeline: str | None) -> list[str]:
+        pipe = self._pipeline(pipeline)
+        return sorted({node.namespace.split(".")[0] for node in pipe.nodes
+                       if node.namespace}) if pipe is not None else []
 
     def catalog_datasets(self) -> list[str]:
         names = list(self.get_catalog().keys())
@@ -211,7 +219,8 @@ def _complete_value(magic: str, option: str, value: str, values: dict[str, str |
             return version, _matching(version, names.versions(dataset))
         done = [item.split(":", 1)[0] for item in chosen]
         return fragment, [f"{ds}:" for ds in _matching(fragment, names.catalog_datasets(), done)]
-    source = {"tags": names.tags, "nodes": names.node_names, "datasets": names.datasets}[kind]
+    source = {"tags": names.tags, "nodes": names.node_names, "datasets": names.datasets,
+              "namespaces": names.namespaces}[kind]
     return fragment, _matching(fragment, source(pipeline), chosen)
 
 
@@ -224,7 +233,7 @@ class _NoNames:
     def node_names(self, pipeline: str | None) -> list[str]:
         return []
 
-    tags = datasets = node_names
+    tags = datasets = namespaces = node_names
 
     def catalog_datasets(self) -> list[str]:
         return []

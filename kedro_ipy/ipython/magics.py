@@ -45,6 +45,7 @@ from kedro_ipy.ipython._namespace import (
 from kedro_ipy.utils import did_you_mean
 
 if TYPE_CHECKING:
+    from kedro_ipy.framework.session import RunResult
     from kedro_ipy.ipython._reload import ProjectReloader
 
 __all__ = ["NodeRunError", "ProjectCodeError", "SessionMagics"]
@@ -338,6 +339,8 @@ class SessionMagics(Magics):
         if result.exception is not None:
             if result.failed_node or result.status == "cancelled":
                 raise self._node_failure(args, result) from result.exception
+            if _is_domain_error(result.exception):  # e.g. a hook took an input away
+                raise UsageError(f"{type(result.exception).__name__}: {result.exception}")
             raise result.exception
         self.context = result.context
         push_session_variables(self.shell, session, result.context, result.catalog)
@@ -346,10 +349,11 @@ class SessionMagics(Magics):
                                        result.duration_s or 0.0))
         print(_display.format_outputs(result.outputs or {}, args.as_name))
 
-    def _node_failure(self, args: RunArguments, result: Any) -> NodeRunError:
+    def _node_failure(self, args: RunArguments, result: RunResult) -> NodeRunError:
         resume = result.resume_request
         resume_line = RunArguments(resume, args.as_name).to_magic_line() if resume else None
         exc = result.exception
+        assert exc is not None  # called for failed and cancelled runs only
         lines = _display.format_node_failure(
             result.failed_node, exc,
             done=len(result.nodes_done),

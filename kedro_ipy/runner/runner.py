@@ -110,14 +110,18 @@ class NodeFailure:
         done: the nodes whose outputs were all saved before the failure, in order.
         resume_from: the nodes to restart from without recomputing persisted data (empty
             when nothing finished or it could not be worked out).
+        note: the note added to the exception for scripts (front doors that give their own
+            resume hint leave it out when they show the exception).
     """
 
-    __slots__ = ("done", "node", "resume_from")
+    __slots__ = ("done", "node", "note", "resume_from")
 
-    def __init__(self, node: str, done: list[str], resume_from: list[str]) -> None:
+    def __init__(self, node: str, done: list[str], resume_from: list[str],
+                 note: str = "") -> None:
         self.node = node
         self.done = done
         self.resume_from = resume_from
+        self.note = note
 
     def __repr__(self) -> str:
         return f"NodeFailure(node={self.node!r}, done={len(self.done)}, resume={self.resume_from})"
@@ -578,7 +582,7 @@ class AbstractRunner(ABC):
 
         with suppress(AttributeError, TypeError):  # an exception type refusing attributes
             exc._kedro_ipy_failure = NodeFailure(  # type: ignore[attr-defined]
-                node.name, [n.name for n in done], sorted(resume)
+                node.name, [n.name for n in done], sorted(resume), note
             )
         if sys.version_info >= (3, 11):
             exc.add_note(note)

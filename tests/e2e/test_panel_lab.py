@@ -120,6 +120,15 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
             ALL_NODES)
         page.screenshot(path=str(ARTIFACTS / "panel_lab_picture.png"), full_page=True)
 
+        # Another pipeline chosen after the run: the picture follows the choice (its nodes
+        # only, with the last run's states), not the run.
+        panel.locator(".widget-dropdown select").first.select_option("data_processing")
+        expect(panel.locator(".kip-count")).to_have_text("will run 4 of 4 nodes")
+        expect(panel.locator(".kip-pipeline .kip-node")).to_have_count(4)
+        expect(panel.locator('.kip-pipeline .kip-node[data-state="done"]')).to_have_count(4)
+        panel.locator(".widget-dropdown select").first.select_option("__default__")
+        expect(panel.locator(".kip-pipeline .kip-node")).to_have_count(ALL_NODES)
+
         panel.locator(".lm-TabBar-tab", has_text="Catalog").click()
         expect(panel.locator(".kip-catalog")).to_contain_text("raw_orders")
         expect(panel.locator(".kip-catalog")).not_to_contain_text("api_key")
@@ -131,12 +140,19 @@ def test_panel_runs_the_pipeline_in_jupyterlab(tmp_path: Path) -> None:
         expect(broken.locator(".kip-status")).to_contain_text("✗ node 'fit_model' failed")
         expect(broken.locator('.kip-nodes tr[data-node="fit_model"]')).to_have_attribute(
             "data-status", "failed")
+        # the nodes after the failure never ran: "not run", not "pending"
+        expect(broken.locator('.kip-nodes tr[data-node="evaluate_model"]')).to_have_attribute(
+            "data-status", "not run")
+        expect(broken.locator('.kip-nodes tr[data-status="pending"]')).to_have_count(0)
         expect(broken.locator(".jp-OutputArea-output", has_text="model.alpha must be >= 0")
                .first).to_be_visible()
         expect(broken.locator(".jp-OutputArea-output", has_text="Traceback")
                .first).to_be_visible()
         resume = broken.locator(".kip-resume")
         expect(resume).to_be_visible()
+        # one resume hint in the error box: the panel's (the runner's note is left out)
+        expect(broken.locator(".jp-OutputArea-output",
+                              has_text="without recomputing")).to_have_count(1)
         resume.click()
         expect(broken.locator(".kip-magic")).to_have_text(
             "%session_run --from-nodes fit_model")

@@ -206,6 +206,8 @@ def test_completion_on_the_example(shell, project):
     assert shell.complete("%session_run --to-outputs params:model.") == [
         "params:model.split_ratio"]
     assert shell.complete("%session_run --load-versions sales_m") == ["sales_model:"]
+    assert shell.complete("%session_run --params model.al") == ["model.alpha="]
+    assert shell.complete("%session_run --namesp") == ["--namespaces"]
     assert shell.complete("%session_create --env ") == ["local"]
 
 

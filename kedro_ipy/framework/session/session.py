@@ -638,6 +638,10 @@ class KedroSession:
 
 
 def _hostname() -> str:
+    """This machine's name (``os.uname`` where there is one: no socket import per run)."""
+    uname = getattr(os, "uname", None)
+    if uname is not None:
+        return str(uname().nodename)
     import socket
 
     return socket.gethostname()

@@ -290,8 +290,11 @@ class PanelController:
         shown = traceback.TracebackException.from_exception(exc)
         # The runner's note says where to resume in command-line words; the panel shows its
         # own Resume button and line, once.
-        notes = [n for n in getattr(shown, "__notes__", None) or ()
-                 if not str(n).startswith("kedro_ipy: node ")]
+        from kedro_ipy.runner.runner import node_failure
+
+        failure = node_failure(exc)
+        runner_note = failure.note if failure is not None else None
+        notes = [n for n in getattr(shown, "__notes__", None) or () if n != runner_note]
         if sys.version_info >= (3, 11):  # notes are printed from 3.11 on
             shown.__notes__ = notes or None
         project = getattr(self.session, "_project_path", None)
