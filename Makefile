@@ -19,7 +19,9 @@ $(VENV)/.installed: pyproject.toml
 $(KEDRO_VENV)/.installed:
 	test -x $(KEDRO_VENV)/bin/python || $(PYTHON) -m venv $(KEDRO_VENV)
 	$(KEDRO_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(KEDRO_VENV)/bin/python -m pip install --quiet 'kedro==1.7.0' ipython pandas pyarrow
+	$(KEDRO_VENV)/bin/python -m pip install --quiet 'kedro==1.7.0' ipython pandas pyarrow \
+		'kedro-datasets[pandas-csvdataset,pandas-exceldataset,pandas-parquetdataset,pandas-jsondataset,pickle-pickledataset,json-jsondataset,plotly-plotlydataset,plotly-jsondataset,matplotlib-matplotlibdataset]' \
+		scikit-learn matplotlib plotly openpyxl
 	touch $@
 
 ## The main job: run the example on the embedded default project.
@@ -50,7 +52,7 @@ bench: $(VENV)/.installed $(KEDRO_VENV)/.installed
 ## Differential tests against Kedro 1.7.0 (optional; never part of `make test`).
 compat: $(VENV)/.installed $(KEDRO_VENV)/.installed
 	DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=true $(KEDRO_VENV)/bin/python -m pip install --quiet pytest hypothesis
-	DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=true KEDRO_IPY_ROOT=$(CURDIR) $(KEDRO_VENV)/bin/python -m pytest compat -q
+	DO_NOT_TRACK=1 KEDRO_DISABLE_TELEMETRY=true KEDRO_IPY_ROOT=$(CURDIR) KEDRO_IPY_PYTHON=$(CURDIR)/$(PY) $(KEDRO_VENV)/bin/python -m pytest compat -q
 
 clean:
 	rm -rf $(VENV) $(KEDRO_VENV) .pytest_cache .ruff_cache .hypothesis *.egg-info

@@ -42,3 +42,12 @@ def example_project(tmp_path: Path) -> Iterator[Path]:
         os.environ["PYTHONPATH"] = saved_env
     for name in [m for m in sys.modules if m.split(".")[0] in PROJECT_PACKAGES]:
         del sys.modules[name]
+
+
+@pytest.fixture(autouse=True)
+def _forget_secrets() -> Iterator[None]:
+    """Each test starts without the secrets earlier tests registered (they are process-wide)."""
+    yield
+    from kedro_ipy import redaction
+
+    redaction.forget_all()

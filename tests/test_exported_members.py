@@ -44,8 +44,8 @@ PUBLIC_NAMES: dict[str, set[str]] = {
     "kedro_ipy.ipython": {"load_ipython_extension", "unload_ipython_extension"},
     "kedro_ipy.ipython.panel": {"SessionPanel"},
     "kedro_ipy.framework.project": {
-        "PACKAGE_NAME", "SettingsError", "configure_project", "find_pipelines", "pipelines",
-        "settings", "validate_settings",
+        "LOGGING", "LoggingConfigError", "PACKAGE_NAME", "SettingsError", "configure_logging",
+        "configure_project", "find_pipelines", "pipelines", "settings", "validate_settings",
     },
     "kedro_ipy.framework.startup": {
         "ProjectMetadata", "ProjectMetadataError", "ProjectNotFoundError", "bootstrap_project",

@@ -16,7 +16,10 @@ from typing import Any
 
 from kedro_ipy.config.abstract_config import BadConfigException
 
-__all__ = ["CONFIG_SUFFIXES", "list_config_files", "match_patterns", "read_config_file"]
+__all__ = [
+    "CONFIG_SUFFIXES", "check_node_graph", "list_config_files", "load_yaml_text",
+    "match_patterns", "read_config_file",
+]
 
 #: File suffixes the loader reads; JSON is parsed by the YAML parser (JSON is YAML 1.2).
 CONFIG_SUFFIXES: tuple[str, ...] = (".yml", ".yaml", ".json")
@@ -136,23 +139,143 @@ def read_config_file(path: Path) -> Any:
 def _parse_yaml(text: str, path: Path) -> Any:
     import yaml
 
+    # ``yaml.load`` in two steps, so the node graph is checked before anything is built.
+    loader = _loader_class()(text)  # a SafeLoader subclass: safe
     try:
-        return yaml.load(text, Loader=_loader_class())  # a SafeLoader subclass: safe
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_node_graph(node, f"Config file {_posix(path)}")
+        return loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         # Kedro's wording first (0-based line and position, as Kedro reports them), then
         # what went wrong, which Kedro leaves out.
         where = f", unable to read line {mark.line}, position {mark.column}" if mark else ""
         human = f" (line {mark.line + 1}, column {mark.column + 1})" if mark else ""
-        problem = exc.problem or str(exc)
+        problem = exc.problem or exc.context or "unreadable YAML"
+        # Not chained: PyYAML's own text quotes the offending line, which in a credentials
+        # file is a secret. The file, line, column and problem are all in this message.
         raise config_parser_error(
             f"Invalid YAML or JSON file {_posix(path)}{where}. YAML says: {problem}{human}.",
             mark,
-        ) from exc
+        ) from None
     except yaml.YAMLError as exc:
         raise config_parser_error(
-            f"Invalid YAML or JSON file {_posix(path)}. {exc}.", None
-        ) from exc
+            f"Invalid YAML or JSON file {_posix(path)}. YAML says: {type(exc).__name__}.", None
+        ) from None
+    except RecursionError:
+        raise BadConfigException(
+            f"Config file {_posix(path)} is nested too deeply to read. Flatten its structure."
+        ) from None
+    finally:
+        loader.dispose()
+
+
+#: Most values a config file may expand to once YAML aliases are followed. Aliases make a
+#: 600-byte file stand for a billion values (a "billion laughs"); real projects stay far
+#: below this even when they reuse anchors everywhere.
+MAX_EXPANDED_VALUES = 1_000_000
+#: Deepest nesting of mappings and lists in one config file (real files rarely pass 10);
+#: deeper structures would exhaust Python's stack when merged and resolved.
+MAX_NESTING = 100
+
+
+def check_node_graph(root: Any, source: str) -> None:
+    """Refuse a parsed YAML node graph that would expand too far, nest too deep, or loop.
+
+    Aliases share nodes, so the graph stays small while what it stands for can be huge:
+    the expanded size is summed per node, each shared node counted once per use, without
+    building anything. An alias inside its own anchor makes a loop, which no config can mean.
+
+    Args:
+        root: The document's root node.
+        source: What the text is, for messages ("Config file /path/to/parameters.yml").
+
+    Raises:
+        BadConfigException: naming the source and the key where the problem was found.
+    """
+    from yaml.nodes import MappingNode, SequenceNode
+
+    sizes: dict[int, int] = {}
+    ancestors: set[int] = set()
+    # Iterative depth-first walk (a recursive one would itself overflow on deep files).
+    stack: list[tuple[Any, tuple[str, ...], bool]] = [(root, (), False)]
+    while stack:
+        node, keys, finished = stack.pop()
+        ident = id(node)
+        if finished:
+            ancestors.discard(ident)
+            total = 1 + sum(sizes[id(child)] for _, child in _children(node))
+            if total > MAX_EXPANDED_VALUES:
+                raise BadConfigException(
+                    f"{source} expands to more than "
+                    f"{MAX_EXPANDED_VALUES:,} values through YAML aliases (at "
+                    f"'{_dotted(keys)}'): anchors ('&name') reused with '*name' inside each "
+                    "other multiply, and loading it would take minutes and gigabytes. Refused: "
+                    "reuse fewer nested aliases."
+                )
+            sizes[ident] = total
+            continue
+        if ident in sizes:
+            continue
+        if ident in ancestors:
+            raise BadConfigException(
+                f"{source} has a YAML alias inside its own anchor at "
+                f"'{_dotted(keys)}': the value would contain itself forever. Remove the "
+                "self-reference ('*name' used within the value marked '&name')."
+            )
+        if not isinstance(node, (MappingNode, SequenceNode)):
+            sizes[ident] = 1
+            continue
+        if len(keys) >= MAX_NESTING:
+            raise BadConfigException(
+                f"{source} nests mappings and lists more than {MAX_NESTING} "
+                f"levels deep (at '{_dotted(keys[:5])}...'). Flatten its structure."
+            )
+        ancestors.add(ident)
+        stack.append((node, keys, True))
+        for label, child in _children(node):
+            stack.append((child, (*keys, label), False))
+
+
+def load_yaml_text(text: str, source: str) -> Any:
+    """``yaml.safe_load(text)`` with the checks of config files (size, loops, depth).
+
+    For YAML found inside a config value (``${oc.create:...}``), which must not get round
+    the limits a file has.
+    """
+    import yaml
+
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        check_node_graph(node, source)
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def _children(node: Any) -> list[tuple[str, Any]]:
+    """``(label, child node)`` pairs of a mapping (keys too) or sequence node."""
+    from yaml.nodes import MappingNode, SequenceNode
+
+    if isinstance(node, MappingNode):
+        out: list[tuple[str, Any]] = []
+        for key_node, value_node in node.value:
+            label = str(key_node.value) if isinstance(key_node.value, str) else "<key>"
+            out.append((label, key_node))
+            out.append((label, value_node))
+        return out
+    if isinstance(node, SequenceNode):
+        return [(str(index), child) for index, child in enumerate(node.value)]
+    return []
+
+
+def _dotted(keys: tuple[str, ...]) -> str:
+    return ".".join(keys) or "<top level>"
 
 
 def _posix(path: Path) -> str:

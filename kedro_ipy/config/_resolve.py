@@ -60,6 +60,7 @@ class ResolveContext:
     """
 
     __slots__ = (
+        "_depth",
         "_in_progress",
         "custom_resolvers",
         "env",
@@ -92,6 +93,7 @@ class ResolveContext:
         #: Paths whose value came from a runtime parameter (for the catalog ``type`` guard).
         self.runtime_hits: list[tuple[str, ...]] = []
         self._in_progress: set[tuple[str, ...]] = set()
+        self._depth = 0
 
     def where(self, path: tuple[str, ...]) -> str:
         dotted = ".".join(path) or "<root>"
@@ -99,7 +101,21 @@ class ResolveContext:
         source = str(origin) if origin is not None else f"{self.key} of environment '{self.env}'"
         return f"{source} at '{dotted}'"
 
-    def fail(self, path: tuple[str, ...], message: str) -> BadConfigException:
+    def fail(
+        self, path: tuple[str, ...], message: str, safe: str | None = None
+    ) -> BadConfigException:
+        """The error for ``path``; in credentials ``safe`` replaces ``message``.
+
+        ``message`` may quote the value being resolved (a key it names, a resolver argument);
+        in credentials any part of a value may be a secret, so there only ``safe``, a wording
+        that quotes nothing from the file, is used.
+        """
+        if self.key == "credentials":
+            what = safe or "an interpolation in it cannot be resolved"
+            message = (
+                f"Cannot resolve a credential value: {what}. The value is not shown because "
+                "credentials are secret"
+            )
         return BadConfigException(f"{message} (in {self.where(path)})")
 
     def shown(self, value: Any) -> str:
@@ -154,8 +170,10 @@ def _resolve_string(text: str, ctx: ResolveContext, path: tuple[str, ...]) -> An
         if text.startswith("${", i):
             end = _closing_brace(text, i + 2)
             if end < 0:
-                shown = "" if ctx.key == "credentials" else f" in {text!r}"
-                raise ctx.fail(path, f"Unclosed interpolation{shown}")
+                raise ctx.fail(
+                    path, f"Unclosed interpolation in {text!r}",
+                    safe="Unclosed interpolation (a '${' has no closing '}')",
+                )
             if literal:
                 pieces.append("".join(literal))
                 literal = []
@@ -209,7 +227,28 @@ def _closing_quote(text: str, start: int) -> int:
     return -1
 
 
+#: Most interpolations followed one inside another (``${a}`` -> ``${b}`` -> ..., or
+#: ``${${${x}}}``). Real configs need a handful; the limit keeps Python's stack safe.
+MAX_INTERPOLATION_DEPTH = 64
+
+
 def _evaluate(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
+    if ctx._depth >= MAX_INTERPOLATION_DEPTH:
+        raise ctx.fail(
+            path,
+            f"Interpolations are chained or nested more than {MAX_INTERPOLATION_DEPTH} deep "
+            "(each '${...}' leading to another): make the chain shorter",
+            safe=f"interpolations are chained or nested more than {MAX_INTERPOLATION_DEPTH} "
+            "deep",
+        )
+    ctx._depth += 1
+    try:
+        return _evaluate_body(body, ctx, path)
+    finally:
+        ctx._depth -= 1
+
+
+def _evaluate_body(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
     call = _RESOLVER_CALL.match(body)
     if call is None:
         return _reference(body.strip(), ctx, path)
@@ -238,6 +277,7 @@ def _evaluate(body: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
         path,
         f"Unsupported interpolation type {name}. Available: {', '.join(known)} and "
         "OmegaConf's oc.* resolvers." + did_you_mean(name, [*known, *_OC_RESOLVERS]),
+        safe="it uses an unknown resolver (known: " + ", ".join(known) + ", oc.*)",
     )
 
 
@@ -261,9 +301,15 @@ def _reference(target: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
         parts = tuple(target.split("."))
     value = lookup(ctx.root, ".".join(parts))
     if value is MISSING:
-        raise ctx.fail(path, f"Interpolation key '{target}' not found")
+        raise ctx.fail(
+            path, f"Interpolation key '{target}' not found",
+            safe="a key it refers to with '${...}' is not defined",
+        )
     if parts in ctx._in_progress:
-        raise ctx.fail(path, f"Circular interpolation through '{'.'.join(parts)}'")
+        raise ctx.fail(
+            path, f"Circular interpolation through '{'.'.join(parts)}'",
+            safe="it refers to itself through '${...}'",
+        )
     ctx._in_progress.add(parts)
     try:
         return resolve_tree(value, ctx, parts)
@@ -327,8 +373,10 @@ def _argument(raw: str, ctx: ResolveContext, path: tuple[str, ...]) -> Any:
     if text[:1] in "[{":
         import yaml
 
+        from kedro_ipy.config._files import load_yaml_text
+
         try:
-            return yaml.safe_load(text)
+            return load_yaml_text(text, f"A resolver argument {ctx.where(path)}")
         except yaml.YAMLError:
             return text
     return text
@@ -356,7 +404,10 @@ def _from_globals(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -
         return value
     if default is not MISSING:
         return default
-    raise ctx.fail(path, f"Globals key '{name}' not found and no default value provided")
+    raise ctx.fail(
+        path, f"Globals key '{name}' not found and no default value provided",
+        safe="a globals key it reads is not defined and has no default",
+    )
 
 
 def _from_runtime_params(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
@@ -373,7 +424,10 @@ def _from_runtime_params(args: list[Any], ctx: ResolveContext, path: tuple[str, 
         return value
     if default is not MISSING:
         return default
-    raise ctx.fail(path, f"Runtime parameter '{args[0]}' not found and no default value provided")
+    raise ctx.fail(
+        path, f"Runtime parameter '{args[0]}' not found and no default value provided",
+        safe="a runtime parameter it reads is not given and has no default",
+    )
 
 
 def _from_environment(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> Any:
@@ -390,7 +444,10 @@ def _from_environment(args: list[Any], ctx: ResolveContext, path: tuple[str, ...
         return value
     if default is not MISSING:
         return default
-    raise ctx.fail(path, f"Environment variable '{args[0]}' is not set and has no default")
+    raise ctx.fail(
+        path, f"Environment variable '{args[0]}' is not set and has no default",
+        safe="an environment variable it reads ('${oc.env:...}') is not set and has no default",
+    )
 
 
 # OmegaConf's built-in resolvers other than ``oc.env`` (Kedro leaves them registered). Each
@@ -450,8 +507,10 @@ def _oc_create(args: list[Any], ctx: ResolveContext, path: tuple[str, ...]) -> A
     if isinstance(value, str):
         import yaml
 
+        from kedro_ipy.config._files import load_yaml_text
+
         try:
-            value = yaml.safe_load(value)
+            value = load_yaml_text(value, f"The 'oc.create' argument {ctx.where(path)}")
         except yaml.YAMLError as exc:
             raise ctx.fail(
                 path, f"'oc.create' could not read {ctx.shown(value)}{ctx.detail(exc)}"

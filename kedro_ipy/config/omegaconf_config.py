@@ -22,6 +22,8 @@ from kedro_ipy.config.abstract_config import (
     BadConfigException,
     MissingConfigException,
 )
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 from kedro_ipy.utils import did_you_mean
 
 __all__ = ["OmegaConfigLoader"]
@@ -262,6 +264,8 @@ class OmegaConfigLoader(AbstractConfigLoader):
         return self._finish(key, merged)
 
     def _finish(self, key: str, merged: dict[str, Any]) -> dict[str, Any]:
+        if key == "credentials":  # hidden from every message, log and store from now on
+            register_secrets(collect_secrets(merged))
         if key == "parameters" and self._runtime_nested:
             merged = deep_merge(merged, self._runtime_nested)
         return merged
@@ -303,6 +307,12 @@ class OmegaConfigLoader(AbstractConfigLoader):
             if key == "credentials":  # the cause's text may quote a secret: print none
                 raise exc from None
             raise
+        except RecursionError:  # a last guard: the limits in _files/_resolve come first
+            names = ", ".join(_posix(path) for path in files)
+            raise BadConfigException(
+                f"The '{key}' config of environment '{env}' is nested too deeply to resolve "
+                f"(files: {names}). Flatten it, or shorten its chains of '${{...}}'."
+            ) from None
         if key == "catalog" and self.restrict_runtime_params_type_selection:
             for hit in ctx.runtime_hits:
                 if hit and hit[-1] == "type":

@@ -120,9 +120,12 @@ def bootstrap_project(project_path: str | Path) -> ProjectMetadata:
             for and, when the folder is inside a project, where that project is.
         ProjectMetadataError: the metadata is unusable.
         SettingsError: a value in the project's ``settings.py`` is unusable.
+        LoggingConfigError: ``conf/logging.yml`` (or ``KEDRO_LOGGING_CONFIG``) is unusable.
 
-    A package that cannot be imported is not an error here (as in Kedro, pipelines are only
-    imported when first read), but it is logged as a warning naming the folder looked in.
+    The project's logging config, when it has one, is applied (see
+    ``kedro_ipy.framework.project.LOGGING``). A package that cannot be imported is not an
+    error here (as in Kedro, pipelines are only imported when first read), but it is logged
+    as a warning naming the folder looked in.
     """
     root = Path(project_path).expanduser().resolve()
     metadata = _get_project_metadata(root)
@@ -146,6 +149,7 @@ def bootstrap_project(project_path: str | Path) -> ProjectMetadata:
     # statically (pyproject.toml's layers contract); the call goes through importlib.
     project = importlib.import_module("kedro_ipy.framework.project")
     project.configure_project(metadata.package_name)
+    project.LOGGING.configure_for_project(root, metadata.package_name)
     return metadata
 
 

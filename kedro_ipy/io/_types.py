@@ -2,23 +2,37 @@
 
 Users write types the way Kedro's documentation does: ``pandas.CSVDataset``,
 ``kedro_datasets.pandas.CSVDataset``, ``MemoryDataset``, ``kedro.io.MemoryDataset`` or a full
-dotted path to their own class. The first four forms map onto our own classes, so a Kedro
-catalog works unchanged. Resolved classes are cached: a 1,000-entry catalog resolves each type
-once.
+dotted path to their own class. Short names map onto our own classes, so a Kedro catalog works
+unchanged. A ``kedro_datasets.<short name>`` type is ours too, unless kedro-datasets is
+installed: then its own class is used, as the project asked for it by that name. The
+``KEDRO_IPY_DATASETS`` environment variable chooses instead (``kedro_ipy`` or
+``kedro_datasets``; ``auto`` is the default just described), and a full module path such as
+``kedro_datasets.pandas.csv_dataset.CSVDataset`` always means that very class. Resolved classes
+are cached: a 1,000-entry catalog resolves each type once.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import logging
+import os
+import sys
 from typing import Any
 
-from kedro_ipy.io.core import AbstractDataset, DatasetError, Version
+from kedro_ipy.io.core import AbstractDataset, DatasetError, Version, versioned_flag
 from kedro_ipy.utils import did_you_mean
 
 __all__ = [
-    "KNOWN_TYPES", "build_dataset", "check_entry", "check_shape", "parse_error", "resolve_type",
+    "DATASETS_SOURCE_ENV",
+    "KNOWN_TYPES",
+    "build_dataset",
+    "check_entry",
+    "check_shape",
+    "kedro_datasets_source",
+    "parse_error",
+    "resolve_type",
 ]
 
 #: Short names users write, mapped to where our implementation lives.
@@ -32,13 +46,73 @@ KNOWN_TYPES: dict[str, str] = {
     "text.TextDataset": "kedro_ipy.io.datasets.text.TextDataset",
     "pandas.CSVDataset": "kedro_ipy.io.datasets.pandas.CSVDataset",
     "pandas.ParquetDataset": "kedro_ipy.io.datasets.pandas.ParquetDataset",
+    "pandas.JSONDataset": "kedro_ipy.io.datasets.pandas.JSONDataset",
+    "pandas.FeatherDataset": "kedro_ipy.io.datasets.pandas.FeatherDataset",
+    "pandas.ExcelDataset": "kedro_ipy.io.datasets.pandas.ExcelDataset",
+    "pandas.GenericDataset": "kedro_ipy.io.datasets.pandas.GenericDataset",
+    "pandas.SQLTableDataset": "kedro_ipy.io.datasets.pandas.SQLTableDataset",
+    "pandas.SQLQueryDataset": "kedro_ipy.io.datasets.pandas.SQLQueryDataset",
     "partitions.PartitionedDataset": "kedro_ipy.io.datasets.partitions.PartitionedDataset",
+    "partitions.IncrementalDataset": "kedro_ipy.io.datasets.incremental.IncrementalDataset",
+    "matplotlib.MatplotlibDataset": "kedro_ipy.io.datasets.matplotlib.MatplotlibDataset",
+    "matplotlib.MatplotlibWriter": "kedro_ipy.io.datasets.matplotlib.MatplotlibWriter",
+    "plotly.PlotlyDataset": "kedro_ipy.io.datasets.plotly.PlotlyDataset",
+    "plotly.JSONDataset": "kedro_ipy.io.datasets.plotly.JSONDataset",
+    "plotly.HTMLDataset": "kedro_ipy.io.datasets.plotly.HTMLDataset",
+    "pillow.ImageDataset": "kedro_ipy.io.datasets.pillow.ImageDataset",
+    "numpy.NumpyDataset": "kedro_ipy.io.datasets.numpy.NumpyDataset",
 }
 
 # Prefixes under which Kedro (and kedro-datasets) users name the same classes.
 _ALIAS_PREFIXES = ("kedro_datasets.", "kedro.io.", "kedro_ipy.io.datasets.", "kedro_ipy.io.")
 
 _CACHE: dict[str, type] = {}
+_MODULES: dict[str, Any] = {}  # the module each cached class came from
+
+#: Environment variable choosing whose class a ``kedro_datasets.<short name>`` type means.
+DATASETS_SOURCE_ENV = "KEDRO_IPY_DATASETS"
+_SOURCES = ("auto", "kedro_ipy", "kedro_datasets")
+_KEDRO_DATASETS = "kedro_datasets."
+_importable: dict[str, bool] = {}
+
+
+def _kedro_datasets_importable() -> bool:
+    """Whether kedro-datasets is installed (looked up once; tests reset ``_importable``)."""
+    found = _importable.get("kedro_datasets")
+    if found is None:
+        try:
+            found = importlib.util.find_spec("kedro_datasets") is not None
+        except (ImportError, ValueError):
+            found = False
+        _importable["kedro_datasets"] = found
+    return found
+
+
+def kedro_datasets_source() -> str:
+    """Whose class ``kedro_datasets.<short name>`` means now: ``kedro_ipy`` or
+    ``kedro_datasets``, from ``KEDRO_IPY_DATASETS`` (``auto``: kedro-datasets' when it is
+    installed).
+
+    Raises:
+        DatasetError: the variable has another value, or asks for kedro-datasets where it is
+            not installed.
+    """
+    raw = os.environ.get(DATASETS_SOURCE_ENV, "")
+    value = raw.strip().lower().replace("-", "_") or "auto"
+    if value not in _SOURCES:
+        raise DatasetError(
+            f"{DATASETS_SOURCE_ENV}={raw!r} is not a valid choice: use one of "
+            f"{', '.join(_SOURCES)}.{did_you_mean(value, _SOURCES)}"
+        )
+    if value == "auto":
+        return "kedro_datasets" if _kedro_datasets_importable() else "kedro_ipy"
+    if value == "kedro_datasets" and not _kedro_datasets_importable():
+        raise DatasetError(
+            f"{DATASETS_SOURCE_ENV}=kedro_datasets, but kedro-datasets is not installed: "
+            f"install it (pip install kedro-datasets) or unset {DATASETS_SOURCE_ENV} to use "
+            "kedro_ipy's own datasets."
+        )
+    return value
 
 
 def _known_target(type_name: str) -> str | None:
@@ -112,20 +186,28 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
             f"'type' must be a dataset class or its import path, such as "
             f"'pickle.PickleDataset', not {type_name!r}."
         )
-    cached = _CACHE.get(type_name)
-    if cached is not None:
+    prefixed = type_name.startswith(_KEDRO_DATASETS)
+    source = kedro_datasets_source() if prefixed else "kedro_ipy"
+    key = f"{source}:{type_name}" if prefixed else type_name
+    cached = _CACHE.get(key)
+    # Valid while its module is the one imported: project code reloaded (``%session_create``
+    # drops the package's modules) must give the edited class, not the old one.
+    if cached is not None and sys.modules.get(cached.__module__) is _MODULES.get(key):
         return cached
     if type_name.strip(".") != type_name:
         raise DatasetError(
             "'type' class path does not support relative paths or paths ending with a dot."
         )
     target = _known_target(type_name)
-    candidates = [target] if target else []
-    candidates += [
-        f"kedro_ipy.io.{type_name}",
-        f"kedro_ipy.io.datasets.{type_name}",
-        type_name,
-    ]
+    if prefixed and source == "kedro_datasets":
+        candidates = [type_name]  # the project named kedro-datasets' class: use it
+    else:
+        candidates = [target] if target else []
+        candidates += [
+            f"kedro_ipy.io.{type_name}",
+            f"kedro_ipy.io.datasets.{type_name}",
+            type_name,
+        ]
     for candidate in candidates:
         try:
             obj = _import_class(candidate)
@@ -142,7 +224,8 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
             )
         if not _is_dataset_class(obj):
             raise _not_a_dataset(obj)
-        _CACHE[type_name] = obj
+        _CACHE[key] = obj
+        _MODULES[key] = sys.modules.get(obj.__module__)
         return obj
     short = type_name
     for prefix in _ALIAS_PREFIXES:
@@ -161,10 +244,30 @@ def resolve_type(type_name: Any, entry: str = "?") -> type:
         hint = " Did you mean one of these: " + ", ".join(f"'{k}'" for k in same_but_case) + "?"
     else:
         hint = did_you_mean(short, KNOWN_TYPES)
+    if prefixed and not _kedro_datasets_importable():
+        hint = _missing_kedro_datasets_hint(short, hint)
     raise DatasetError(
         f"Class '{type_name}' not found, is this a typo?{hint} "
         f"Built-in types: {', '.join(sorted(KNOWN_TYPES))}; any other class can be given by "
         "its full dotted path."
+    )
+
+
+def _missing_kedro_datasets_hint(short: str, hint: str) -> str:
+    """What to say about ``kedro_datasets.<short>`` when kedro-datasets is not installed."""
+    parts = short.split(".")
+    same_class = f"{parts[0]}.{parts[-1]}"
+    if len(parts) > 2 and same_class in KNOWN_TYPES:
+        # A full module path (``pandas.csv_dataset.CSVDataset``) of a class we also have.
+        return (
+            f" kedro-datasets is not installed; kedro_ipy's own '{same_class}' can stand in: "
+            f"write 'type: {same_class}'."
+        )
+    if hint and any(known.startswith(parts[0] + ".") for known in KNOWN_TYPES):
+        return hint  # a typo in a family we have
+    return (
+        f" kedro_ipy has no built-in '{short}', and kedro-datasets, which would provide it, "
+        "is not installed (pip install kedro-datasets)."
     )
 
 
@@ -256,6 +359,8 @@ def check_shape(name: str, config: Any) -> None:
             "entry is intended for variable interpolation, make sure that the top level key is "
             "preceded by an underscore.",
         )
+    if "versioned" in config:
+        versioned_flag(name, config["versioned"])
 
 
 def _split(config: dict[str, Any]) -> tuple[dict[str, Any], type, bool]:

@@ -17,6 +17,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from kedro_ipy.io.core import DatasetError
+from kedro_ipy.redaction import collect_secrets, secrets_in_catalog_config
+from kedro_ipy.redaction import redact as _redact
+from kedro_ipy.redaction import register as register_secrets
 from kedro_ipy.utils import did_you_mean
 
 __all__ = ["CatalogConfigResolver", "CredentialsNotFoundError", "collect_secrets", "redact"]
@@ -31,36 +34,9 @@ DEFAULT_RUNTIME_PATTERN: dict[str, dict[str, Any]] = {
 logger = logging.getLogger(__name__)
 
 
-def collect_secrets(credentials: Any) -> frozenset[str]:
-    """Every string value inside a credentials mapping, to scrub from messages."""
-    found: set[str] = set()
-
-    def walk(value: Any) -> None:
-        if isinstance(value, dict):
-            for item in value.values():
-                walk(item)
-        elif isinstance(value, (list, tuple)):
-            for item in value:
-                walk(item)
-        elif isinstance(value, str) and len(value) >= 3:
-            found.add(value)
-        elif (
-            isinstance(value, (int, float))
-            and not isinstance(value, bool)
-            and len(str(value)) >= 3
-        ):
-            found.add(str(value))
-
-    walk(credentials)
-    return frozenset(found)
-
-
 def redact(text: str, secrets: Iterable[str]) -> str:
-    """``text`` with every secret replaced by ``***`` (longest first, so parts do not leak)."""
-    for secret in sorted(secrets, key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, "***")
-    return text
+    """``text`` with every form of every secret masked (see :mod:`kedro_ipy.redaction`)."""
+    return _redact(text, secrets)
 
 
 class CredentialsNotFoundError(DatasetError, KeyError):
@@ -220,6 +196,10 @@ class CatalogConfigResolver:
         self._default_runtime_patterns = default_runtime_patterns or DEFAULT_RUNTIME_PATTERN
         credentials = credentials or {}
         self._credentials = credentials
+        # Secrets referenced by name and written inline, known (process-wide) before any
+        # entry is read, so that no error about an entry can show them.
+        self._secrets = collect_secrets(credentials) | secrets_in_catalog_config(config)
+        register_secrets(self._secrets)
         self._config: dict[str, Any] = {}
         patterns: list[_Pattern] = []
         for name, entry in (config or {}).items():
@@ -258,8 +238,8 @@ class CatalogConfigResolver:
 
     @property
     def secrets(self) -> frozenset[str]:
-        """The credential strings to keep out of messages."""
-        return collect_secrets(self._credentials)
+        """The credential strings to keep out of messages (referenced and inline ones)."""
+        return self._secrets
 
     @staticmethod
     def is_pattern(pattern: str) -> bool:

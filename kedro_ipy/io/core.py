@@ -31,6 +31,7 @@ from pathlib import PurePath, PurePosixPath
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar, runtime_checkable
 
 from kedro_ipy.errors import KedroIpyError
+from kedro_ipy.redaction import redact, redact_exception, redact_value
 
 __all__ = [
     "CLOUD_PROTOCOLS",
@@ -212,6 +213,8 @@ def parse_dataset_definition(
 
     if "type" not in config:
         raise DatasetError("'type' is missing from dataset catalog configuration")
+    if VERSIONED_FLAG_KEY in config:
+        versioned_flag("<config>", config[VERSIONED_FLAG_KEY])
     kwargs, cls, versioned = _split(config)
     if versioned:
         kwargs["version"] = Version(load_version, save_version or generate_timestamp())
@@ -219,10 +222,12 @@ def parse_dataset_definition(
 
 
 def _load_error(dataset: AbstractDataset, exc: BaseException) -> DatasetError:
+    redact_exception(exc)  # a driver's error may quote a credential: so would its cause chain
     return DatasetError(f"Failed while loading data from dataset {dataset}.\n{exc}")
 
 
 def _save_error(dataset: AbstractDataset, exc: BaseException) -> DatasetError:
+    redact_exception(exc)
     return DatasetError(f"Failed while saving data to dataset {dataset}.\n{exc}")
 
 
@@ -409,7 +414,9 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
         description = self._describe()
         if not isinstance(description, dict):
             return {}
-        return {k: _hide_url_secrets(v) for k, v in description.items() if v is not None}
+        return {
+            k: redact_value(_hide_url_secrets(v)) for k, v in description.items() if v is not None
+        }
 
     def _copy(self, **overwrite_params: Any) -> AbstractDataset:
         """A deep copy with some attributes replaced (Kedro's helper, used by plugins)."""
@@ -443,7 +450,7 @@ class AbstractDataset(abc.ABC, Generic[_DI, _DO]):
     def __repr__(self) -> str:
         description = self._describe()
         if isinstance(description, dict) and all(isinstance(k, str) for k in description):
-            return self._pretty_repr(description)
+            return redact(self._pretty_repr(description))
         name = f"{type(self).__module__}.{type(self).__name__}"
         logger.warning(
             "'%s' is a subclass of AbstractDataset and it must implement the '_describe' "
@@ -521,6 +528,37 @@ def _hide_url_secrets(value: Any) -> Any:
     if type(value) in (list, tuple):
         return type(value)(_hide_url_secrets(v) for v in value)
     return value
+
+
+_GLOB_MAGIC = re.compile(r"([*?\[])")
+
+
+def _glob_escape(text: str) -> str:
+    """``text`` matched literally by ``glob`` and fsspec's glob: ``[`` ``*`` ``?`` bracketed."""
+    return _GLOB_MAGIC.sub(r"[\1]", text)
+
+
+def versioned_flag(entry: str, value: Any) -> bool:
+    """The ``versioned:`` key of catalog entry ``entry`` as a bool, refusing anything else.
+
+    A quoted ``"false"`` or ``"no"`` is a non-empty string, so it would turn versioning on.
+
+    Raises:
+        DatasetError: ``value`` is not a boolean.
+    """
+    if isinstance(value, bool):
+        return value
+    hint = ""
+    if isinstance(value, str):
+        lowered = value.strip().lower()
+        if lowered in ("true", "yes", "on", "1"):
+            hint = " Write versioned: true, without quotes."
+        elif lowered in ("false", "no", "off", "0", ""):
+            hint = " Write versioned: false, without quotes."
+    raise DatasetError(
+        f"Catalog entry '{entry}': 'versioned' must be true or false, got "
+        f"{type(value).__name__} {value!r}.{hint}"
+    )
 
 
 def _local_exists(path: str) -> bool:
@@ -618,7 +656,11 @@ class AbstractVersionedDataset(AbstractDataset[_DI, _DO], abc.ABC):
         return PurePosixPath(path).parent.name
 
     def _get_versions(self) -> list[str]:
-        pattern = str(self._get_versioned_path("*"))
+        # The dataset's own path is matched literally: ``model[v1].pkl`` has glob characters.
+        pattern = str(
+            PurePosixPath(_glob_escape(str(self._filepath)), "*",
+                          _glob_escape(self._filepath.name))
+        )
         try:
             paths = self._glob_function(pattern)
         except Exception as exc:

@@ -17,12 +17,7 @@ from typing import Any, ClassVar
 
 from kedro_ipy.io._types import build_dataset, check_shape, resolve_type
 from kedro_ipy.io.cached_dataset import CachedDataset
-from kedro_ipy.io.catalog_config_resolver import (
-    DEFAULT_RUNTIME_PATTERN,
-    CatalogConfigResolver,
-    collect_secrets,
-    redact,
-)
+from kedro_ipy.io.catalog_config_resolver import DEFAULT_RUNTIME_PATTERN, CatalogConfigResolver
 from kedro_ipy.io.core import (
     AbstractDataset,
     AbstractVersionedDataset,
@@ -34,6 +29,8 @@ from kedro_ipy.io.core import (
     generate_timestamp,
 )
 from kedro_ipy.io.memory_dataset import MemoryDataset, _is_memory_dataset
+from kedro_ipy.redaction import collect_secrets, redact, redact_value, secrets_in_catalog_config
+from kedro_ipy.redaction import register as register_secrets
 from kedro_ipy.utils import did_you_mean
 
 __all__ = ["DataCatalog"]
@@ -194,7 +191,8 @@ class DataCatalog:
                 f"The catalog config must be a mapping of entry names to entries, "
                 f"not {type(catalog).__name__}."
             )
-        secrets = collect_secrets(credentials) if credentials else frozenset()
+        secrets = collect_secrets(credentials) | secrets_in_catalog_config(catalog)
+        register_secrets(secrets)
         save_version = save_version or generate_timestamp()
         load_versions = dict(load_versions or {})
         try:
@@ -409,7 +407,7 @@ class DataCatalog:
         return None if _leaks(exc, self._secrets) else exc
 
     def _redact(self, text: str) -> str:
-        return redact(text, self._secrets) if self._secrets else text
+        return redact(text, self._secrets)
 
     # -- the rest of the dataset API ------------------------------------------------------
     def exists(self, ds_name: str) -> bool:
@@ -616,8 +614,8 @@ class DataCatalog:
         """What a dataset is (type and arguments, never credentials); all of them without name."""
         if name is not None:
             dataset = self._get_dataset(name)
-            one = {"type": self.get_type(name), **dataset.describe()}
-            return _redact_values(one, self._secrets) if self._secrets else one
+            one: dict[str, Any] = {"type": self.get_type(name), **dataset.describe()}
+            return redact_value(one, self._secrets)
         described: dict[str, Any] = {}
         for entry in list(self._datasets):
             try:
@@ -742,29 +740,17 @@ def _is_versioned(dataset: Any) -> bool:
 
 def _leaks(exc: BaseException, secrets: frozenset[str]) -> bool:
     """Whether ``exc``, or any exception a traceback of it would print, shows a secret."""
-    if not secrets:
-        return False
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         text = str(current)
-        if any(secret in text for secret in secrets):
+        if redact(text, secrets) != text:
             return True
         current = current.__cause__ or (
             None if current.__suppress_context__ else current.__context__
         )
     return False
-
-
-def _redact_values(value: Any, secrets: frozenset[str]) -> Any:
-    """``value`` (a description) with every credential value inside it replaced by ``***``."""
-    if isinstance(value, dict):
-        return {k: _redact_values(v, secrets) for k, v in value.items()}
-    if type(value) in (list, tuple, set):
-        return type(value)(_redact_values(v, secrets) for v in value)
-    text = str(value)  # a path object, say: shown as text once it needs hiding
-    return redact(text, secrets) if any(s in text for s in secrets) else value
 
 
 def _scrubbed(exc: DatasetError, secrets: frozenset[str]) -> DatasetError:

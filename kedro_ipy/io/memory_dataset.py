@@ -27,6 +27,13 @@ _EMPTY = _Empty()
 
 # Frames and arrays: a shallow ``.copy()`` is their own full copy and far cheaper than deepcopy.
 _COPY_TYPES = {("pandas", "DataFrame"), ("numpy", "ndarray")}
+#: Big mutable buffers: copied once, when loaded, and not when saved (see ``MemoryDataset``).
+_BUFFER_TYPES = {
+    ("builtins", "bytearray"), ("pandas", "DataFrame"), ("pandas", "Series"),
+    ("numpy", "ndarray"),
+}
+#: Values that cannot change: never copied.
+_IMMUTABLE_TYPES = (str, bytes, int, float, complex, bool, type(None), range, frozenset)
 
 
 def _infer_copy_mode(data: Any) -> TCopyMode:
@@ -41,6 +48,25 @@ def _infer_copy_mode(data: Any) -> TCopyMode:
     return "deepcopy"
 
 
+def _is_immutable(data: Any, depth: int = 0) -> bool:
+    if type(data) in _IMMUTABLE_TYPES:
+        return type(data) is not frozenset or all(_is_immutable(v, depth + 1) for v in data)
+    if type(data) is tuple and depth < 4 and len(data) <= 1000:
+        return all(_is_immutable(v, depth + 1) for v in data)
+    return False
+
+
+def _default_modes(data: Any) -> tuple[TCopyMode, TCopyMode]:
+    """``(save mode, load mode)`` when no ``copy_mode`` is given (see ``MemoryDataset``)."""
+    if _is_immutable(data):
+        return "assign", "assign"
+    cls = type(data)
+    if (cls.__module__.partition(".")[0], cls.__name__) in _BUFFER_TYPES:
+        return "assign", "copy"
+    mode = _infer_copy_mode(data)
+    return mode, mode
+
+
 def _invalid_copy_mode(copy_mode: Any) -> DatasetError:
     return DatasetError(
         f"Invalid copy mode: {copy_mode}. Possible values are: {', '.join(_COPY_MODES)}."
@@ -49,6 +75,8 @@ def _invalid_copy_mode(copy_mode: Any) -> DatasetError:
 
 def _copy_with_mode(data: Any, copy_mode: str) -> Any:
     if copy_mode == "deepcopy":
+        if type(data) is bytearray:  # deepcopy would go through an extra bytes copy
+            return bytearray(data)
         return copy.deepcopy(data)
     if copy_mode == "copy":
         return data.copy()
@@ -76,11 +104,35 @@ def _is_memory_dataset(ds_or_type: Any) -> bool:
 class MemoryDataset(AbstractDataset):
     """Holds one Python object in memory: the default for node outputs nobody persists.
 
+    Copies keep nodes from changing each other's data: a node that edits its input in place
+    must not change what the next node loads, nor what was saved.
+
+    ``copy_mode`` says how:
+
+    - ``"deepcopy"``: ``copy.deepcopy`` on save and on every load (Kedro's default).
+    - ``"copy"``: ``data.copy()`` on save and on every load.
+    - ``"assign"``: no copy at all; every load returns the saved object itself. For data
+      nobody modifies, or handles (Spark frames, database tables).
+    - unset (the default), chosen by the data's type, so that memory stays at most twice the
+      data's size:
+
+      - values that cannot change (``str``, ``bytes``, numbers, ``None``, tuples and
+        frozensets of such) are never copied;
+      - big mutable buffers (``bytearray``, numpy arrays, pandas frames and series) are
+        copied once per load with ``.copy()`` and not on save. Each load gets its own copy,
+        so a node that edits its input changes nothing for the others; but the dataset keeps
+        the object it was given, so code that keeps and edits an object after saving it
+        changes the stored data. A node's output is never used so (the runner drops it), so
+        this only matters when saving by hand; give ``copy_mode="copy"`` there. Copying at
+        save and at load would hold three copies of a 200 MB array (Kedro peaks at 3-4x);
+        this holds two.
+      - other data frames (Spark, Polars lazy frames, Ibis tables) are assigned, as in Kedro;
+      - anything else (dicts, lists, objects) is deep-copied on save and on load, as in Kedro.
+
     Args:
         data: Initial data (optional); loading before any data raises ``DatasetError``.
-        copy_mode: ``"deepcopy"`` (default), ``"copy"`` (calls ``data.copy()``) or
-            ``"assign"`` (no copy). Left unset, pandas frames and numpy arrays are copied with
-            ``.copy()`` and other data frames assigned, as in Kedro.
+        copy_mode: ``"deepcopy"``, ``"copy"``, ``"assign"``, or ``None`` (the default) for the
+            type-based choice above.
         metadata: Free-form information for plugins; ignored here.
 
     Example:
@@ -113,22 +165,21 @@ class MemoryDataset(AbstractDataset):
         data = self._data
         if data is _EMPTY:
             raise DatasetError("Data for MemoryDataset has not been saved yet.")
-        mode = self._copy_mode or _infer_copy_mode(data)
+        mode = self._copy_mode or _default_modes(data)[1]
         if mode == "assign":
             return data
         return _copy_with_mode(data, mode)
 
     def save(self, data: Any) -> None:
         """Store ``data`` (copied according to ``copy_mode``)."""
-        mode = self._copy_mode or _infer_copy_mode(data)
+        mode = self._copy_mode or _default_modes(data)[0]
         self._data = data if mode == "assign" else _copy_with_mode(data, mode)
 
     def _load(self) -> Any:
         return MemoryDataset.load(self)
 
     def _save(self, data: Any) -> None:
-        mode = self._copy_mode or _infer_copy_mode(data)
-        self._data = data if mode == "assign" else _copy_with_mode(data, mode)
+        MemoryDataset.save(self, data)
 
     def _exists(self) -> bool:
         return self._data is not _EMPTY

@@ -155,12 +155,16 @@ this run only. The outputs that the catalog does not keep are returned in a
 dict, stored in the variable `outputs` (or the name given with --as) and
 shown. Project source files edited since the previous run are reloaded first.
 When a node fails, the error is shown with a line to paste that resumes the run.
+--changed runs only the nodes whose code (helpers included), parameters or
+inputs changed since their last successful run; --explain then says, per node,
+why it ran or was skipped (%session_explain tells before running).
 
 Examples:
   %session_run
   %session_run data_science --tags training
   %session_run --from-nodes split_data --runner Thread --as result
   %session_run --params model.alpha=0.1
+  %session_run --changed --explain
 """
 
 
@@ -175,8 +179,10 @@ def _run_parser() -> _Parser:
         "         [--from-nodes NODE,...] [--to-nodes NODE,...] [--from-inputs DATASET,...]\n"
         "         [--to-outputs DATASET,...] [--namespaces NAMESPACE,...] [--runner RUNNER]\n"
         "         [--load-versions DATASET:VERSION,...] [--params KEY=VALUE,...]\n"
-        "         [--only-missing-outputs] [--as NAME]"))
+        "         [--only-missing-outputs] [--changed [--explain]] [--as NAME]"))
     add_run_options(parser)
+    parser.add_argument("--explain", action="store_true",
+                        help="with --changed: say why each node ran or was skipped")
     parser.add_argument("--as", dest="as_name", metavar="NAME", default="outputs",
                         help="variable that receives the outputs (default: outputs)")
     parser.elsewhere = {
@@ -196,6 +202,7 @@ class RunArguments:
 
     request: RunRequest = field(default_factory=lambda: _request_type()())
     as_name: str = "outputs"
+    explain: bool = False
 
     @classmethod
     def parse(cls, line: str) -> RunArguments:
@@ -210,17 +217,23 @@ class RunArguments:
         if not ns.as_name.isidentifier() or keyword.iskeyword(ns.as_name):
             raise MagicArgumentError(f"--as expects a Python variable name, got '{ns.as_name}'",
                                      usage)
+        if ns.explain and not ns.only_changed:
+            raise MagicArgumentError(
+                "--explain says why each node of a --changed run ran or was skipped: add "
+                "--changed (or use %session_explain to see what would run)", usage)
         from kedro_ipy.framework.session.request import RunRequestError
 
         try:
             request = _request_type().from_namespace(ns)
         except RunRequestError as exc:
             raise MagicArgumentError(str(exc), usage) from None
-        return cls(request=request, as_name=ns.as_name)
+        return cls(request=request, as_name=ns.as_name, explain=ns.explain)
 
     def to_magic_line(self) -> str:
         """The ``%session_run ...`` line that does the same thing, ready to paste."""
         line = str(self.request)
+        if self.explain:
+            line += " --explain"
         return line if self.as_name == "outputs" else f"{line} --as {self.as_name}"
 
 
@@ -366,8 +379,37 @@ def parse_no_arguments(magic: str, line: str) -> None:
                                  f"usage: {magic}")
 
 
+_CACHE_ACTIONS = ("info", "clear")
+
+
+def parse_cache_action(line: str) -> str:
+    """The action of ``%session_cache``: ``info`` (the default) or ``clear``.
+
+    Raises:
+        MagicArgumentError: anything else.
+    """
+    from kedro_ipy.utils import did_you_mean
+
+    action = line.strip() or "info"
+    if action not in _CACHE_ACTIONS:
+        raise MagicArgumentError(
+            f"%session_cache takes 'info' or 'clear', got '{action}'."
+            f"{did_you_mean(action, _CACHE_ACTIONS)}", "usage: %session_cache [info|clear]")
+    return action
+
+
+def _explain_parser() -> _Parser:
+    parser = _run_parser()
+    parser.prog = "%session_explain"
+    parser.description = (
+        "Say which nodes `%session_run --changed` would run with the same options, and why "
+        "each of the others would be skipped. Nothing runs.")
+    return parser
+
+
 _PARSERS: dict[str, Callable[[], _Parser]] = {
     "session_run": _run_parser,
+    "session_explain": _explain_parser,
     "session_create": _create_parser,
     "load_node": _load_node_parser,
 }

@@ -1,4 +1,5 @@
-"""Tab completion inside ``%session_run``, ``%load_node`` and ``%session_create`` lines.
+"""Tab completion inside ``%session_run`` (and ``%session_explain``), ``%session_cache``,
+``%load_node`` and ``%session_create`` lines.
 
 ``complete_line`` is plain Python: given the text before the cursor and the project's names,
 it returns the fragment being completed and the candidates. ``make_matcher`` wraps it in an
@@ -18,7 +19,10 @@ from typing import Any, Protocol
 
 __all__ = ["NameSource", "SessionNames", "complete_line", "magics_names", "match"]
 
-_MAGIC_RE = re.compile(r"^\s*%?(session_run|load_node|session_create)\s")
+_MAGIC_RE = re.compile(
+    r"^\s*%?(session_run|session_explain|session_cache|load_node|session_create)\s")
+#: Magics that take ``%session_run``'s options.
+_RUN_LIKE = ("session_run", "session_explain")
 
 #: Which kind of name each option takes.
 _RUN_VALUES: dict[str, str | None] = {
@@ -151,7 +155,9 @@ def complete_line(text: str, names: NameSource) -> tuple[str, list[str]] | None:
     rest = text[found.end():]
     words = rest.split()
     current = "" if not rest or rest[-1].isspace() else words.pop()
-    values: dict[str, str | None] = _RUN_VALUES if magic == "session_run" else (
+    if magic == "session_cache":
+        return current, [] if words else _matching(current, ["clear", "info"])
+    values: dict[str, str | None] = _RUN_VALUES if magic in _RUN_LIKE else (
         _CREATE_VALUES if magic == "session_create" else {"--no-source": None})
 
     option, value = None, None
@@ -167,7 +173,7 @@ def complete_line(text: str, names: NameSource) -> tuple[str, list[str]] | None:
     positionals = _positionals(words, values)
     if positionals:
         return current, []
-    if magic == "session_run":
+    if magic in _RUN_LIKE:
         return current, _matching(current, names.pipeline_names())
     if magic == "load_node":
         return current, _matching(current, _all_node_names(names))
@@ -202,7 +208,7 @@ def _complete_value(magic: str, option: str, value: str, values: dict[str, str |
     if kind is None:
         return fragment, []
     positionals = _positionals(words, values)
-    pipeline = positionals[0] if positionals and magic == "session_run" else None
+    pipeline = positionals[0] if positionals and magic in _RUN_LIKE else None
     if kind == "runners":
         return value, _matching(value, RUNNER_ALIASES)
     if kind == "envs":  # of the project named on the line, else of the session's

@@ -34,6 +34,7 @@ from kedro_ipy.ipython._arguments import (
     RunArguments,
     _HelpRequested,
     magic_help,
+    parse_cache_action,
     parse_no_arguments,
 )
 from kedro_ipy.ipython._namespace import (
@@ -42,6 +43,7 @@ from kedro_ipy.ipython._namespace import (
     push_run_outputs,
     push_session_variables,
 )
+from kedro_ipy.redaction import redact, redact_exception
 from kedro_ipy.utils import did_you_mean
 
 if TYPE_CHECKING:
@@ -120,6 +122,15 @@ def _with_help(name: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         return method
 
     return decorate
+
+
+def _display_bytes(size: int) -> str:
+    value = float(size)
+    for unit in ("B", "KiB", "MiB"):
+        if value < 1024:
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{value:.1f} GiB"
 
 
 @magics_class
@@ -330,6 +341,7 @@ class SessionMagics(Magics):
             with quiet_runner_errors(), live_progress(session):
                 result = session.execute(args.request)
         except Exception as exc:  # raised before any node ran: bad input or broken config
+            redact_exception(exc)
             if _is_domain_error(exc):
                 raise UsageError(f"{type(exc).__name__}: {exc}") from None
             raise
@@ -347,7 +359,13 @@ class SessionMagics(Magics):
         push_run_outputs(self.shell, result.outputs or {}, args.as_name)
         print(_display.format_progress(len(result.nodes_done), result.nodes_total,
                                        result.duration_s or 0.0))
-        print(_display.format_outputs(result.outputs or {}, args.as_name))
+        if result.decisions:
+            skipped = len(result.nodes_skipped)
+            print(f"{skipped} unchanged node{'' if skipped == 1 else 's'} skipped"
+                  + ("" if args.explain else " (--explain says why)"))
+            if args.explain:
+                print(result.explain())
+        print(redact(_display.format_outputs(result.outputs or {}, args.as_name)))
 
     def _node_failure(self, args: RunArguments, result: RunResult) -> NodeRunError:
         resume = result.resume_request
@@ -363,6 +381,46 @@ class SessionMagics(Magics):
         )
         failure = NodeRunError(lines, exc)
         return failure.with_traceback(exc.__traceback__)
+
+    # ---------------------------------------------------------------- incremental runs
+
+    @line_magic
+    @_with_help("session_explain")
+    def session_explain(self, line: str = "") -> None:
+        """Say which nodes `%session_run --changed` would run, and why; nothing runs."""
+        args = _parse(RunArguments.parse, line)
+        if args is None:
+            return
+        session = self._require_session("session_explain")
+        if self.reloader is not None:
+            self.reloader.reload_if_changed()
+        self._loaded_pipelines()
+        try:
+            print(session.explain_changes(args.request))
+        except Exception as exc:
+            if _is_domain_error(exc):
+                raise UsageError(f"{type(exc).__name__}: {exc}") from None
+            raise
+
+    @line_magic
+    def session_cache(self, line: str = "") -> None:
+        """Show or clear what `%session_run --changed` remembers (fingerprints, cached data).
+
+        Usage: %session_cache [info|clear]
+        """
+        action = _parse(parse_cache_action, line)
+        if action is None:
+            return
+        session = self._require_session("session_cache")
+        if action == "clear":
+            removed = session.clear_cache()
+            print(f"Cache cleared ({removed} cached value{'' if removed == 1 else 's'} "
+                  "removed): the next --changed run runs every node.")
+            return
+        stats = session._changes().cache.stats()
+        print(f"{stats['entries']} cached values, {_display_bytes(stats['disk_bytes'])} of "
+              f"{_display_bytes(stats['max_bytes'])} in {stats['folder']}; "
+              f"{stats['memory_entries']} in memory ({_display_bytes(stats['memory_bytes'])})")
 
     # ---------------------------------------------------------------- %session_info / close
 

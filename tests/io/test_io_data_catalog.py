@@ -99,7 +99,9 @@ class TestFromConfig:
     @pytest.mark.parametrize(("typed", "hint"), [
         ("PickleDataset", "Did you mean 'pickle.PickleDataset'?"),  # the module left out
         ("pickle", "Did you mean 'pickle.PickleDataset'?"),  # the class left out
-        ("pandas", "Did you mean one of these: 'pandas.CSVDataset', 'pandas.ParquetDataset'?"),
+        ("pandas", "Did you mean one of these: 'pandas.CSVDataset', 'pandas.ExcelDataset', "
+                   "'pandas.FeatherDataset', 'pandas.GenericDataset', 'pandas.JSONDataset', "
+                   "'pandas.ParquetDataset', 'pandas.SQLQueryDataset', 'pandas.SQLTableDataset'?"),
     ])
     def test_half_a_type_path_suggests_the_whole_one(self, typed: str, hint: str) -> None:
         catalog = DataCatalog.from_config({"cars": {"type": typed, "filepath": "c"}})
@@ -575,3 +577,31 @@ def test_parse_dataset_definition_like_kedro() -> None:
     )
     assert cls is PickleDataset
     assert kwargs == {"filepath": "x.pkl", "version": Version("v1", "v2")}
+
+
+def test_a_reimported_dataset_module_gives_its_new_class(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Project code reloaded (``%session_create`` drops the package): the edited class wins."""
+    import sys
+    import types
+
+    from kedro_ipy.io import AbstractDataset
+
+    def module_with(value: int) -> types.ModuleType:
+        module = types.ModuleType("reloaded_project_datasets")
+
+        class Feed(AbstractDataset):
+            def _load(self) -> int:
+                return value
+
+            def _describe(self) -> dict:
+                return {}
+
+        Feed.__module__ = module.__name__
+        module.Feed = Feed  # type: ignore[attr-defined]
+        return module
+
+    config = {"feed": {"type": "reloaded_project_datasets.Feed"}}
+    monkeypatch.setitem(sys.modules, "reloaded_project_datasets", module_with(1))
+    assert DataCatalog.from_config(config).load("feed") == 1
+    monkeypatch.setitem(sys.modules, "reloaded_project_datasets", module_with(2))
+    assert DataCatalog.from_config(config).load("feed") == 2

@@ -151,7 +151,10 @@ class TestAtomicSaves:
     def test_failed_csv_save_keeps_previous_file(self, tmp_path: Path) -> None:
         ds = CSVDataset(filepath=str(tmp_path / "d.csv"))
         ds.save(FRAME)
-        with pytest.raises(DatasetError, match="saves pandas DataFrames, not list"):
+        with pytest.raises(DatasetError, match=re.escape(
+            "CSVDataset saves objects with a 'to_csv' method (a pandas DataFrame or Series), "
+            "not list."
+        )):
             ds.save([1, 2])
         pd.testing.assert_frame_equal(ds.load(), FRAME)
 

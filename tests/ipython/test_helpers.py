@@ -41,6 +41,12 @@ class TestCompleteLine:
         ("%load_node ", ("", ["check_sum", "double_numbers", "sum_numbers"])),
         ("%session_create --params model.", ("model.", ["model.depth="])),
         ("%session_create --no", ("--no", ["--no-save-on-close"])),
+        ("%session_run --cha", ("--cha", ["--changed"])),
+        ("%session_explain --tags m", ("m", ["model"])),
+        ("%session_explain p", ("p", ["prep"])),
+        ("%session_cache ", ("", ["clear", "info"])),
+        ("%session_cache cl", ("cl", ["clear"])),
+        ("%session_cache clear ", ("", [])),
     ])
     def test_candidates(self, names, text, expected):
         assert complete_line(text, names) == expected

@@ -1,4 +1,4 @@
-"""The ``kedro-ipy`` command line: ``kedro-ipy run`` and ``kedro-ipy new``."""
+"""The ``kedro-ipy`` command line (``run``, ``new``, ``port``); CLI plugins in ``.hooks``."""
 
 from __future__ import annotations
 

@@ -56,7 +56,7 @@ def _suggest_option(message: str, parser: argparse.ArgumentParser) -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``kedro-ipy`` parser with its ``run`` and ``new`` sub-commands."""
+    """The ``kedro-ipy`` parser with its ``run``, ``new`` and ``port`` sub-commands."""
     parser = _Parser(
         prog=PROG,
         description="Run kedro_ipy projects outside a notebook, or start a new one.",
@@ -96,6 +96,11 @@ def build_parser() -> argparse.ArgumentParser:
                      "folder upwards)")
     run.add_argument("--traceback", action="store_true",
                      help="show the full traceback when the run fails")
+    run.add_argument("--changed", action="store_true",
+                     help="run only the nodes whose code, parameters or inputs changed since "
+                          "their last successful run")
+    run.add_argument("--explain", action="store_true",
+                     help="with --changed: say why each node ran or was skipped")
 
     new = commands.add_parser(
         "new", help="create a new project from the starter template",
@@ -106,7 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
                      "package's name")
     new.add_argument("--directory", default=".", help="where to create the project folder")
     new.add_argument("--package-name", help="Python package name (default: derived from NAME)")
-    parser.set_defaults(_commands={"run": run, "new": new})
+
+    port = commands.add_parser(
+        "port", help="turn a Kedro project into a kedro_ipy project",
+        description="Rewrite a Kedro 0.19/1.x project for kedro_ipy: imports, moved and "
+        "renamed names, pipeline(pipe=...), logger names, plugin entry points, requirements "
+        "and logging config. Prints each change and what it could not do; running it again "
+        "changes nothing.",
+    )
+    port.add_argument("path", help="the Kedro project's folder (with pyproject.toml)")
+    port.add_argument("--to", metavar="COPY", help="port a copy made in this new folder, "
+                      "leaving PATH untouched")
+    port.add_argument("--dry-run", action="store_true",
+                      help="print the changes without writing anything")
+    parser.set_defaults(_commands={"run": run, "new": new, "port": port})
     return parser
 
 
@@ -138,6 +156,9 @@ def parse(argv: Sequence[str] | None = None) -> argparse.Namespace:
             args.load_versions = parse_load_versions(args.load_versions) or None
         except RunOptionError as exc:
             commands["run"].error(str(exc))
+        if args.explain and not args.changed:
+            commands["run"].error("--explain says why each node of a --changed run ran or was "
+                                  "skipped: add --changed")
     return args
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.cli._parser import PROG, CommandLineError, run_usage
+from kedro_ipy.redaction import redact
 
 if TYPE_CHECKING:
     from kedro_ipy.framework.session import RunRequest, RunResult
@@ -64,6 +65,7 @@ def run_request(args: argparse.Namespace) -> RunRequest:
         runner=args.runner,
         load_versions=args.load_versions or {},
         only_missing_outputs=args.only_missing_outputs,
+        only_changed=bool(getattr(args, "changed", False)),
         **filters,
     )
 
@@ -108,13 +110,18 @@ def resume_command(args: argparse.Namespace, resume: RunRequest) -> str:
         add("--params", ",".join(params_to_items(args.params)))
     add("--from-nodes", ",".join(resume.from_nodes))
     add("--project-path", args.project_path)
+    if getattr(args, "changed", False):
+        parts.append("--changed")
     return " ".join(parts)
 
 
 def run_command(args: argparse.Namespace) -> int:
     """Create a session on the project, run once, print the free outputs and the record."""
-    logging.basicConfig(level=logging.INFO, format="%(message)s")
     project_path = _project_path(args.project_path)
+    from kedro_ipy.framework.project import LOGGING
+
+    if LOGGING.config_file(project_path) is None:  # else bootstrap applies the project's
+        logging.basicConfig(level=logging.INFO, format="%(message)s")
     # A session tolerates unusable metadata (as Kedro's does, for notebooks); a command run
     # on such a project would only fail later, at the first pipeline, for no visible reason.
     from kedro_ipy.framework.startup import bootstrap_project
@@ -144,7 +151,13 @@ def run_command(args: argparse.Namespace) -> int:
             _print_store_location(session)
             return 1
     for name, value in (result.outputs or {}).items():
-        print(format_output(name, value))
+        print(redact(format_output(name, value)))
+    if result.decisions:
+        if args.explain:
+            print(result.explain())
+        skipped = len(result.nodes_skipped)
+        print(f"{skipped} unchanged node{'' if skipped == 1 else 's'} skipped"
+              + ("." if args.explain else " (--explain says why)."))
     print(
         f"Run {result.run_id} of pipeline '{result.request.pipeline_name}': "
         f"{len(result.nodes_done)}/{result.nodes_total} nodes in "

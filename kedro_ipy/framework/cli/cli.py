@@ -7,8 +7,10 @@ outside a node; 2 bad input (unknown option, pipeline, node, parameter syntax, n
 
 from __future__ import annotations
 
+import argparse
 import sys
 from collections.abc import Sequence
+from typing import Any
 
 from kedro_ipy.framework.cli._parser import PROG, CommandLineError, parse
 
@@ -56,11 +58,75 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {message}"
 
 
+def _port(args: argparse.Namespace) -> int:
+    from kedro_ipy.framework.cli.port import PortError, port_project
+
+    try:
+        report = port_project(args.path, to=args.to, dry_run=args.dry_run)
+    except PortError as exc:
+        raise CommandLineError(str(exc)) from None
+    for line in report.lines():
+        print(line)
+    return EXIT_OK
+
+
+def _project_metadata(command_args: list[str]) -> Any:
+    """The metadata of the project a command works in, for the CLI hooks: the one at
+    ``--project-path`` when given, else the one found from the current folder; ``None`` when
+    there is none or its metadata is unusable (the command itself reports that)."""
+    from pathlib import Path
+
+    from kedro_ipy.framework.startup import (
+        ProjectMetadataError,
+        _get_project_metadata,
+        find_project_root,
+    )
+
+    given: str | None = None
+    for index, arg in enumerate(command_args):
+        if arg == "--project-path" and index + 1 < len(command_args):
+            given = command_args[index + 1]
+        elif arg.startswith("--project-path="):
+            given = arg.partition("=")[2]
+    if given is not None and not Path(given).expanduser().is_dir():
+        return None
+    root = find_project_root(Path(given).expanduser() if given is not None else None)
+    if root is None:
+        return None
+    try:
+        return _get_project_metadata(root)
+    except (ProjectMetadataError, OSError, ValueError):
+        return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run ``kedro-ipy`` with ``argv`` (default: the process arguments); returns the exit code.
 
-    The console script calls it through ``sys.exit(main())``.
+    The console script calls it through ``sys.exit(main())``. Installed CLI plugins
+    (``kedro_ipy.framework.cli.hooks``) are called before the command, and after it with its
+    exit code, whether it succeeded or not; a failing plugin is logged and changes nothing.
     """
+    from kedro_ipy.framework.cli.hooks import call_cli_hook, get_cli_hook_manager
+
+    command_args = list(sys.argv[1:] if argv is None else argv)
+    manager = get_cli_hook_manager()
+    metadata = _project_metadata(command_args) if manager.get_plugins() else None
+    call_cli_hook(manager, "before_command_run", project_metadata=metadata,
+                  command_args=list(command_args))
+    exit_code = EXIT_RUN_FAILED  # what Python exits with when an exception escapes
+    try:
+        exit_code = _dispatch(command_args)
+    except KeyboardInterrupt:
+        exit_code = 130
+        raise
+    finally:
+        call_cli_hook(manager, "after_command_run", project_metadata=metadata,
+                      command_args=list(command_args), exit_code=exit_code)
+    return exit_code
+
+
+def _dispatch(argv: list[str]) -> int:
+    """Parse ``argv`` and run its command; returns the exit code."""
     try:
         args = parse(argv)
     except CommandLineError as exc:
@@ -73,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from kedro_ipy.framework.cli._new import new_project
 
             return new_project(args)
+        if args.command == "port":
+            return _port(args)
         from kedro_ipy.framework.cli._run import run_command
 
         return run_command(args)
@@ -80,6 +148,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{PROG}: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:
+        from kedro_ipy.redaction import redact_exception
+
+        redact_exception(exc)
         if isinstance(exc, _user_errors()):
             print(f"{PROG}: error: {exc}", file=sys.stderr)
             return EXIT_USAGE

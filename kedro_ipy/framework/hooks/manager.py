@@ -6,6 +6,11 @@ example in its ``pyproject.toml``::
     [project.entry-points."kedro_ipy.hooks"]
     my_plugin = "my_plugin.plugin:hooks"      # an instance of a class using @hook_impl
 
+Plugins written for Kedro work too: when Kedro is importable, entry points in Kedro's
+``kedro.hooks`` group are registered as well, and methods marked with Kedro's own
+``@hook_impl`` (``kedro.framework.hooks.hook_impl``) are recognised like ours. Kedro's hook
+specifications have the same names and arguments as ours.
+
 A project can switch a plugin off without uninstalling it by naming its distribution (or its
 entry point) in ``settings.DISABLE_HOOKS_FOR_PLUGINS``; a disabled plugin is not even imported.
 """
@@ -13,6 +18,7 @@ entry point) in ``settings.DISABLE_HOOKS_FOR_PLUGINS``; a disabled plugin is not
 from __future__ import annotations
 
 import importlib.metadata
+import importlib.util
 import inspect
 import logging
 import re
@@ -35,6 +41,7 @@ from kedro_ipy.utils import did_you_mean
 
 __all__ = [
     "HookRegistrationError",
+    "_HookManager",
     "_NullPluginManager",
     "_create_hook_manager",
     "_register_hooks",
@@ -43,6 +50,10 @@ __all__ = [
 
 #: The entry point group installed plugins use to offer their hooks.
 _PLUGIN_HOOKS: Final = "kedro_ipy.hooks"
+#: Kedro's group, read too when Kedro is importable (its plugins import it).
+_KEDRO_PLUGIN_HOOKS: Final = "kedro.hooks"
+#: The attribute Kedro's ``hook_impl`` marker (pluggy project "kedro") sets on a method.
+_KEDRO_IMPL_ATTRIBUTE: Final = "kedro_impl"
 
 _SPEC_CLASSES: Final = (NodeSpecs, PipelineSpecs, DataCatalogSpecs, DatasetSpecs, KedroContextSpecs)
 
@@ -54,12 +65,34 @@ class HookRegistrationError(TypeError, KedroIpyError):
     instance (typically a class whose ``()`` was forgotten)."""
 
 
+class _HookManager(PluginManager):
+    """A pluggy manager that also accepts implementations marked with Kedro's ``@hook_impl``.
+
+    pluggy finds implementations by the attribute its marker sets (``kedro_ipy_impl`` for
+    ours); a plugin written for Kedro sets ``kedro_impl`` instead, with the same options.
+    A subclass for another pair of markers (the CLI hooks') names Kedro's attribute in
+    ``kedro_impl_attribute``.
+    """
+
+    kedro_impl_attribute: str = _KEDRO_IMPL_ATTRIBUTE
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        opts = super().parse_hookimpl_opts(plugin, name)
+        if opts is not None:
+            return opts
+        method = getattr(plugin, name, None)
+        if not inspect.isroutine(method):
+            return None
+        kedro_opts = getattr(method, self.kedro_impl_attribute, None)
+        return kedro_opts if isinstance(kedro_opts, dict) else None
+
+
 def _create_hook_manager() -> PluginManager:
     """A pluggy manager that knows every hook specification of the framework.
 
     Tracing is left off: it wraps every hook call and the runner calls hooks on its hot path.
     """
-    manager = PluginManager(HOOK_NAMESPACE)
+    manager = _HookManager(HOOK_NAMESPACE)
     for spec_class in _SPEC_CLASSES:
         manager.add_hookspecs(spec_class)
     return manager
@@ -133,22 +166,48 @@ def _normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
+def _plugin_groups(
+    ours: str = _PLUGIN_HOOKS, kedros: str = _KEDRO_PLUGIN_HOOKS
+) -> tuple[str, ...]:
+    """Our group, and Kedro's when Kedro is importable (a plugin written for Kedro imports its
+    marker from it, so without Kedro it could not load)."""
+    try:
+        kedro_installed = importlib.util.find_spec("kedro") is not None
+    except (ImportError, ValueError):
+        kedro_installed = False
+    return (ours, kedros) if kedro_installed else (ours,)
+
+
 def _register_hooks_entry_points(
-    hook_manager: PluginManager, disabled_plugins: Iterable[str]
+    hook_manager: PluginManager,
+    disabled_plugins: Iterable[str],
+    groups: tuple[str, str] = (_PLUGIN_HOOKS, _KEDRO_PLUGIN_HOOKS),
+    *,
+    tolerant: bool = False,
 ) -> None:
-    """Register the hooks that installed plugins offer in the ``kedro_ipy.hooks`` group.
+    """Register the hooks that installed plugins offer in the ``kedro_ipy.hooks`` group (and
+    Kedro's ``kedro.hooks`` group when Kedro is importable).
 
     Args:
         hook_manager: The manager to register on.
         disabled_plugins: Distribution names (or entry point names) of plugins whose hooks must
             not be used. Their entry points are not loaded, and hooks already registered under
             their entry point name are unregistered.
+        groups: Our entry point group and Kedro's counterpart; the CLI hooks pass
+            ``("kedro_ipy.cli_hooks", "kedro.cli_hooks")``.
+        tolerant: Log a plugin that cannot be loaded (and go on without it) instead of
+            raising; the CLI hooks must never stop a command.
     """
     disabled = {_normalise(name) for name in disabled_plugins}
     registered: list[str] = []
     skipped: set[str] = set()
     seen: list[str] = []
-    for entry_point in importlib.metadata.entry_points(group=_PLUGIN_HOOKS):
+    entry_points = [
+        entry_point
+        for group in _plugin_groups(*groups)
+        for entry_point in importlib.metadata.entry_points(group=group)
+    ]
+    for entry_point in entry_points:
         dist = getattr(entry_point, "dist", None)
         dist_name = dist.metadata["Name"] if dist is not None else entry_point.name
         version = dist.version if dist is not None else "?"
@@ -163,8 +222,18 @@ def _register_hooks_entry_points(
             entry_point.name
         ):
             continue
-        plugin = entry_point.load()
-        hook_manager.register(plugin, name=entry_point.name)
+        try:
+            plugin = entry_point.load()
+            if hook_manager.is_registered(plugin):  # offered in both groups
+                continue
+            hook_manager.register(plugin, name=entry_point.name)
+        except Exception:
+            if not tolerant:
+                raise
+            logger.warning("Plugin %s (entry point '%s' in group '%s') could not be used; "
+                           "going on without it.", f"{dist_name}-{version}", entry_point.name,
+                           entry_point.group, exc_info=True)
+            continue
         _warn_unknown_hooks(hook_manager, plugin)
         registered.append(f"{dist_name}-{version}")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from kedro_ipy.framework.project._logging import LoggingConfigError, _ProjectLogging
 from kedro_ipy.framework.project._pipelines import _ProjectPipelines, discover_pipelines
 from kedro_ipy.framework.project._settings import SettingsError, _ProjectSettings
 
@@ -11,8 +12,11 @@ if TYPE_CHECKING:
     from kedro_ipy.pipeline import Pipeline
 
 __all__ = [
+    "LOGGING",
     "PACKAGE_NAME",
+    "LoggingConfigError",
     "SettingsError",
+    "configure_logging",
     "configure_project",
     "find_pipelines",
     "pipelines",
@@ -27,6 +31,12 @@ PACKAGE_NAME: str | None = None
 #: Settings of the configured project (defaults until a project is configured).
 settings = _ProjectSettings()
 
+#: The logging configuration applied from the project's ``conf/logging.yml`` (or the file
+#: named by ``KEDRO_LOGGING_CONFIG``): on import when the current folder is such a project,
+#: else by ``bootstrap_project``; empty until then.
+LOGGING = _ProjectLogging()
+LOGGING.configure_on_import()
+
 #: ``{name: Pipeline}`` from the configured project's ``register_pipelines()``, built lazily.
 pipelines = _ProjectPipelines()
 
@@ -40,8 +50,9 @@ def configure_project(package_name: str, preserve_logging: bool = False) -> None
 
     Args:
         package_name: The project's Python package (already importable).
-        preserve_logging: Accepted for compatibility with Kedro; kedro_ipy leaves logging
-            configuration to the application.
+        preserve_logging: Leave the logging configuration alone; otherwise, once a logging
+            config has been applied, the project's package logs at INFO unless it says
+            otherwise (as in Kedro).
 
     Raises:
         SettingsError: a value in ``<package_name>/settings.py`` is not usable.
@@ -56,17 +67,20 @@ def configure_project(package_name: str, preserve_logging: bool = False) -> None
         raise
     pipelines.configure(f"{package_name}.pipeline_registry")
     PACKAGE_NAME = package_name
+    LOGGING.set_project_logging(package_name, preserve_logging=preserve_logging)
 
 
 def configure_logging(logging_config: dict[str, Any]) -> None:
     """Apply a ``logging.config.dictConfig`` configuration, as Kedro's function of this name.
 
-    kedro_ipy does not configure logging by itself (a notebook's logging belongs to the
-    user); this is here so that ported code calling it keeps working.
-    """
-    import logging.config
+    kedro_ipy configures logging by itself only from a project's ``conf/logging.yml`` (see
+    ``LOGGING``); this lets code apply another configuration, checked the same way.
 
-    logging.config.dictConfig(logging_config)
+    Raises:
+        LoggingConfigError: a ``()`` factory, or a class that is not an allowed handler,
+            formatter or filter.
+    """
+    LOGGING.configure(logging_config)
 
 
 def validate_settings() -> None:

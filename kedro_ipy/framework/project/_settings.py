@@ -44,6 +44,9 @@ _DEFAULTS: dict[str, tuple[Any, bool]] = {
     "SESSION_CLASS": ("kedro_ipy.framework.session.KedroSession", True),
     "RUNNER_MODULE_ALLOWLIST": ((), False),
     "DATASET_VALIDATION": (True, False),
+    # Distributions whose versions are part of every node fingerprint of `only_changed` runs
+    # (upgrading pandas then re-runs everything), e.g. ("pandas", "scikit-learn").
+    "FINGERPRINT_PACKAGES": ((), False),
 }
 
 # Keyword arguments OmegaConfigLoader takes besides conf_source, env and runtime_params.

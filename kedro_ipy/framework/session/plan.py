@@ -79,6 +79,8 @@ class RunPlan:
             in-memory dataset): the run would fail loading them.
         emptied_by: the filter (a ``RunRequest`` field name) that left nothing to run.
         problem: why the request cannot run, in the words errors use; ``None`` when it can.
+        decisions: for an ``only_changed`` request, each selected node with whether it would
+            run and why (``NodeDecision``); empty otherwise. ``nodes`` stays the selection.
     """
 
     request: RunRequest
@@ -89,6 +91,7 @@ class RunPlan:
     missing_inputs: tuple[str, ...] = ()
     emptied_by: str | None = None
     problem: str | None = None
+    decisions: tuple[Any, ...] = ()
 
     @property
     def count(self) -> int:
@@ -105,6 +108,10 @@ class RunPlan:
         if self.problem is not None:
             return self.problem
         noun = "node" if self.total == 1 else "nodes"
+        if self.decisions:
+            runs = sum(1 for decision in self.decisions if decision.runs)
+            return (f"will run {runs} of {self.total} {noun} "
+                    f"({self.count - runs} of the {self.count} selected unchanged)")
         return f"will run {self.count} of {self.total} {noun}"
 
     def raise_for_problem(self) -> None:

@@ -117,6 +117,8 @@ class RunRequest:
         load_versions: dataset -> version to load instead of the newest.
         params: parameters overriding the session's for this run only (nested dict).
         only_missing_outputs: skip nodes whose persisted outputs exist already.
+        only_changed: run only the nodes whose code, parameters or inputs changed since
+            their last successful run (``--changed``; see ``KedroSession.run``).
 
     Example:
         >>> request = RunRequest.parse("forecasting --tags training")
@@ -136,6 +138,7 @@ class RunRequest:
     load_versions: Mapping[str, str] = field(default_factory=dict)
     params: Mapping[str, Any] = field(default_factory=dict)
     only_missing_outputs: bool = False
+    only_changed: bool = False
 
     def __post_init__(self) -> None:
         set_ = object.__setattr__
@@ -150,6 +153,7 @@ class RunRequest:
              MappingProxyType({str(k): str(v) for k, v in (self.load_versions or {}).items()}))
         set_(self, "params", _freeze(self.params or {}))
         set_(self, "only_missing_outputs", bool(self.only_missing_outputs))
+        set_(self, "only_changed", bool(self.only_changed))
 
     def __hash__(self) -> int:
         return hash(str(self))
@@ -205,6 +209,7 @@ class RunRequest:
         namespaces: Iterable[str] | None = None,
         only_missing_outputs: bool = False,
         params: Mapping[str, Any] | None = None,
+        only_changed: bool = False,
     ) -> RunRequest:
         """The request ``KedroSession.run``'s keyword form describes (the seed's signature).
 
@@ -217,7 +222,7 @@ class RunRequest:
             from_inputs=_names(from_inputs), to_outputs=_names(to_outputs),
             namespaces=_names(namespaces), runner=runner,
             load_versions=dict(load_versions or {}), params=params or {},
-            only_missing_outputs=only_missing_outputs,
+            only_missing_outputs=only_missing_outputs, only_changed=only_changed,
         )
 
     # -- records ---------------------------------------------------------------------------
@@ -233,6 +238,7 @@ class RunRequest:
         record["load_versions"] = dict(self.load_versions) or None
         record["params"] = self.params_dict()
         record["only_missing_outputs"] = self.only_missing_outputs
+        record["only_changed"] = self.only_changed
         record["command"] = str(self)
         return record
 
@@ -250,6 +256,7 @@ class RunRequest:
             load_versions=dict(record.get("load_versions") or {}),
             params=dict(record.get("params") or {}),
             only_missing_outputs=bool(record.get("only_missing_outputs")),
+            only_changed=bool(record.get("only_changed")),
             **{key: tuple(record.get(key) or ()) for key in FILTERS},
         )
 
@@ -278,6 +285,8 @@ class RunRequest:
             parts += _option("--params", ",".join(params_to_items(self.params)))
         if self.only_missing_outputs:
             parts.append("--only-missing-outputs")
+        if self.only_changed:
+            parts.append("--changed")
         return parts
 
     def __str__(self) -> str:
@@ -312,6 +321,7 @@ class RunRequest:
                 load_versions=parse_load_versions(namespace.load_versions),
                 params=parse_params(namespace.params),
                 only_missing_outputs=namespace.only_missing_outputs,
+                only_changed=bool(getattr(namespace, "only_changed", False)),
                 **{key: tuple(split_items(getattr(namespace, key))) for key in FILTERS},
             )
         except RunOptionError as exc:
@@ -357,6 +367,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
                         help="override parameters for this run only (model.alpha=0.1)")
     parser.add_argument("--only-missing-outputs", action="store_true",
                         help="skip nodes whose persisted outputs exist already")
+    parser.add_argument("--changed", dest="only_changed", action="store_true",
+                        help="run only the nodes whose code, parameters or inputs changed "
+                             "since their last successful run")
 
 
 def join_split_commas(tokens: Sequence[str]) -> list[str]:

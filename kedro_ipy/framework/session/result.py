@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
+    from kedro_ipy.framework.session._incremental import NodeDecision
     from kedro_ipy.framework.session.request import RunRequest
 
 __all__ = ["RunListener", "RunResult", "RunStatus"]
@@ -41,6 +42,10 @@ class RunResult:
             data; ``None`` unless some nodes finished before the failure.
         started_at, finished_at: ISO timestamps (UTC).
         duration_s: wall time of the run.
+        decisions: for an ``only_changed`` run, every node of the selection with whether it
+            runs and why (``str(decision)`` is ``"ran: parameter model.alpha 0.5 → 0.1"``
+            or ``"skipped: unchanged since run ..."``); empty for other runs. ``nodes``
+            then holds the nodes that run.
         context, catalog: the run's context and catalog (built once per run), so a front
             door can publish them without building them again. Not part of the record.
     """
@@ -59,6 +64,7 @@ class RunResult:
     finished_at: str | None = None
     duration_s: float | None = None
     runner: str | None = None
+    decisions: tuple[NodeDecision, ...] = ()
     context: Any = field(default=None, repr=False, compare=False)
     catalog: Any = field(default=None, repr=False, compare=False)
 
@@ -81,6 +87,16 @@ class RunResult:
                 "node": self.failed_node}
 
     @property
+    def nodes_skipped(self) -> list[str]:
+        """Nodes an ``only_changed`` run did not run because nothing they depend on changed."""
+        return [d.node for d in self.decisions if not d.runs]
+
+    def explain(self) -> str:
+        """One line per node of an ``only_changed`` run: ``name  ran: reason``."""
+        width = max((len(d.node) for d in self.decisions), default=0)
+        return "\n".join(f"{d.node:<{width}}  {d}" for d in self.decisions)
+
+    @property
     def finished(self) -> bool:
         return self.status != "running"
 
@@ -101,6 +117,12 @@ class RunResult:
             "resume_from_nodes": (list(self.resume_request.from_nodes)
                                   if self.resume_request is not None else None),
         }
+        if self.decisions:
+            record["incremental"] = {
+                "ran": sum(1 for d in self.decisions if d.runs),
+                "skipped": sum(1 for d in self.decisions if not d.runs),
+                "nodes": [d.to_dict() for d in self.decisions],
+            }
         return record
 
 

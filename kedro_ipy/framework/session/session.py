@@ -21,10 +21,11 @@ from kedro_ipy.framework.session._errors import KedroSessionError
 from kedro_ipy.framework.session._ids import generate_timestamp, utc_now_iso
 from kedro_ipy.framework.session.request import FILTERS, RunRequest
 from kedro_ipy.framework.session.result import RunListener, RunResult
+from kedro_ipy.redaction import redact, redact_exception
 
 if TYPE_CHECKING:
     import logging
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
     from pathlib import Path
 
     from kedro_ipy.framework.context import KedroContext
@@ -94,6 +95,7 @@ class KedroSession:
         self._git_thread: threading.Thread | None = None
         self._hook_manager = _make_hook_manager()
         self._store = self._init_store()
+        self._tracker: Any = None  # the ChangeTracker of only_changed runs, made on first use
         self._last_result: RunResult | None = None
         self._listeners: list[RunListener] = []
         runs = self._store.get("runs")
@@ -261,8 +263,8 @@ class KedroSession:
         with self._lock:
             self._store["exception"] = {
                 "type": name,
-                "value": str(exc_value),
-                "traceback": traceback.format_tb(tb),
+                "value": redact(str(exc_value)),
+                "traceback": [redact(line) for line in traceback.format_tb(tb)],
             }
 
     def __repr__(self) -> str:
@@ -315,6 +317,7 @@ class KedroSession:
         pipeline_names: list[str] | None = None,
         namespaces: Iterable[str] | None = None,
         only_missing_outputs: bool = False,
+        only_changed: bool = False,
     ) -> dict[str, Any]:
         """Run a registered pipeline, filtered, and return its free outputs.
 
@@ -336,6 +339,10 @@ class KedroSession:
                 ``pipeline_name``, when given, wins (as in Kedro).
             namespaces: run only nodes in these namespaces.
             only_missing_outputs: skip nodes whose persisted outputs already exist.
+            only_changed: run only the nodes whose code (and the project code it calls),
+                parameters or inputs changed since their last successful run, or whose
+                persisted outputs no longer hold what it saved; ``last_result.decisions``
+                says why each node ran or was skipped.
 
         Returns:
             The outputs no catalog entry handles (e.g. ``metrics``), by dataset name.
@@ -352,7 +359,8 @@ class KedroSession:
         if isinstance(pipeline_name, RunRequest):
             given = (tags, runner, node_names, from_nodes, to_nodes, from_inputs, to_outputs,
                      load_versions, pipeline_names, namespaces)
-            if any(value is not None for value in given) or only_missing_outputs:
+            if any(value is not None for value in given) or only_missing_outputs \
+                    or only_changed:
                 raise KedroSessionError(
                     "session.run(request) takes the request alone: put the other choices in "
                     "the request (request.replace(tags=...))."
@@ -363,6 +371,7 @@ class KedroSession:
                 pipeline_name, tags, runner, node_names, from_nodes, to_nodes, from_inputs,
                 to_outputs, load_versions, pipeline_names=pipeline_names,
                 namespaces=namespaces, only_missing_outputs=only_missing_outputs,
+                only_changed=only_changed,
             )
         result = self.execute(request)
         if result.exception is not None:
@@ -410,7 +419,13 @@ class KedroSession:
             return plan
         if catalog is None:
             catalog = self._new_context(request).catalog
-        return check_catalog(plan, catalog)
+        plan = check_catalog(plan, catalog)
+        if request.only_changed and plan.problem is None and plan.pipeline is not None:
+            import dataclasses
+
+            changes = self._changes().plan(plan.pipeline, catalog)
+            plan = dataclasses.replace(plan, decisions=tuple(changes.decisions))
+        return plan
 
     @property
     def last_result(self) -> RunResult | None:
@@ -492,13 +507,84 @@ class KedroSession:
         plan = check_catalog(plan, catalog)
         plan.raise_for_problem()
         assert plan.pipeline is not None
-        result = RunResult(request=request, run_id=run_id, nodes=plan.nodes,
+        pipeline, nodes, changes = plan.pipeline, plan.nodes, None
+        if request.only_changed:
+            changes = self._changes().plan(pipeline, catalog)
+            pipeline = _only(pipeline, changes.to_run)
+            nodes = tuple(changes.to_run)
+        result = RunResult(request=request, run_id=run_id, nodes=nodes,
                            started_at=utc_now_iso(), runner=type(runner).__name__,
-                           context=context, catalog=catalog)
+                           context=context, catalog=catalog,
+                           decisions=tuple(changes.decisions) if changes else ())
         record = self._start_record(result)
         run_params = self._run_params(result, context)
-        self._run_pipeline(result, record, run_params, plan.pipeline, catalog, runner)
+        if changes is None:
+            self._run_pipeline(result, record, run_params, pipeline, catalog, runner)
+        else:
+            self._run_changed(result, record, run_params, pipeline, catalog, runner, changes)
         return result
+
+    # -- only_changed ----------------------------------------------------------------------
+    def _changes(self) -> Any:
+        """The project's ``ChangeTracker`` (history, output cache, code fingerprints)."""
+        if self._tracker is None:
+            from kedro_ipy.framework.project import settings
+            from kedro_ipy.framework.session._incremental import ChangeTracker
+
+            packages = tuple(getattr(settings, "FINGERPRINT_PACKAGES", ()) or ())
+            self._tracker = ChangeTracker(self._project_path, self._package_name, _version(),
+                                          packages)
+        return self._tracker
+
+    def explain_changes(self, request: RunRequest | None = None) -> str:
+        """What an ``only_changed`` run of ``request`` would run and why, one line per node
+        (``scale  would run: code of helper `scale()` changed``); nothing runs.
+
+        Raises:
+            KedroContextError: as :meth:`run`, for a request that cannot run.
+        """
+        plan = self.plan((request or RunRequest()).replace(only_changed=True))
+        plan.raise_for_problem()
+        width = max((len(d.node) for d in plan.decisions), default=0)
+        return "\n".join(f"{d.node:<{width}}  {d.ahead()}" for d in plan.decisions)
+
+    def clear_cache(self) -> int:
+        """Forget what ``only_changed`` runs recorded (fingerprints and cached in-memory
+        outputs, in this process and on disk): the next such run runs every node.
+
+        Returns:
+            How many cached values were removed from disk.
+        """
+        return int(self._changes().clear())
+
+    def _run_changed(self, result: RunResult, record: dict[str, Any],
+                     run_params: dict[str, Any], pipeline: Any, catalog: Any, runner: Any,
+                     changes: Any) -> None:
+        """``_run_pipeline`` for an ``only_changed`` run: cached values in, fingerprints out,
+        and the outputs skipped nodes produced added to what the run returns."""
+        tracker = self._changes()
+        # Cached values and pinned versions go into a copy: the catalog the user gets back
+        # (``result.catalog``) stays the project's.
+        catalog = catalog.shallow_copy()
+        tracker.prepare_catalog(changes, catalog)
+        recorder = tracker.recorder(changes, result.run_id)
+        self._hook_manager.register(recorder)
+
+        def complete(outputs: dict[str, Any]) -> dict[str, Any]:
+            return {name: outputs[name] if name in outputs else changes.returned[name]
+                    for name in changes.free_outputs
+                    if name in outputs or name in changes.returned}
+
+        try:
+            self._run_pipeline(result, record, run_params, pipeline, catalog, runner, complete)
+        finally:
+            self._hook_manager.unregister(recorder)
+            with self._lock:
+                done = list(result.nodes_done)
+            try:
+                tracker.finish(changes, recorder, catalog, done, result.run_id)
+            except Exception as exc:  # the run's own result matters more than its history
+                _logger().warning("Could not record the fingerprints of this run: %s", exc)
 
     def _next_run_id(self) -> str:
         """The session id for the session's first run (Kedro's run id and save version, so a
@@ -549,11 +635,13 @@ class KedroSession:
             else list(request.pipeline_names),
             "runner": result.runner,
             "only_missing_outputs": request.only_missing_outputs,
+            "only_changed": request.only_changed,
         }
 
     def _run_pipeline(self, result: RunResult, record: dict[str, Any],
                       run_params: dict[str, Any], pipeline: Any, catalog: Any,
-                      runner: Any) -> None:
+                      runner: Any, complete: Callable[[dict[str, Any]], dict[str, Any]]
+                      | None = None) -> None:
         from kedro_ipy.framework.session._recorder import RunRecorder
 
         hook = self._hook_manager.hook
@@ -569,6 +657,7 @@ class KedroSession:
                 outputs = runner.run(pipeline, catalog, self._hook_manager,
                                      run_id=result.run_id)
         except BaseException as error:
+            redact_exception(error)  # before anything records, hooks or shows it
             self._hook_manager.unregister(recorder)
             self._fail(result, error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
@@ -584,6 +673,8 @@ class KedroSession:
                 raise  # SystemExit and the like end the program, as they should
             return
         self._hook_manager.unregister(recorder)
+        if complete is not None:  # an only_changed run adds what skipped nodes produced
+            outputs = complete(outputs)
         result.outputs = outputs
         result.status = "success"
         try:
@@ -591,6 +682,7 @@ class KedroSession:
                 run_params=run_params, run_result=outputs, pipeline=pipeline, catalog=catalog
             )
         except Exception as error:
+            redact_exception(error)
             # Every node ran, but the caller gets an exception: the record must not say
             # "success". Nothing is left to resume (Kedro calls no on_pipeline_error here).
             result.status, result.exception, result.outputs = "failed", error, None
@@ -689,6 +781,17 @@ def _mark_interrupted(runs: list[dict[str, Any]]) -> None:
             continue
         if not _process_alive(pid):
             record["status"] = "interrupted"
+
+
+def _only(pipeline: Any, names: list[str]) -> Any:
+    """``pipeline`` restricted to ``names`` (all of it, or an empty pipeline)."""
+    if len(names) == len(pipeline.nodes):
+        return pipeline
+    if not names:
+        from kedro_ipy.pipeline import Pipeline
+
+        return Pipeline([])
+    return pipeline.only_nodes(*names)
 
 
 def _resume_suggestion(pipeline: Any, done: list[str], catalog: Any) -> list[str] | None:

@@ -113,7 +113,11 @@ class FileSessionStore(BaseSessionStore):
         import json
 
         location = self.location
-        text = json.dumps(dict(self), indent=2, sort_keys=True, default=_to_json)
+        from kedro_ipy.redaction import redact_value
+
+        # Credentials never reach the disk, whatever a record or an error message holds.
+        text = json.dumps(redact_value(dict(self)), indent=2, sort_keys=True,
+                          default=lambda value: redact_value(_to_json(value)))
         temporary = location.with_name(f".{location.name}.{os.getpid()}.tmp")
         try:
             location.parent.mkdir(parents=True, exist_ok=True)

@@ -10,10 +10,12 @@ fails half-way writes nothing, and object stores publish an object only once it 
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
-import importlib.util
 import io
 import os
+import re
+import socket
 import tempfile
 from collections.abc import Iterator
 from pathlib import PurePosixPath
@@ -27,8 +29,14 @@ from kedro_ipy.io.core import (
     get_filepath_str,
     get_protocol_and_path,
 )
+from kedro_ipy.io.datasets._requires import require
+from kedro_ipy.redaction import collect_secrets
+from kedro_ipy.redaction import register as register_secrets
 
-__all__ = ["AbstractFileDataset", "public_args", "safe_url"]
+__all__ = [
+    "AbstractFileDataset", "is_stale_temp", "public_args", "remove_stale_temps", "safe_url",
+    "sweep_each_folder_once", "temp_prefix",
+]
 
 # Argument names that can carry secrets: never shown by describe()/repr.
 _SECRET_ARGS = frozenset({
@@ -65,6 +73,113 @@ def _file_mode() -> int:
         _UMASK = os.umask(0)
         os.umask(_UMASK)
     return 0o666 & ~_UMASK
+
+
+# -- temporary files of saves ------------------------------------------------------------------
+# A local save writes ``.<name>.kedroipy-<host>-<pid>.<random>.tmp`` next to its target. The
+# host and process id in the name let a later save tell a temp file of a writer that died
+# (killed mid-save) from one still being written, and remove only the former.
+_TEMP_MARK = "kedroipy"
+_TEMP_NAME = re.compile(rf"^\..*\.{_TEMP_MARK}-(?P<host>[A-Za-z0-9_-]*)-(?P<pid>\d+)\.[^./]+\.tmp$")
+_HOST: str | None = None
+
+
+def _host_tag() -> str:
+    global _HOST
+    if _HOST is None:
+        _HOST = re.sub(r"[^A-Za-z0-9_-]", "_", socket.gethostname())[:40]
+    return _HOST
+
+
+def temp_prefix(path: str) -> str:
+    """The ``mkstemp`` prefix for a temp file that will replace ``path``."""
+    return f".{os.path.basename(path)}.{_TEMP_MARK}-{_host_tag()}-{os.getpid()}."
+
+
+def _writer_is_gone(pid: int) -> bool:
+    """Whether process ``pid`` of this host has ended (an unknown answer counts as alive)."""
+    if os.name == "nt" or pid == os.getpid():  # os.kill(pid, 0) would end a Windows process
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def is_stale_temp(name: str) -> bool:
+    """Whether file ``name`` is the temp file of a save whose process died on this host."""
+    found = _TEMP_NAME.match(name)
+    if found is None:
+        return False
+    return found["host"] == _host_tag() and _writer_is_gone(int(found["pid"]))
+
+
+def remove_stale_temps(folder: str) -> int:
+    """Delete the temp files that dead writers left in ``folder``; how many went.
+
+    Only files in our own naming scheme and of this host are candidates: a temp file of a
+    live process, or of another machine sharing the folder, is never touched.
+    """
+    # Within one partitioned save, each folder is swept once, not once per partition.
+    swept = _SWEPT.get()
+    if swept is not None:
+        if folder in swept:
+            return 0
+        swept.add(folder)
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if entry.name.endswith(".tmp") and is_stale_temp(entry.name):
+            with contextlib.suppress(OSError):
+                if entry.is_dir(follow_symlinks=False):  # a partitioned save's staging folder
+                    import shutil
+
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
+                removed += 1
+    return removed
+
+
+_SWEPT: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar(
+    "kedro_ipy_swept_folders", default=None
+)
+
+
+@contextlib.contextmanager
+def sweep_each_folder_once() -> Iterator[None]:
+    """Within the block, :func:`remove_stale_temps` looks at each folder once only."""
+    token = _SWEPT.set(set())
+    try:
+        yield
+    finally:
+        _SWEPT.reset(token)
+
+
+def _remove_unfinished_versions(dataset_dir: str, name: str) -> None:
+    """Empty the version folders of ``dataset_dir`` that a killed save left without ``name``.
+
+    A version is published by linking its file in one step, so a folder without the file holds
+    at most a temp file: once that is removed (its writer is gone), the empty folder goes too.
+    """
+    try:
+        entries = list(os.scandir(dataset_dir))
+    except OSError:
+        return
+    for entry in entries:
+        if not entry.is_dir(follow_symlinks=False):
+            continue
+        if os.path.lexists(os.path.join(entry.path, name)):
+            continue
+        remove_stale_temps(entry.path)
+        with contextlib.suppress(OSError):  # not empty: a live writer's, or someone's files
+            os.rmdir(entry.path)
 
 
 class _Filesystem:
@@ -131,18 +246,14 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
         fs_args: dict[str, Any] | None = None,
         metadata: dict[str, Any] | None = None,
     ) -> None:
-        for module, extra in self.REQUIRES:
-            if importlib.util.find_spec(module) is None:
-                raise DatasetError(
-                    f"{type(self).__name__} needs {module}, which is not installed. "
-                    f"Install it with: pip install 'kedro_ipy[{extra}]'"
-                )
+        require(type(self).__name__, self.REQUIRES)
         if not isinstance(filepath, (str, os.PathLike)) or not str(filepath):
             raise DatasetError(
                 f"{type(self).__name__} needs a 'filepath' (a path or URL), got {filepath!r}."
             )
         self._protocol, path = get_protocol_and_path(filepath, version)
         self._credentials = dict(credentials or {})
+        register_secrets(collect_secrets(self._credentials))  # masked wherever shown
         fs_args = dict(fs_args or {})
         self._open_args_load = dict(fs_args.pop("open_args_load", {}) or {})
         self._open_args_save = dict(fs_args.pop("open_args_save", {}) or {})
@@ -207,11 +318,15 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
             handle.write(payload)
 
     def _atomic_local(self, path: str) -> Iterator[IO[Any]]:
+        if self._version is None and os.path.islink(path):
+            # Save through a symlink: its target is replaced, the link stays a link.
+            path = os.path.realpath(path)
         parent = os.path.dirname(path) or "."
-        os.makedirs(parent, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(
-            dir=parent, prefix=f".{os.path.basename(path)}.", suffix=".tmp"
-        )
+        if self._version is None:
+            remove_stale_temps(parent)
+        else:
+            _remove_unfinished_versions(os.path.dirname(parent) or ".", os.path.basename(path))
+        fd, tmp = self._make_temp(parent, path)
         try:
             handle: IO[Any]
             if self._binary:
@@ -232,6 +347,18 @@ class AbstractFileDataset(_Filesystem, AbstractVersionedDataset):
                 with contextlib.suppress(OSError):  # not empty: someone else's version
                     os.rmdir(parent)  # no empty version folder left by a failed save
             raise
+
+    @staticmethod
+    def _make_temp(parent: str, path: str) -> tuple[int, str]:
+        """Create the folder and a temp file in it (again, if a cleanup just removed it)."""
+        for attempt in range(3):
+            os.makedirs(parent, exist_ok=True)
+            try:
+                return tempfile.mkstemp(dir=parent, prefix=temp_prefix(path), suffix=".tmp")
+            except FileNotFoundError:  # another process removed the empty folder meanwhile
+                if attempt == 2:
+                    raise
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _publish_new_version(self, tmp: str, path: str) -> None:
         """Move ``tmp`` to ``path`` only if ``path`` does not exist, in one step.

@@ -19,6 +19,7 @@ from typing import Any
 import ipywidgets as w
 
 from kedro_ipy.framework.session.request import RunRequest
+from kedro_ipy.redaction import redact
 
 from .controller import PanelController, history_label
 from .model import FILTER_LABELS, RUNNERS
@@ -354,9 +355,9 @@ class PanelView:
         if resume is not None:
             text += ("Resume without recomputing persisted data: press Resume, or run\n  "
                      + str(resume) + "\n")
-        self.error.append_stderr(text)
+        self.error.append_stderr(redact(text))
         if error.get("traceback"):
-            self.error.append_stderr(error["traceback"])
+            self.error.append_stderr(redact(error["traceback"]))
 
     def _append_rich(self, out: w.Output, data: dict[str, str]) -> None:
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": {}},)
@@ -371,6 +372,8 @@ class PanelView:
             data, metadata = formatter.format(value)
         except Exception:
             data, metadata = {"text/plain": repr(value)}, {}
+        data = {mime: redact(shown) if isinstance(shown, str) else shown
+                for mime, shown in data.items()}  # a value may hold a credential
         out.outputs += ({"output_type": "display_data", "data": data, "metadata": metadata},)
 
     def _draw_picture(self) -> None:
@@ -454,7 +457,9 @@ class PanelView:
         try:
             value = self.controller.preview(name)
         except Exception as exc:
-            self.preview_out.append_stderr(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            self.preview_out.append_stderr(
+                redact(f"Cannot load '{name}': {type(exc).__name__}: {exc}\n")
+            )
             return
         self._append_value(self.preview_out, value)
 

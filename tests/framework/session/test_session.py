@@ -19,7 +19,7 @@ RECORD_KEYS = {
     "to_outputs", "load_versions", "runner", "status", "started_at", "finished_at",
     "duration_s", "nodes_total", "nodes_done", "error", "resume_from_nodes",
     # Kedro 1.x's run arguments, recorded too
-    "pipeline_names", "namespaces", "only_missing_outputs",
+    "pipeline_names", "namespaces", "only_missing_outputs", "only_changed",
     # the request as typed (per-run params, the runner option, the equivalent line), the
     # per-node timings, and the process that ran it (to tell an interrupted run)
     "params", "runner_option", "command", "node_durations", "pid", "host",
