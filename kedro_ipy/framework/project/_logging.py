@@ -22,6 +22,8 @@ from collections import UserDict
 from pathlib import Path
 from typing import Any
 
+from kedro_ipy.errors import KedroIpyError
+
 __all__ = ["LoggingConfigError", "_ProjectLogging"]
 
 ENV_VAR = "KEDRO_LOGGING_CONFIG"
@@ -30,7 +32,7 @@ _ALLOWED_MODULES = ("logging", "kedro_ipy.logging", "kedro.logging", "rich.loggi
 _BASE_CLASSES = (logging.Handler, logging.Formatter, logging.Filter)
 
 
-class LoggingConfigError(ValueError):
+class LoggingConfigError(ValueError, KedroIpyError):
     """The logging configuration cannot be applied: unreadable, not a dictConfig document,
     or naming a class that is not a handler, formatter or filter of an allowed module."""
 

@@ -15,6 +15,7 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.framework.cli.port._config import port_pyproject, port_requirements, port_yaml
 from kedro_ipy.framework.cli.port._notebook import port_notebook
 from kedro_ipy.framework.cli.port._python import port_python_source
@@ -29,7 +30,7 @@ _SKIP_DIRS = {"__pycache__", "node_modules", "build", "dist", "data", "site-pack
 Porter = Callable[[str, Path], tuple[str, list[Change], list[Problem]]]
 
 
-class PortError(ValueError):
+class PortError(ValueError, KedroIpyError):
     """The folder cannot be ported (not a Kedro project, or the copy's target is taken)."""
 
 

@@ -12,6 +12,7 @@ import re
 import threading
 from typing import Any, ClassVar, NoReturn
 
+from kedro_ipy.errors import KedroIpyError
 from kedro_ipy.io.core import AbstractDataset, DatasetError
 from kedro_ipy.io.datasets._file import public_args
 from kedro_ipy.io.datasets._requires import require
@@ -60,7 +61,7 @@ def _secrets_of(con: str) -> list[str]:
     return secrets
 
 
-class DatabaseError(Exception):
+class DatabaseError(KedroIpyError):
     """A database or driver error, its text stripped of the connection string."""
 
 
