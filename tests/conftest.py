@@ -51,3 +51,32 @@ def _forget_secrets() -> Iterator[None]:
     from kedro_ipy import redaction
 
     redaction.forget_all()
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """Put every logger back as it was: a project's ``conf/logging.yml`` applied by one test
+    (``dictConfig`` disables existing loggers unless told not to) must not silence another's."""
+    import logging
+
+    manager = logging.Logger.manager
+    loggers = [logging.getLogger()] + [
+        lg for lg in list(manager.loggerDict.values()) if isinstance(lg, logging.Logger)
+    ]
+    saved = {id(lg): (lg, lg.level, lg.disabled, lg.propagate, list(lg.handlers))
+             for lg in loggers}
+    project = sys.modules.get("kedro_ipy.framework.project")
+    in_force = (dict(project.LOGGING.data), project.LOGGING.source) if project else None
+    yield
+    if project is not None and in_force is not None:  # the project logging config in force
+        project.LOGGING.data, project.LOGGING.source = in_force
+    elif "kedro_ipy.framework.project" in sys.modules:
+        project = sys.modules["kedro_ipy.framework.project"]
+        project.LOGGING.data, project.LOGGING.source = {}, None
+    for lg, level, disabled, propagate, handlers in saved.values():
+        lg.setLevel(level)
+        lg.disabled, lg.propagate = disabled, propagate
+        lg.handlers[:] = handlers
+    for lg in list(manager.loggerDict.values()):  # loggers created during the test
+        if isinstance(lg, logging.Logger) and id(lg) not in saved:
+            lg.disabled = False
