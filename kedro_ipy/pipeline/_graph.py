@@ -215,7 +215,7 @@ class _Graph:
             else:
                 found = set(map(get, bases))
                 found.discard(None)
-                mine = tuple(found)  # type: ignore[arg-type]
+                mine = tuple(found)  # type: ignore[arg-type]  # None was discarded
             parents.append(mine)
             for p in mine:
                 children[p].append(i)
