@@ -293,6 +293,13 @@ class Pipeline:
         body = "[\n" + ",\n".join(reprs) + "\n]" if reprs else "[]"
         return f"{type(self).__name__}({body})"
 
+    def _repr_html_(self) -> str:
+        """The pipeline drawn inline when it is the last expression of a notebook cell."""
+        from .drawing import layout_pipeline, render_svg  # only when a notebook asks
+
+        svg = render_svg(layout_pipeline(self))
+        return f'<div class="kip-pipeline-repr" style="max-height:640px;overflow:auto">{svg}</div>'
+
     def _datasets(self) -> tuple[set[str], set[str]]:
         cached = self._datasets_cache
         if cached is None:

@@ -9,7 +9,10 @@ progress is therefore heard from the next run on.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final, TypeAlias
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+if TYPE_CHECKING:
+    from kedro_ipy.runner.node_logs import NodeLogs
 
 __all__ = ["_NullHookManager", "_RunHooks"]
 
@@ -41,11 +44,15 @@ def _caller(relay: Any, name: str) -> _Caller | None:
 
 
 class _RunHooks:
-    """Each attribute is the hook's caller, or ``None`` when it has no implementation."""
+    """Each attribute is the hook's caller, or ``None`` when it has no implementation.
 
-    __slots__ = _HOOK_NAMES
+    ``node_logs`` travels with them (it reaches every place a node runs): where the run keeps
+    what each node prints and logs, or ``None`` to keep nothing.
+    """
 
-    def __init__(self, hook_manager: Any = None) -> None:
+    __slots__ = (*_HOOK_NAMES, "node_logs")
+
+    def __init__(self, hook_manager: Any = None, node_logs: NodeLogs | None = None) -> None:
         relay = getattr(hook_manager, "hook", None) if hook_manager is not None else None
         self.before_dataset_loaded = _caller(relay, "before_dataset_loaded")
         self.after_dataset_loaded = _caller(relay, "after_dataset_loaded")
@@ -54,6 +61,7 @@ class _RunHooks:
         self.on_node_error = _caller(relay, "on_node_error")
         self.before_dataset_saved = _caller(relay, "before_dataset_saved")
         self.after_dataset_saved = _caller(relay, "after_dataset_saved")
+        self.node_logs = node_logs
 
     @property
     def any_dataset_hook(self) -> bool:

@@ -20,6 +20,7 @@ from queue import SimpleQueue
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.io import DatasetError
+from kedro_ipy.runner.node_logs import captured
 from kedro_ipy.runner.runner import AbstractRunner, RunnerError, _put_done
 from kedro_ipy.runner.task import (
     _apply_before_node_run,
@@ -124,22 +125,29 @@ def _sendable(exc: Exception) -> Exception:
     )
 
 
+#: Where a worker puts a failed node's log on its exception (popped again in the parent).
+_LOG_ATTRIBUTE = "_kedro_ipy_node_log"
+
 def _execute(node: Node, inputs: dict[str, Any]) -> bytes:
-    """In a worker: run the node's function and return its outputs, already pickled.
+    """In a worker: run the node's function and return its outputs and log, already pickled.
 
     Pickling here (rather than letting the pool do it) lets an unpicklable output be named.
+    What the node printed or logged travels back with its outputs, or on its exception.
     """
     try:
-        outputs = node.run(inputs)
+        with captured() as log:
+            outputs = node.run(inputs)
     except Exception as exc:
         sendable = _sendable(exc)
+        if log and log[0]:
+            sendable.__dict__[_LOG_ATTRIBUTE] = log[0]  # pickled with the exception
         if sendable is exc:
             raise
         raise sendable from None
     if outputs and _is_generator_node(node):  # streams cannot be pickled: send the chunks
         outputs = {name: list(stream) for name, stream in outputs.items()}
     try:
-        return pickle.dumps(outputs, protocol=pickle.HIGHEST_PROTOCOL)
+        return pickle.dumps((outputs, log[0]), protocol=pickle.HIGHEST_PROTOCOL)
     except Exception:
         bad = [
             (name, value, problem)
@@ -305,8 +313,13 @@ class _ProcessPool:
         context = self._context
         hooks = context.hooks
         error = future.exception()
+        logs = hooks.node_logs
+        if logs is not None and error is not None and _LOG_ATTRIBUTE in error.__dict__:
+            logs.add(node.name, error.__dict__.pop(_LOG_ATTRIBUTE))
         if error is None:
-            outputs = pickle.loads(future.result())
+            outputs, text = pickle.loads(future.result())
+            if logs is not None and text:
+                logs.add(node.name, text)
             if hooks.after_node_run is not None:
                 hooks.after_node_run(
                     node=node, catalog=context.catalog, inputs=inputs, outputs=outputs,

@@ -31,6 +31,7 @@ from kedro_ipy.runner._missing_outputs import (  # noqa: F401  (Kedro's private 
     _is_persistent_dataset_missing,
 )
 from kedro_ipy.runner._plan import _Plan
+from kedro_ipy.runner.node_logs import NodeLogs
 from kedro_ipy.runner.resume import find_nodes_to_resume_from, format_from_nodes
 from kedro_ipy.runner.task import _run_node
 from kedro_ipy.utils import close_matches
@@ -246,6 +247,9 @@ class AbstractRunner(ABC):
             when a node touches several slow datasets).
     """
 
+    #: What each node of the last run printed and logged (see :mod:`kedro_ipy.runner.node_logs`).
+    node_logs: NodeLogs | None = None
+
     def __init__(self, is_async: bool = False) -> None:
         self._is_async = is_async
 
@@ -318,13 +322,16 @@ class AbstractRunner(ABC):
                 if name in pipeline_outputs:
                     free_outputs.append(name)
 
-        context = _RunContext(plan, run_catalog, _RunHooks(hook_manager), self._is_async, run_id)
+        self.node_logs = NodeLogs()
+        hooks = _RunHooks(hook_manager, self.node_logs)
+        context = _RunContext(plan, run_catalog, hooks, self._is_async, run_id)
         start = perf_counter()
         if logger.isEnabledFor(logging.INFO):
             logger.info("Running %d nodes with %s", len(plan.nodes), type(self).__name__)
             self._log_io_mode()
         if type(self)._run is AbstractRunner._run:
-            self._execute(pipeline, context)
+            with self.node_logs.listening():
+                self._execute(pipeline, context)
         else:  # a runner written for Kedro, overriding its `_run`; it may skip nodes (a dry run)
             self._run(pipeline, run_catalog, _null_if_none(hook_manager), run_id)
             free_outputs = [name for name in free_outputs if run_catalog.exists(name)]

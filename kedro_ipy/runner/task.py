@@ -101,8 +101,13 @@ def _call_node(
     run_id: str | None,
 ) -> dict[str, Any]:
     """Run the node's function; on failure tell ``on_node_error`` and re-raise the original."""
+    logs = hooks.node_logs
     try:
-        outputs = node.run(inputs)
+        if logs is None:
+            outputs = node.run(inputs)
+        else:
+            with logs.capture(node.name):
+                outputs = node.run(inputs)
     except Exception as exc:
         _notify_node_error(hooks, exc, node, catalog, inputs, is_async, run_id)
         raise

@@ -113,6 +113,11 @@ def test_no_surface_shows_a_secret(
     monkeypatch.chdir(example_project)
     seen: dict[str, str] = {}
     caplog.set_level(logging.DEBUG)
+    for name in ("coffee_shop", "coffee_shop.datasets"):  # as a fresh process has them
+        logger = logging.getLogger(name)
+        monkeypatch.setattr(logger, "disabled", False)
+        monkeypatch.setattr(logger, "propagate", True)
+        monkeypatch.setattr(logger, "level", logging.NOTSET)
 
     # kedro-ipy run, with the whole traceback
     assert main(["run", "--project-path", str(example_project), "--traceback",

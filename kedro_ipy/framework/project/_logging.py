@@ -32,7 +32,7 @@ _ALLOWED_MODULES = ("logging", "kedro_ipy.logging", "kedro.logging", "rich.loggi
 _BASE_CLASSES = (logging.Handler, logging.Formatter, logging.Filter)
 
 
-class LoggingConfigError(ValueError, KedroIpyError):
+class LoggingConfigError(KedroIpyError, ValueError):
     """The logging configuration cannot be applied: unreadable, not a dictConfig document,
     or naming a class that is not a handler, formatter or filter of an allowed module."""
 

@@ -205,7 +205,7 @@ def _filter(pipeline: Pipeline, where: str, request: RunRequest
         except ValueError as exc:
             _kind, offered = _offered(pipeline, arg)
             hint = "".join(did_you_mean(value, offered) for value in values)
-            if hint and hint.strip() not in str(exc):
+            if hint and "Did you mean" not in str(exc):  # one suggestion, not two
                 return None, arg, f"{where}: {arg}={_show(values)} is invalid: {exc}{hint}"
             return None, arg, f"{where}: {arg}={_show(values)} is invalid: {exc}"
         if not part.nodes:

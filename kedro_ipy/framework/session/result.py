@@ -42,6 +42,8 @@ class RunResult:
             data; ``None`` unless some nodes finished before the failure.
         started_at, finished_at: ISO timestamps (UTC).
         duration_s: wall time of the run.
+        node_logs: node name -> what it printed and logged (see ``kedro_ipy.runner.node_logs``);
+            the record keeps :data:`RECORD_LOG_CHARS` characters of each.
         decisions: for an ``only_changed`` run, every node of the selection with whether it
             runs and why (``str(decision)`` is ``"ran: parameter model.alpha 0.5 → 0.1"``
             or ``"skipped: unchanged since run ..."``); empty for other runs. ``nodes``
@@ -64,6 +66,7 @@ class RunResult:
     finished_at: str | None = None
     duration_s: float | None = None
     runner: str | None = None
+    node_logs: dict[str, str] = field(default_factory=dict)
     decisions: tuple[NodeDecision, ...] = ()
     context: Any = field(default=None, repr=False, compare=False)
     catalog: Any = field(default=None, repr=False, compare=False)
@@ -116,6 +119,7 @@ class RunResult:
             "error": self.error,
             "resume_from_nodes": (list(self.resume_request.from_nodes)
                                   if self.resume_request is not None else None),
+            "node_logs": _capped(self.node_logs),
         }
         if self.decisions:
             record["incremental"] = {
@@ -124,6 +128,25 @@ class RunResult:
                 "nodes": [d.to_dict() for d in self.decisions],
             }
         return record
+
+
+#: Characters of each node's log kept in the run's record (the store file stays small; the
+#: whole log, up to the runner's own cap, is in ``RunResult.node_logs`` of this process).
+RECORD_LOG_CHARS = 4_000
+#: Characters of logs kept in one record, all nodes together.
+RECORD_LOGS_TOTAL = 200_000
+
+
+def _capped(logs: dict[str, str]) -> dict[str, str]:
+    kept: dict[str, str] = {}
+    room = RECORD_LOGS_TOTAL
+    for name, text in logs.items():
+        if room <= 0:
+            break
+        limit = min(RECORD_LOG_CHARS, room)
+        kept[name] = text if len(text) <= limit else text[:limit] + "\n… (cut)\n"
+        room -= min(len(text), limit)
+    return kept
 
 
 #: Called with the run's result when a run starts (``status == "running"``) and when it ends.

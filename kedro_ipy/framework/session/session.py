@@ -659,6 +659,7 @@ class KedroSession:
         except BaseException as error:
             redact_exception(error)  # before anything records, hooks or shows it
             self._hook_manager.unregister(recorder)
+            result.node_logs = _node_logs(runner)
             self._fail(result, error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
                 try:
@@ -673,6 +674,7 @@ class KedroSession:
                 raise  # SystemExit and the like end the program, as they should
             return
         self._hook_manager.unregister(recorder)
+        result.node_logs = _node_logs(runner)
         if complete is not None:  # an only_changed run adds what skipped nodes produced
             outputs = complete(outputs)
         result.outputs = outputs
@@ -727,6 +729,13 @@ class KedroSession:
         if self.save_on_close:
             self._save_store()
         self._tell_listeners(result)
+
+
+def _node_logs(runner: Any) -> dict[str, str]:
+    """What the run's nodes printed and logged (a runner written for Kedro keeps nothing)."""
+    logs = getattr(runner, "node_logs", None)
+    as_dict = getattr(logs, "as_dict", None)
+    return as_dict() if callable(as_dict) else {}
 
 
 def _hostname() -> str:

@@ -25,6 +25,9 @@ from .observer import RunObserver
 
 __all__ = ["DatasetInfo", "PanelController", "history_label"]
 
+#: How many runs' outputs the panel keeps to compare (their values stay alive that long).
+_KEPT_RUNS = 5
+
 
 @dataclass(frozen=True)
 class DatasetInfo:
@@ -89,6 +92,8 @@ class PanelController:
         self._reloader = reloader
         self._catalog: Any = None
         self._thread: threading.Thread | None = None
+        #: run id -> outputs of the last runs of this kernel, for History's comparisons
+        self._kept_outputs: dict[str, dict[str, Any]] = {}
         self._hook_manager = getattr(session, "_hook_manager", None)
         if self._hook_manager is not None:
             self._hook_manager.register(self.observer)
@@ -155,6 +160,35 @@ class PanelController:
                 found[name] = versions
         return found
 
+    def parameters(self) -> dict[str, Any]:
+        """The configured parameters (the Parameters tab edits a copy, never these)."""
+        return dict(self.session.load_context().params)
+
+    def conf_local(self) -> Path:
+        """Where "Save to conf/local" writes: the ``local`` folder of the project's config."""
+        source = getattr(self.session, "_conf_source", None)
+        if source is None:
+            source = Path(getattr(self.session, "_project_path", ".")) / "conf"
+        return Path(source) / "local"
+
+    def set_params(self, params: Mapping[str, Any]) -> None:
+        """Use ``params`` as the per-run params of the next runs (the Parameters tab)."""
+        if dict(params) != self.model.request.params_dict():
+            self.choose(self.model.request.replace(params=dict(params)))
+
+    def outputs_of(self, run_id: str) -> dict[str, Any] | None:
+        """The outputs of a run of this kernel, kept for comparisons (None: not kept)."""
+        return self._kept_outputs.get(run_id)
+
+    def compare(self, first: int, second: int) -> str:
+        """Runs ``first`` and ``second`` (in :meth:`history` order) side by side, as HTML."""
+        from .compare import compare_runs
+
+        runs = self.history()
+        a, b = runs[first], runs[second]
+        return compare_runs(a, b, self.outputs_of(str(a.get("run_id"))),
+                            self.outputs_of(str(b.get("run_id")))).to_html()
+
     def preview(self, name: str) -> Any:
         """Load a dataset for the Catalog tab's preview (a table is cut to its first rows)."""
         value = self.catalog.load(name)
@@ -215,10 +249,21 @@ class PanelController:
         """A run of the session ended, maybe started elsewhere (``%session_run`` in another
         cell): History and the load-version choices must show it. This panel's own runs are
         rendered when :meth:`_execute` finishes them."""
-        if not result.finished or self.model.running:
+        if not result.finished:
+            return
+        self._keep_outputs(result)
+        if self.model.running:
             return
         self._adopt_catalog(result)
         self.model.notify("history")
+
+    def _keep_outputs(self, result: Any) -> None:
+        """Keep the outputs of the last few runs (by reference: no copy) for comparisons."""
+        if result.outputs is None:
+            return
+        self._kept_outputs[str(result.run_id)] = result.outputs
+        while len(self._kept_outputs) > _KEPT_RUNS:
+            self._kept_outputs.pop(next(iter(self._kept_outputs)))
 
     def _adopt_catalog(self, result: Any) -> None:
         """After a run, read versions from the run's catalog (built already) unless it pins

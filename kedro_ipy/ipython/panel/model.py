@@ -10,10 +10,11 @@ mutation happens under one lock and listeners are told afterwards, outside it.
 
 from __future__ import annotations
 
+import copy
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kedro_ipy.framework.session._options import RUNNER_ALIASES
@@ -83,6 +84,8 @@ class NodeState:
     status: str = "pending"  # pending | running | done | failed | not run
     started: float | None = None
     duration_s: float | None = None
+    log: str = ""  # what the node printed and logged (known when the run ends)
+    reason: str = ""  # an only-changed run's decision: "ran: ..." / "skipped: ..."
 
 
 @dataclass
@@ -119,6 +122,7 @@ class PanelModel:
     _started: float | None = None
     _duration: float | None = None
     _run_request: RunRequest | None = None
+    _done_count: int = 0  # rows "done" during a run, kept by node_finished
     _listeners: list[Callable[[str], None]] = field(default_factory=list)
     _lock: threading.RLock = field(default_factory=threading.RLock)
 
@@ -157,6 +161,7 @@ class PanelModel:
                 return False
             self.status = "running"
             self._nodes = {name: NodeState(name) for name in node_names}
+            self._done_count = 0
             self._outputs = self._error = self._resume = None
             self._started, self._duration = time.perf_counter(), None
             self._run_request = request
@@ -175,7 +180,18 @@ class PanelModel:
             done = set(result.nodes_done) if result is not None else set()
             failed = result.failed_node if result is not None else None
             success = result is not None and result.status == "success"
+            logs = getattr(result, "node_logs", None) or {}
+            decisions = getattr(result, "decisions", None) or ()
+            if decisions:  # an only-changed run: its skipped nodes are rows too, "cached"
+                rows = {d.node: self._nodes.get(d.node) or NodeState(d.node, status="cached")
+                        for d in decisions}
+                self._nodes = {**rows, **self._nodes}
+            reasons = {decision.node: str(decision) for decision in decisions}
             for state in self._nodes.values():
+                state.log = logs.get(state.name, "")
+                state.reason = reasons.get(state.name, "")
+                if state.status == "cached":
+                    continue
                 if state.name in done or success:
                     state.status = "done"
                 elif state.name == failed:
@@ -220,16 +236,26 @@ class PanelModel:
             if self.status != "running":
                 return
             state = self._nodes.setdefault(name, NodeState(name))
+            if state.status != "done" and not failed:
+                self._done_count += 1
             state.status = "failed" if failed else "done"
             if state.started is not None:
                 state.duration_s = time.perf_counter() - state.started
         self.notify("nodes")
 
     # -- reading -------------------------------------------------------------------------------
+    def progress(self) -> tuple[str, int, int]:
+        """``(status, nodes done, nodes in the run)``: what the progress bar needs, without
+        going through every row (it is read on every node event)."""
+        with self._lock:
+            if self.status != "running":  # rows were settled by finish(): count them
+                self._done_count = sum(1 for s in self._nodes.values() if s.status == "done")
+            return self.status, self._done_count, len(self._nodes)
+
     def snapshot(self) -> RunView:
         """A consistent copy of the run state."""
         with self._lock:
-            nodes = [replace(state) for state in self._nodes.values()]
+            nodes = [copy.copy(state) for state in self._nodes.values()]
             return RunView(
                 status=self.status,
                 nodes=nodes,

@@ -19,11 +19,13 @@ from typing import Any
 import ipywidgets as w
 
 from kedro_ipy.framework.session.request import RunRequest
+from kedro_ipy.pipeline.drawing import STATUS_COLOURS
 from kedro_ipy.redaction import redact
 
 from .controller import PanelController, history_label
 from .model import FILTER_LABELS, RUNNERS
-from .svg import STATUS_COLOURS, Layout, layout_pipeline, render_svg
+from .params import ParametersEditor
+from .picture import PipelinePicture
 
 __all__ = ["PanelView"]
 
@@ -34,6 +36,11 @@ _STYLE = {"description_width": "92px"}
 # and always follows.
 _REDRAW_INTERVAL_S = 0.25
 _THROTTLE_NODES = 150
+
+
+#: What each filter input takes, for its placeholder.
+_HINTS = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
+          "from_inputs": "dataset", "to_outputs": "dataset", "namespaces": "namespace"}
 
 
 def _wide() -> w.Layout:
@@ -48,6 +55,16 @@ def _duration(seconds: float | None) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 1 else f"{seconds:.2f} s"
 
 
+def _log_cell(log: str) -> str:
+    """A node's log, folded: "3 lines" opens to the text (no script: ``<details>``)."""
+    if not log:
+        return ""
+    lines = log.count("\n") + (not log.endswith("\n"))
+    return (f'<details class="kip-log"><summary>{lines} line{"s" if lines != 1 else ""}'
+            f'</summary><pre style="margin:2px 0;max-height:240px;overflow:auto">'
+            f"{html.escape(redact(log))}</pre></details>")
+
+
 def _hidden(widget: w.DOMWidget, hidden: bool) -> None:
     widget.layout.display = "none" if hidden else None
 
@@ -60,8 +77,6 @@ class PanelView:
         self.model = controller.model
         self._lock = threading.RLock()
         self._syncing = False  # True while the view writes controls itself (no feedback loop)
-        self._layout_key: tuple[str, int] | None = None
-        self._layout: Layout | None = None
         self._drawn_at = 0.0  # when the node table and picture were last rendered
         self._build()
         self.model.subscribe(self._on_model)
@@ -78,19 +93,25 @@ class PanelView:
         self.runner = w.Dropdown(options=list(RUNNERS), value="Sequential",
                                  description="Runner", style=_STYLE, layout=_wide())
         self.filters: dict[str, w.TagsInput] = {}
-        hints = {"tags": "tag", "node_names": "node", "from_nodes": "node", "to_nodes": "node",
-                 "from_inputs": "dataset", "to_outputs": "dataset", "namespaces": "namespace"}
+        #: filter -> the names the chosen pipeline has (shown as examples, checked by the plan)
+        self.offered: dict[str, list[str]] = {}
         for key in FILTER_LABELS:
             self.filters[key] = w.TagsInput(
                 value=[], allowed_tags=[], allow_duplicates=False,
-                placeholder=f"type a {hints[key]} name", layout=w.Layout(flex="1 1 auto"),
+                placeholder=f"type a {_HINTS[key]} name", layout=w.Layout(flex="1 1 auto"),
             )
+            self.filters[key].add_class(f"kip-filter-{key.replace('_', '-')}")
         self.versions_box = w.VBox()
         self.version_controls: dict[str, w.Dropdown] = {}
         self.count = w.HTML()
         self.magic = w.HTML()
         self.run_button = w.Button(description="Run", button_style="primary", icon="play",
                                    tooltip="run the current selection")
+        self.only_changed = w.Checkbox(value=False, description="only what changed",
+                                       indent=False, layout=w.Layout(width="auto"),
+                                       tooltip="skip nodes whose code, parameters and inputs "
+                                               "are unchanged since their last run")
+        self.only_changed.add_class("kip-only-changed")
         self.resume_button = w.Button(description="Resume", button_style="warning",
                                       icon="redo", tooltip="fill the choices to resume the run")
         _hidden(self.resume_button, True)
@@ -105,7 +126,7 @@ class PanelView:
         self.table = w.HTML()
         self.error = w.Output()
         self.outputs = w.Output()
-        self.picture = w.HTML()
+        self.picture = PipelinePicture(self._node_details)
         self.catalog_table = w.HTML()
         self.preview_name = w.Dropdown(options=[], description="Dataset", style=_STYLE)
         self.preview_button = w.Button(description="Preview", icon="eye",
@@ -113,15 +134,29 @@ class PanelView:
         self.preview_out = w.Output()
         self.history = w.Select(options=[], rows=8, layout=w.Layout(width="100%"))
         self.history_note = w.HTML("<i>Select a run to refill the choices.</i>")
+        self.compare_a = w.Dropdown(options=[], description="Compare", style=_STYLE,
+                                    layout=_wide())
+        self.compare_b = w.Dropdown(options=[], description="with", style=_STYLE,
+                                    layout=_wide())
+        self.compare_button = w.Button(description="Compare", icon="columns",
+                                       tooltip="show the two runs side by side")
+        self.compare_button.add_class("kip-compare-button")
+        self.comparison = w.HTML()
+        self.comparison.add_class("kip-comparison")
+        self.params = ParametersEditor(c.parameters, c.conf_local,
+                                       lambda edits: None if edits.error
+                                       else c.set_params(edits.overrides))
 
         self.pipeline.observe(self._on_pipeline, names="value")
         self.runner.observe(self._on_control, names="value")
+        self.only_changed.observe(self._on_control, names="value")
         for control in self.filters.values():
             control.observe(self._on_control, names="value")
         self.run_button.on_click(lambda _b: self.controller.run())
         self.resume_button.on_click(lambda _b: self.controller.resume())
         self.preview_button.on_click(lambda _b: self._preview())
         self.history.observe(self._on_history, names="value")
+        self.compare_button.on_click(lambda _b: self._compare())
 
         # The TagsInput front end does not draw its description, so each gets a label.
         f = {key: w.HBox([w.Label(label.capitalize(), layout=w.Layout(width="92px")),
@@ -135,16 +170,19 @@ class PanelView:
             w.HBox([f["namespaces"]]),
             self.versions_box,
         ])
-        actions = w.HBox([self.run_button, self.resume_button, self.status],
+        actions = w.HBox([self.run_button, self.only_changed, self.resume_button, self.status],
                          layout=w.Layout(align_items="center"))
         run_tab = w.VBox([w.HBox([self.progress, self.progress_label]), self.table,
                           self.error, self.outputs])
         catalog_tab = w.VBox([self.catalog_table,
                               w.HBox([self.preview_name, self.preview_button]),
                               self.preview_out])
-        history_tab = w.VBox([self.history_note, self.history])
-        self.tabs = w.Tab(children=[run_tab, self.picture, catalog_tab, history_tab])
-        for index, title in enumerate(("Run", "Picture", "Catalog", "History")):
+        history_tab = w.VBox([self.history_note, self.history,
+                              w.HBox([self.compare_a, self.compare_b, self.compare_button]),
+                              self.comparison])
+        self.tabs = w.Tab(children=[run_tab, self.picture.box, catalog_tab, history_tab,
+                                    self.params.box])
+        for index, title in enumerate(("Run", "Picture", "Catalog", "History", "Parameters")):
             self.tabs.set_title(index, title)
         self.tabs.observe(self._on_tab, names="selected_index")
         self.widget = w.VBox([choices, self.count, self.magic, actions, self.tabs])
@@ -184,6 +222,7 @@ class PanelView:
         return self.model.request.replace(
             pipeline_names=(self.pipeline.value,),
             runner=self.runner.value,
+            only_changed=self.only_changed.value,
             load_versions={k: c.value for k, c in self.version_controls.items() if c.value},
             **{key: tuple(control.value) for key, control in self.filters.items()},
         )
@@ -199,7 +238,13 @@ class PanelView:
             self.controller.choose(self.current_request())
 
     def _set_allowed(self, pipeline_name: str) -> None:
-        """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it."""
+        """Offer the tags, nodes and datasets of the chosen pipeline; drop what is not in it.
+
+        The inputs accept any name (``allowed_tags`` stays empty): a front end restricted to
+        known names drops a typo without a word, while an unknown name that reaches the plan
+        is shown in the count line with its close matches, and Run waits until it is fixed.
+        The names are offered in each input's placeholder instead.
+        """
         try:
             pipeline = self.controller.pipelines.get(pipeline_name)
         except Exception:  # the project's code is broken right now: keep what is offered
@@ -216,7 +261,10 @@ class PanelView:
         try:
             for key, control in self.filters.items():
                 control.value = [v for v in control.value if v in allowed[key]]
-                control.allowed_tags = allowed[key]
+                self.offered[key] = allowed[key]
+                examples = ", ".join(allowed[key][:2])
+                control.placeholder = (f"type a {_HINTS[key]} name" if not examples
+                                       else f"type a {_HINTS[key]} name, e.g. {examples}")
         finally:
             self._syncing = previous
 
@@ -232,12 +280,9 @@ class PanelView:
             if runner not in self.runner.options:
                 self.runner.options = [*self.runner.options, runner]
             self.runner.value = runner
+            self.only_changed.value = request.only_changed
             for key, control in self.filters.items():
-                values = list(getattr(request, key))
-                missing = [v for v in values if v not in control.allowed_tags]
-                if missing:  # a name from an older run: keep it visible rather than drop it
-                    control.allowed_tags = [*control.allowed_tags, *missing]
-                control.value = values
+                control.value = list(getattr(request, key))
             versions = dict(request.load_versions)
             for name, control in self.version_controls.items():
                 value = versions.get(name, "")
@@ -253,6 +298,7 @@ class PanelView:
             if topic == "selection":
                 if self.current_request() != self.model.request:
                     self._show_request(self.model.request)
+                self.params.apply(self.model.request.params_dict())
                 self._render_selection()
             elif topic == "nodes":
                 self._render_nodes()
@@ -275,30 +321,33 @@ class PanelView:
             self._draw_picture()
 
     def _render_nodes(self) -> None:
-        snap = self.model.snapshot()
-        self.progress.max = max(snap.total, 1)
-        self.progress.value = snap.done
-        self.progress_label.value = (f"{snap.done}/{snap.total} nodes" if snap.status != "idle"
-                                     else "no run yet")
+        status, done, total = self.model.progress()
+        self.progress.max = max(total, 1)
+        self.progress.value = done
+        self.progress_label.value = f"{done}/{total} nodes" if status != "idle" else "no run yet"
         now = time.monotonic()
-        if (snap.status == "running" and snap.total > _THROTTLE_NODES
+        if (status == "running" and total > _THROTTLE_NODES
                 and now - self._drawn_at < _REDRAW_INTERVAL_S):
-            return
+            return  # the rows and the picture wait for the next redraw (the bar did not)
         self._drawn_at = now
+        snap = self.model.snapshot()
         rows = []
         for state in snap.nodes:
             took = _duration(state.duration_s)
             colour = STATUS_COLOURS.get(state.status, "#ffffff")
+            why = f' title="{html.escape(state.reason)}"' if state.reason else ""
             rows.append(
-                f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}">'
+                f'<tr data-node="{html.escape(state.name)}" data-status="{state.status}"{why}>'
                 f"<td>{html.escape(state.name)}</td>"
                 f'<td><span style="background:{colour};padding:1px 6px;border-radius:4px">'
-                f"{state.status}</span></td><td style='text-align:right'>{took}</td></tr>"
+                f"{state.status}</span></td><td style='text-align:right'>{took}</td>"
+                f"<td>{_log_cell(state.log)}</td></tr>"
             )
         self.table.value = (
             '<table class="kip-nodes" style="border-collapse:collapse;min-width:50%">'
             "<thead><tr><th style='text-align:left'>node</th><th style='text-align:left'>"
-            "status</th><th style='text-align:right'>duration</th></tr></thead>"
+            "status</th><th style='text-align:right'>duration</th>"
+            "<th style='text-align:left;padding-left:12px'>log</th></tr></thead>"
             f"<tbody>{''.join(rows)}</tbody></table>"
         )
         self._draw_picture()
@@ -385,21 +434,36 @@ class PanelView:
         try:
             pipeline = self.controller.pipelines.get(name)
         except Exception as exc:  # the project's code is broken right now
-            self.picture.value = (f"<i>the pipeline cannot be drawn: "
-                                  f"{html.escape(f'{type(exc).__name__}: {exc}')}</i>")
+            self.picture.show(None, selected=None, statuses={})
+            self.picture.message.value = (f"<i>the pipeline cannot be drawn: "
+                                          f"{html.escape(f'{type(exc).__name__}: {exc}')}</i>")
             return
-        if pipeline is None:
-            self.picture.value = "<i>no pipeline to draw</i>"
-            return
-        key = (name, id(pipeline))
-        if key != self._layout_key or self._layout is None:
-            self._layout, self._layout_key = layout_pipeline(pipeline), key
         selected = self.model.plan.nodes
         chosen = set(selected)
         statuses = ({s.name: s.status for s in snap.nodes if s.name in chosen}
-                    if snap.status != "idle" else None)
-        self.picture.value = render_svg(self._layout, selected=selected,
-                                        statuses=statuses or None)
+                    if snap.status != "idle" else {})
+        self.picture.show(pipeline, selected=selected, statuses=statuses)
+
+    def _node_details(self, name: str) -> str:
+        """What the picture shows for a clicked node: its data, tags and last run."""
+        pipeline = self.picture.pipeline
+        node = next((n for n in getattr(pipeline, "nodes", ()) if n.name == name), None)
+        if node is None:
+            return ""
+        state = next((s for s in self.model.snapshot().nodes if s.name == name), None)
+        rows = [
+            ("inputs", ", ".join(node.inputs) or "none"),
+            ("outputs", ", ".join(node.outputs) or "none"),
+            ("tags", ", ".join(sorted(node.tags)) or "none"),
+            ("status", state.status if state else "not in the last run"),
+            ("duration", _duration(state.duration_s) if state else ""),
+        ]
+        body = "".join(f"<tr><th style='text-align:left;padding-right:12px'>{k}</th>"
+                       f"<td>{html.escape(v)}</td></tr>" for k, v in rows if v)
+        log = (f"<pre class='kip-details-log' style='max-height:240px;overflow:auto'>"
+               f"{html.escape(redact(state.log))}</pre>" if state and state.log else "")
+        return (f'<div class="kip-details" role="region" aria-label="node {html.escape(name)}">'
+                f"<b>{html.escape(name)}</b><table>{body}</table>{log}</div>")
 
     def _render_history(self) -> None:
         runs = self.controller.history()
@@ -408,6 +472,10 @@ class PanelView:
             options = [(history_label(r), i) for i, r in enumerate(runs)]
             self.history.options = list(reversed(options))  # newest on top
             self.history.value = None
+            # Offer the last run against the one before; the user may pick any two.
+            self.compare_a.options = self.compare_b.options = list(reversed(options))
+            if len(runs) >= 2:
+                self.compare_a.value, self.compare_b.value = len(runs) - 2, len(runs) - 1
         finally:
             self._syncing = previous
         if not runs:
@@ -415,6 +483,13 @@ class PanelView:
         else:
             self.history_note.value = (f"<i>{len(runs)} run(s) in this session. "
                                        f"Select one to refill the choices.</i>")
+
+    def _compare(self) -> None:
+        a, b = self.compare_a.value, self.compare_b.value
+        if a is None or b is None:
+            self.comparison.value = "<i>Two runs are needed to compare.</i>"
+            return
+        self.comparison.value = self.controller.compare(a, b)
 
     def _on_history(self, change: Any) -> None:
         if self._syncing or change["new"] is None:

@@ -191,3 +191,22 @@ def test_a_run_whose_process_died_reads_interrupted(example_project):
     (run,) = reopened.store["runs"]
     assert run["status"] == "interrupted"
     assert run["nodes_done"] == [] and run["command"] == "%session_run data_processing"
+
+
+def test_each_nodes_printed_and_logged_text_is_in_the_result_and_the_record(example_project):
+    nodes = example_project / "src" / "coffee_shop" / "pipelines" / "data_processing" / "nodes.py"
+    body = "    return list(csv.DictReader(io.StringIO(raw_orders)))\n"
+    nodes.write_text(nodes.read_text().replace(
+        body,
+        '    print("parsing", len(raw_orders.splitlines()) - 1, "orders")\n'
+        '    print("x" * 10_000)\n' + body,
+    ))
+    with KedroSession.create(project_path=example_project, save_on_close=False) as session:
+        result = session.execute(RunRequest(pipeline_names=("data_processing",)))
+        assert result.status == "success"
+        assert set(result.node_logs) == {"parse_orders"}
+        assert result.node_logs["parse_orders"].startswith("parsing ")
+        assert len(result.node_logs["parse_orders"]) > 10_000
+        kept = session.store["runs"][-1]["node_logs"]["parse_orders"]
+        assert kept.startswith("parsing ") and kept.endswith("… (cut)\n")
+        assert len(kept) < 4_100

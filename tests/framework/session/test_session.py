@@ -23,6 +23,8 @@ RECORD_KEYS = {
     # the request as typed (per-run params, the runner option, the equivalent line), the
     # per-node timings, and the process that ran it (to tell an interrupted run)
     "params", "runner_option", "command", "node_durations", "pid", "host",
+    # what each node printed and logged (capped)
+    "node_logs",
 }
 PROCESSING = ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"]
 

@@ -85,10 +85,10 @@ class TestChoosing:
     def test_starts_on_the_default_pipeline_with_everything_offered(self, panel):
         view = panel.view
         assert view.pipeline.options == ("__default__", "ds", "prep", "report")
-        assert view.filters["tags"].allowed_tags == ["eval", "prep", "report", "training"]
-        assert view.filters["node_names"].allowed_tags == [
-            "split", "clean", "fit", "evaluate", "report"]
-        assert "params:alpha" in view.filters["from_inputs"].allowed_tags
+        assert view.offered["tags"] == ["eval", "prep", "report", "training"]
+        assert view.offered["node_names"] == ["split", "clean", "fit", "evaluate", "report"]
+        assert view.filters["node_names"].placeholder == "type a node name, e.g. split, clean"
+        assert "params:alpha" in view.offered["from_inputs"]
         assert _count(panel) == "will run 5 of 5 nodes"
         assert _magic(panel) == "%session_run"
         assert not view.run_button.disabled
@@ -107,9 +107,9 @@ class TestChoosing:
         view = panel.view
         view.filters["tags"].value = ["training"]
         view.pipeline.value = "prep"
-        assert view.filters["tags"].allowed_tags == ["prep"]
+        assert view.offered["tags"] == ["prep"]
         assert view.filters["tags"].value == []
-        assert view.filters["from_nodes"].allowed_tags == ["split", "clean"]
+        assert view.offered["from_nodes"] == ["split", "clean"]
         assert _count(panel) == "will run 2 of 2 nodes"
         assert _magic(panel) == "%session_run prep"
 
@@ -279,11 +279,11 @@ class TestHistoryAndInspection:
         session.inputs.update(clean_rows=[1, 2], test_rows=[3])
         view = panel.view
         view.filters["tags"].value = ["training"]
-        states = dict(re.findall(r'data-name="([^"]+)" data-state="(\w+)"', view.picture.value))
+        states = view.picture.states()
         assert states == {"split": "unselected", "clean": "unselected", "fit": "selected",
                           "evaluate": "selected", "report": "unselected"}
         view.run_button.click()
-        states = dict(re.findall(r'data-name="([^"]+)" data-state="(\w+)"', view.picture.value))
+        states = view.picture.states()
         assert states == {"fit": "done", "evaluate": "done", "split": "unselected",
                           "clean": "unselected", "report": "unselected"}
 
@@ -292,13 +292,11 @@ class TestHistoryAndInspection:
         session.fail_at = "evaluate"
         view.run_button.click()
         view.pipeline.value = "prep"  # another pipeline: its nodes, the last run's states
-        states = dict(re.findall(r'data-name="([^"]+)" data-state="([^"]+)"',
-                                 view.picture.value))
+        states = view.picture.states()
         assert states == {"split": "done", "clean": "done"}
         view.pipeline.value = "__default__"
         view.filters["tags"].value = ["report"]  # a filter: states of chosen nodes only
-        states = dict(re.findall(r'data-name="([^"]+)" data-state="([^"]+)"',
-                                 view.picture.value))
+        states = view.picture.states()
         assert states == {"split": "unselected", "clean": "unselected", "fit": "unselected",
                           "evaluate": "unselected", "report": "not run"}
 
@@ -347,9 +345,60 @@ def test_a_big_run_ends_with_the_whole_table_and_picture_up_to_date(shell):
         panel.view.run_button.click()
         rows = dict(_rows(panel))
         assert len(rows) == 300 and set(rows.values()) == {"done"}
-        states = re.findall(r'class="kip-node[^"]*" data-name="[^"]+" data-state="(\w+)"',
-                            panel.view.picture.value)
-        assert len(states) == 300 and set(states) == {"done"}
+        states = panel.view.picture.states()
+        assert len(states) == 300 and set(states.values()) == {"done"}
         assert shell.user_ns["outputs"] == {"d300": 300}
     finally:
         panel.close()
+
+
+def test_a_mistyped_name_is_shown_with_its_close_match_not_dropped(panel, session):
+    session.inputs.update(clean_rows=[1, 2])
+    view = panel.view
+    view.filters["node_names"].value = ["fti"]  # what the browser sends for a typed name
+    assert view.filters["node_names"].value == ["fti"]
+    assert "Pipeline does not contain nodes named ['fti']. Did you mean: ['fit']?" in _count(panel)
+    assert _count(panel).count("Did you mean") == 1
+    assert view.run_button.disabled
+    view.filters["node_names"].value = ["fit"]
+    assert _count(panel) == "will run 1 of 5 nodes" and not view.run_button.disabled
+
+
+class TestParametersAndComparison:
+    def test_edited_parameters_run_once_and_show_in_the_magic_line(self, panel, session,
+                                                                   tmp_path, monkeypatch):
+        view = panel.view
+        monkeypatch.setattr(panel.controller, "conf_local", lambda: tmp_path / "local")
+        assert view.params.text.value == "alpha: 0.5\n"
+        view.params.text.value = "alpha: 0.1\n"
+        assert "alpha" in view.params.changes.value and "0.1" in view.params.changes.value
+        assert _magic(panel) == "%session_run --params alpha=0.1"
+        view.run_button.click()
+        assert session.calls[-1].params_dict() == {"alpha": 0.1}
+        view.params.text.value = "alpha: [\n"  # invalid: shown, and the last valid edit stays
+        assert "Not valid YAML" in view.params.changes.value
+        assert _magic(panel) == "%session_run --params alpha=0.1"
+        assert not (tmp_path / "local").exists()  # nothing written without Save
+
+    def test_a_run_refilled_from_history_brings_its_params_back(self, panel, session):
+        view = panel.view
+        view.params.text.value = "alpha: 0.2\n"
+        view.run_button.click()
+        view.params.reset_button.click()
+        assert _magic(panel) == "%session_run"
+        view.history.value = 0
+        assert view.params.text.value == "alpha: 0.2\n"
+        assert _magic(panel) == "%session_run --params alpha=0.2"
+
+    def test_two_runs_side_by_side(self, panel, session):
+        view = panel.view
+        session.inputs.update(clean_rows=[1, 2], test_rows=[3])
+        view.run_button.click()
+        view.params.text.value = "alpha: 0.9\n"
+        view.run_button.click()
+        assert (view.compare_a.value, view.compare_b.value) == (0, 1)
+        view.compare_button.click()
+        shown = view.comparison.value
+        assert "run run1" in shown and "run run2" in shown
+        assert "<th style='text-align:left'>alpha</th><td>(configured)</td><td>0.9</td>" in shown
+        assert "Outputs" in shown and "not kept" not in shown

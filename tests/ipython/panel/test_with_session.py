@@ -264,7 +264,7 @@ def test_a_typo_saved_in_project_code_fails_the_run_without_wedging_the_panel(
     assert view.run_button.description == "Run" and not view.run_button.disabled
     assert "the run failed: SyntaxError" in _text(view.error)
     assert "importlib" not in _text(view.error)  # only the project's frames
-    assert "cannot be drawn: SyntaxError" in view.picture.value
+    assert "cannot be drawn: SyntaxError" in view.picture.message.value
     view.pipeline.value = "forecasting"  # choosing still works and says what is wrong
     assert _plain(view.count.value).startswith(
         "The project's pipelines cannot be read (SyntaxError: invalid syntax")
@@ -284,3 +284,45 @@ def test_parallel_runner_run_ends_with_every_node_settled(panel, session):
     assert _rows(panel) == dict.fromkeys(
         ["parse_orders", "clean_orders", "add_margins", "aggregate_daily"], "done")
     assert panel.view.progress.value == 4
+
+
+def test_what_a_node_printed_is_under_its_row_and_in_its_picture_details(project, shell):
+    nodes = project / "src" / "coffee_shop" / "pipelines" / "data_processing" / "nodes.py"
+    nodes.write_text(nodes.read_text().replace(
+        "    return list(csv.DictReader(io.StringIO(raw_orders)))\n",
+        "    print('parsing <the> orders')\n"
+        "    return list(csv.DictReader(io.StringIO(raw_orders)))\n",
+    ))
+    session = _session(project)
+    panel = SessionPanel(session, shell)
+    try:
+        panel.view.run_button.click()
+        table = panel.view.table.value
+        row = re.search(r'<tr data-node="parse_orders".*?</tr>', table, re.S).group(0)
+        assert '<details class="kip-log"><summary>1 line</summary>' in row
+        assert "parsing &lt;the&gt; orders" in row
+        assert "kip-log" not in re.search(r'<tr data-node="clean_orders".*?</tr>', table).group(0)
+        panel.view.picture.widget.selected = "parse_orders"
+        assert "parsing &lt;the&gt; orders" in panel.view.picture.node_details.value
+    finally:
+        panel.close()
+        session._real.close()
+        w.Widget.close_all()
+
+
+def test_only_what_changed_runs_and_the_rest_shows_cached_with_the_reason(panel):
+    view = panel.view
+    view.pipeline.value = "data_processing"
+    view.only_changed.value = True
+    assert _plain(view.magic.value) == "%session_run data_processing --changed"
+    view.run_button.click()  # no earlier run: every node runs, and says why
+    rows = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', view.table.value))
+    assert set(rows.values()) == {"done"}
+    view.run_button.click()  # nothing changed: every node is served from the last run
+    table = view.table.value
+    rows = dict(re.findall(r'data-node="([^"]+)" data-status="([^"]+)"', table))
+    assert rows == dict.fromkeys(["parse_orders", "clean_orders", "add_margins",
+                                  "aggregate_daily"], "cached")
+    assert re.search(r'data-node="parse_orders" data-status="cached" title="skipped: '
+                     r'unchanged since run [^"]+"', table)
+    assert panel.view.picture.states()["parse_orders"] == "cached"

@@ -30,7 +30,7 @@ _SKIP_DIRS = {"__pycache__", "node_modules", "build", "dist", "data", "site-pack
 Porter = Callable[[str, Path], tuple[str, list[Change], list[Problem]]]
 
 
-class PortError(ValueError, KedroIpyError):
+class PortError(KedroIpyError, ValueError):
     """The folder cannot be ported (not a Kedro project, or the copy's target is taken)."""
 
 
