@@ -126,3 +126,48 @@ def test_upstream_and_downstream_are_the_closures(case, data):
     numbers = [graph.number(name) for name in picked]
     assert {graph.names[k] for k in graph.downstream(numbers)} == reach(picked, children)
     assert {graph.names[k] for k in graph.upstream(numbers)} == reach(picked, parents)
+
+
+class _OnlyNodes:
+    """A pipeline-like object without a graph index (as Kedro's ``Pipeline`` is)."""
+
+    def __init__(self, pipe: Pipeline) -> None:
+        self.nodes = pipe.nodes
+
+
+@settings(max_examples=25, deadline=None)
+@given(dags(), st.data())
+def test_the_drawing_from_the_index_equals_the_drawing_from_the_nodes(case, data):
+    from kedro_ipy.pipeline.drawing import layout_pipeline
+
+    nodes, _ = case
+    pipe = Pipeline(nodes)
+    show_params = data.draw(st.booleans())
+    from_index = layout_pipeline(pipe, show_params=show_params)
+    walked = layout_pipeline(_OnlyNodes(pipe), show_params=show_params)
+    assert from_index == walked
+
+
+def test_a_collapsed_namespace_draws_the_same_from_the_index():
+    import warnings
+
+    from kedro_ipy.pipeline import pipeline
+    from kedro_ipy.pipeline.drawing import layout_pipeline
+
+    inner = Pipeline([
+        node(f, "features@pandas", "model", name="train"),
+        node(f, ["model", "features@spark"], "scores", name="score"),
+    ])
+    pipe = Pipeline([
+        node(f, "raw", "features@pandas", name="prepare"),
+        pipeline(inner, namespace="ds", inputs={"features@pandas", "features@spark"},
+                 outputs={"scores"}),
+        node(f, "scores", "report", name="publish"),
+    ])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from_index = layout_pipeline(pipe, collapsed=["ds"])
+        walked = layout_pipeline(_OnlyNodes(pipe), collapsed=["ds"])
+    assert from_index == walked
+    assert set(from_index.dataset_nodes) == {"raw", "features", "scores", "report"}
+    assert from_index.node_vertex["ds.train"] == ("namespace", "ds")
