@@ -28,7 +28,7 @@ $(KEDRO_VENV)/.installed:
 run: $(VENV)/.installed
 	$(PY) scripts/main_job.py
 
-## The whole test suite: lint, layering contract, unit tests, notebooks (nbval), browser e2e.
+## The whole test suite: lint, layering contract, mypy, unit tests, notebooks (nbval), browser e2e.
 test: $(VENV)/.installed
 	bash scripts/ensure-chromium.sh
 	$(VENV)/bin/ruff check kedro_ipy tests bench scripts compat

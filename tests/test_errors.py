@@ -60,6 +60,8 @@ KEDRO_BASES: dict[str, tuple[type[BaseException], ...]] = {
     "kedro_ipy.framework.startup.ProjectNotFoundError": (RuntimeError,),
     "kedro_ipy.framework.startup.SourceDirOutsideProjectError": (RuntimeError, ValueError),
     "kedro_ipy.framework.startup.SourceDirNotFoundError": (RuntimeError, NotADirectoryError),
+    "kedro_ipy.framework.project._logging.LoggingConfigError": (ValueError,),
+    "kedro_ipy.framework.cli.port.PortError": (ValueError,),
 }
 
 

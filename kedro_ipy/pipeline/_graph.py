@@ -1,15 +1,143 @@
-"""``_Graph``: a pipeline's nodes numbered by position, indexed by dataset, tag and namespace.
+"""A pipeline's graph, in two numberings.
 
-Integer numbering keeps the hot loops on lists and small ints instead of hashing nodes, and lets
-a filtered pipeline derive its graph from its parent's by renumbering.
+``_Graph`` (private to the pipeline) numbers nodes by position, indexed by dataset, tag and
+namespace. Integer numbering keeps the hot loops on lists and small ints instead of hashing
+nodes, and lets a filtered pipeline derive its graph from its parent's by renumbering.
+
+``PipelineGraph`` (``pipeline.graph``) is the read-only index everything above the pipeline
+reads: nodes in execution order, their parents and children, and which node writes and which
+nodes read each dataset, by transcoding-stripped name. The runner's plan, resume, only-missing-
+outputs and the drawing use it instead of re-deriving the graph from node names each.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
 from .errors import CircularDependencyError, OutputNotUniqueError
 from .node import Node
 
-__all__: list[str] = []
+__all__ = ["PipelineGraph"]
+
+
+class PipelineGraph:
+    """The graph of one pipeline, in execution order, built once and never changed.
+
+    Node ``k`` is ``pipeline.nodes[k]``: parents come before children, ties broken by name.
+    Datasets are keyed by their name without transcoding suffix (``cars@pandas`` and
+    ``cars@spark`` are ``cars``): that is the name the order follows. A node's own dataset names
+    (with suffix) stay on the node (``node.inputs``, ``node.outputs``), whose hooks may reorder
+    its inputs.
+
+    Pipelines are immutable, so ``pipeline.graph`` computes this on first use and keeps it;
+    treat its lists and mappings as read-only.
+
+    Attributes:
+        nodes: The nodes in execution order.
+        names: Their names, in the same order.
+        parents: Per node, the numbers of the nodes writing one of its inputs, ascending.
+        children: Per node, the numbers of the nodes reading one of its outputs, ascending.
+    """
+
+    __slots__ = ("_consumers", "_number", "_producer", "children", "names", "nodes", "parents")
+
+    def __init__(self, graph: _Graph, order: Sequence[int]) -> None:
+        """Renumber ``graph`` (by position) into execution ``order`` (positions, in order)."""
+        rank = [0] * len(order)
+        for k, position in enumerate(order):
+            rank[position] = k
+        by_position = graph.nodes
+        all_names = graph.names
+        old_parents = graph.parents
+        self.nodes: Sequence[Node] = [by_position[p] for p in order]
+        self.names: Sequence[str] = [all_names[p] for p in order]
+        parents: list[tuple[int, ...]] = []
+        children: list[list[int]] = [[] for _ in order]
+        for k, position in enumerate(order):
+            mine = old_parents[position]
+            if not mine:
+                parents.append(())
+                continue
+            if len(mine) == 1:
+                ranked: tuple[int, ...] = (rank[mine[0]],)
+            else:
+                ranked = tuple(sorted([rank[p] for p in mine]))
+            parents.append(ranked)
+            for p in ranked:
+                children[p].append(k)  # k ascends, so every children list is sorted
+        self.parents: Sequence[tuple[int, ...]] = parents
+        self.children: Sequence[Sequence[int]] = children
+        self._producer: dict[str, int] | None = None
+        self._consumers: dict[str, list[int]] | None = None
+        self._number: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    @property
+    def producer(self) -> Mapping[str, int]:
+        """Dataset (without ``@suffix``) -> number of the node writing it."""
+        producer = self._producer
+        if producer is None:
+            producer = {}
+            for k, nd in enumerate(self.nodes):
+                for base in nd._out_base:
+                    producer[base] = k
+            self._producer = producer
+        return producer
+
+    @property
+    def consumers(self) -> Mapping[str, Sequence[int]]:
+        """Dataset (without ``@suffix``) -> numbers of the nodes reading it, ascending."""
+        consumers = self._consumers
+        if consumers is None:
+            consumers = {}
+            get = consumers.get
+            for k, nd in enumerate(self.nodes):
+                for base in nd._in_base:
+                    readers = get(base)
+                    if readers is None:
+                        consumers[base] = [k]
+                    elif readers[-1] != k:
+                        readers.append(k)
+            self._consumers = consumers
+        return consumers
+
+    def number(self, node_name: str) -> int:
+        """The number of the node called ``node_name``.
+
+        Raises:
+            KeyError: no node of the pipeline has that name.
+        """
+        number = self._number
+        if number is None:
+            number = self._number = {name: k for k, name in enumerate(self.names)}
+        return number[node_name]
+
+    def upstream(self, start: Iterable[int]) -> set[int]:
+        """``start`` and every node they depend on, directly or not."""
+        return _closure(start, self.parents)
+
+    def downstream(self, start: Iterable[int]) -> set[int]:
+        """``start`` and every node depending on them, directly or not."""
+        return _closure(start, self.children)
+
+    def __repr__(self) -> str:
+        edges = sum(len(p) for p in self.parents)
+        return f"<PipelineGraph: {len(self.nodes)} nodes, {edges} edges>"
+
+
+def _closure(start: Iterable[int], edges: Sequence[Sequence[int]]) -> set[int]:
+    """``start`` plus everything reachable along ``edges`` (iterative, no recursion)."""
+    seen = set(start)
+    stack = list(seen)
+    add = seen.add
+    while stack:
+        for nxt in edges[stack.pop()]:
+            if nxt not in seen:
+                add(nxt)
+                stack.append(nxt)
+    return seen
 
 
 class _Graph:
@@ -87,7 +215,7 @@ class _Graph:
             else:
                 found = set(map(get, bases))
                 found.discard(None)
-                mine = tuple(found)  # type: ignore[arg-type]
+                mine = tuple(found)  # type: ignore[arg-type]  # None was discarded
             parents.append(mine)
             for p in mine:
                 children[p].append(i)

@@ -19,7 +19,8 @@ Colours come from JupyterLab's theme variables (with light fallbacks for other f
 the picture reads in light and dark themes alike.
 
 This module lives in the pipeline layer because ``Pipeline._repr_html_`` draws with it; it
-imports nothing else of the package.
+imports nothing outside that layer. Which node writes and which nodes read each dataset comes
+from the pipeline's graph index (``pipeline.graph``).
 """
 
 from __future__ import annotations
@@ -29,6 +30,9 @@ import itertools
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
+
+from ._graph import PipelineGraph
+from .transcoding import _strip_transcoding
 
 __all__ = [
     "STATUSES",
@@ -154,9 +158,30 @@ class Layout:
         return [v for v in self.vertices.values() if v.kind != "bend"]
 
 
-def _base(dataset: str) -> str:
-    """``"cars@pandas"`` and ``"cars@spark"`` are one dataset in the picture."""
-    return dataset.split("@", 1)[0]
+def _dataset_owners(
+    graph: PipelineGraph | None, nodes: list[Any], vertex_of: Mapping[str, Key]
+) -> tuple[dict[str, set[Key]], dict[str, set[Key]]]:
+    """Which vertices write and which read each dataset (by its name without ``@suffix``).
+
+    A kedro_ipy pipeline answers from its graph index; anything else with ``.nodes`` (Kedro's
+    ``Pipeline``) is walked node by node.
+    """
+    writers: dict[str, set[Key]] = {}
+    readers: dict[str, set[Key]] = {}
+    if graph is not None:
+        owners = [vertex_of[name] for name in graph.names]
+        for dataset, k in graph.producer.items():
+            writers[dataset] = {owners[k]}
+        for dataset, ks in graph.consumers.items():
+            readers[dataset] = {owners[k] for k in ks}
+        return writers, readers
+    for node in nodes:
+        owner = vertex_of[node.name]
+        for dataset in node.inputs:
+            readers.setdefault(_strip_transcoding(dataset), set()).add(owner)
+        for dataset in node.outputs:
+            writers.setdefault(_strip_transcoding(dataset), set()).add(owner)
+    return writers, readers
 
 
 def _hidden(dataset: str, show_params: bool) -> bool:
@@ -214,19 +239,17 @@ def layout_pipeline(
 
     # Which vertex stands for each node; which datasets stay inside a collapsed namespace
     # (written and read there and nowhere else: inputs and outputs of the box stay drawn).
-    nodes = list(pipeline.nodes)
-    writers: dict[str, set[Key]] = {}
-    readers: dict[str, set[Key]] = {}
+    graph = getattr(pipeline, "graph", None)
+    if not isinstance(graph, PipelineGraph):
+        graph = None
+    nodes = list(pipeline.nodes if graph is None else graph.nodes)
     for node in nodes:
         chain = _namespaces_of(getattr(node, "namespace", None))
         namespaces.update(dict.fromkeys(chain))
         owner = next((("namespace", ns) for ns in chain if ns in folded), ("node", node.name))
         layout.node_vertex[node.name] = owner
         members.setdefault(owner, []).append(node.name)
-        for dataset in node.inputs:
-            readers.setdefault(_base(dataset), set()).add(owner)
-        for dataset in node.outputs:
-            writers.setdefault(_base(dataset), set()).add(owner)
+    writers, readers = _dataset_owners(graph, nodes, layout.node_vertex)
 
     def inside(name: str) -> bool:
         owners = writers.get(name, set())
@@ -235,18 +258,18 @@ def layout_pipeline(
     for node in nodes:
         owner = layout.node_vertex[node.name]
         for dataset in node.inputs:
-            name = _base(dataset)
+            name = _strip_transcoding(dataset)
             if _hidden(dataset, show_params) or inside(name):
                 continue
             add(("dataset", name))
             layout.dataset_nodes.setdefault(name, set()).add(node.name)
         add(owner)
         for dataset in node.inputs:
-            name = _base(dataset)
+            name = _strip_transcoding(dataset)
             if ("dataset", name) in children:
                 connect(("dataset", name), owner)
         for dataset in node.outputs:
-            name = _base(dataset)
+            name = _strip_transcoding(dataset)
             if inside(name):
                 continue
             add(("dataset", name))

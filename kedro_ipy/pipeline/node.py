@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
-from .transcoding import TRANSCODING_SEPARATOR, _transcode_split
+from .transcoding import TRANSCODING_SEPARATOR, _strip_transcoding
 
 if TYPE_CHECKING:
     from .preview_contract import PreviewPayload
@@ -187,10 +187,6 @@ def _bind_uncached(func: Callable, inputs: NamesArg, shape: Any) -> tuple[str, .
             f"{list(signature.parameters)}, but got {inputs}"
         ) from exc
     return None
-
-
-def _base(name: str) -> str:
-    return _transcode_split(name)[0] if TRANSCODING_SEPARATOR in name else name
 
 
 def _hashable(value: Any) -> Any:
@@ -627,10 +623,10 @@ def _column(rows: Iterable[tuple], index: int) -> Iterator[Any]:
 def _bases(names: tuple[str, ...]) -> tuple[str, ...]:
     """The names without transcoding suffixes (the same tuple when there are none)."""
     if len(names) == 1:
-        return names if TRANSCODING_SEPARATOR not in names[0] else (_base(names[0]),)
+        return names if TRANSCODING_SEPARATOR not in names[0] else (_strip_transcoding(names[0]),)
     if not names or TRANSCODING_SEPARATOR not in "\0".join(names):
         return names
-    return tuple(_base(n) for n in names)
+    return tuple(_strip_transcoding(n) for n in names)
 
 
 _KNOWN_TAGS: set[str] = set()

@@ -22,7 +22,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from ._graph import _Graph
+from ._graph import PipelineGraph, _closure, _Graph
 from ._namespace_check import warn_interrupted_namespaces
 from .errors import (
     CircularDependencyError,
@@ -111,6 +111,7 @@ class Pipeline:
     _layers: list[list[int]] | None
     _order_cache: list[int] | None
     _datasets_cache: tuple[set[str], set[str]] | None
+    _graph_index: PipelineGraph | None
 
     def __init__(
         self,
@@ -200,6 +201,7 @@ class Pipeline:
         self._layers = None
         self._order_cache = None
         self._datasets_cache = None
+        self._graph_index = None
 
     @classmethod
     def _trusted(cls, nodes: list[Node]) -> Pipeline:
@@ -237,6 +239,24 @@ class Pipeline:
                 layers = self._layers = self._g().layers()
             order = self._order_cache = [i for layer in layers for i in layer]
         return order
+
+    @property
+    def graph(self) -> PipelineGraph:
+        """The read-only graph index: nodes in execution order, parents, children, and the
+        writer and readers of each dataset (by name without ``@suffix``), built on first use.
+
+        Example:
+            >>> from kedro_ipy.pipeline import node
+            >>> pipe = Pipeline([node(len, "raw", "n", name="count"),
+            ...                  node(str, "n", "text", name="show")])
+            >>> g = pipe.graph
+            >>> g.names, g.parents, g.producer["n"], g.consumers["n"]
+            (['count', 'show'], [(), (0,)], 0, [1])
+        """
+        index = self._graph_index
+        if index is None:
+            index = self._graph_index = PipelineGraph(self._g(), self._order())
+        return index
 
     # views ----------------------------------------------------------------------------------
 
@@ -505,15 +525,7 @@ class Pipeline:
 
     def _closure(self, start: list[int], edges: Sequence[Sequence[int]]) -> set[int]:
         """``start`` plus everything reachable along ``edges`` (iterative, no recursion)."""
-        seen = set(start)
-        stack = list(seen)
-        add = seen.add
-        while stack:
-            for nxt in edges[stack.pop()]:
-                if nxt not in seen:
-                    add(nxt)
-                    stack.append(nxt)
-        return seen
+        return _closure(start, edges)
 
     def _sel_tags(self, tags: Iterable[str]) -> set[int]:
         by_tag = self._g().by_tag

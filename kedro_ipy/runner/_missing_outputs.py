@@ -9,14 +9,16 @@ wording, so tools and tests reading Kedro's logs read ours.
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from kedro_ipy.runner._plan import _base_name
+from kedro_ipy.pipeline.transcoding import _strip_transcoding
 from kedro_ipy.runner.resume import _is_ephemeral
 
 if TYPE_CHECKING:
     from kedro_ipy.io import DataCatalog
     from kedro_ipy.pipeline import Pipeline
+    from kedro_ipy.pipeline.node import Node
 
 __all__ = [
     "_is_dataset_ephemeral_or_missing",
@@ -47,9 +49,9 @@ def _is_dataset_ephemeral_or_missing(name: str, catalog: DataCatalog) -> bool:
 
 def _why_run(
     index: int,
-    nodes: list,
+    nodes: Sequence[Node],
     catalog: DataCatalog,
-    consumers: dict[str, list[int]],
+    consumers: Mapping[str, Sequence[int]],
     to_run: set[int],
 ) -> str | None:
     """Why node ``index`` must run, or ``None`` if it can be skipped."""
@@ -61,7 +63,7 @@ def _why_run(
         if _is_persistent_dataset_missing(name, catalog):
             return f"has missing output '{name}'"
     for name in outputs:
-        running = [c for c in consumers.get(_base_name(name), ()) if c in to_run]
+        running = [c for c in consumers.get(_strip_transcoding(name), ()) if c in to_run]
         if running and _is_dataset_ephemeral_or_missing(name, catalog):
             return f"produces '{name}' needed by running child '{nodes[running[0]].name}'"
     return None
@@ -69,11 +71,9 @@ def _why_run(
 
 def _only_missing_outputs(pipeline: Pipeline, catalog: DataCatalog) -> Pipeline:
     """The part of ``pipeline`` that must run so that every output exists."""
-    nodes = list(pipeline.nodes)
-    consumers: dict[str, list[int]] = {}
-    for index, node in enumerate(nodes):
-        for name in node.inputs:
-            consumers.setdefault(_base_name(name), []).append(index)
+    graph = pipeline.graph
+    nodes = graph.nodes
+    consumers = graph.consumers
 
     debug = logger.isEnabledFor(logging.DEBUG)
     to_run: set[int] = set()

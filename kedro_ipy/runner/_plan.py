@@ -1,26 +1,22 @@
 """What a run needs to know about its pipeline, computed once in O(nodes + edges).
 
-The runner loop then only does list indexing and integer arithmetic per node: no set algebra
-over the pipeline, no recomputation of its inputs, whatever the pipeline's size.
+The graph itself (order, parents, children, who writes and reads each dataset) comes from the
+pipeline's index, ``pipeline.graph``; this adds the per-run bookkeeping on top. The runner loop
+then only does list indexing and integer arithmetic per node: no set algebra over the
+pipeline, no recomputation of its inputs, whatever the pipeline's size.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
+
+from kedro_ipy.pipeline.transcoding import _strip_transcoding
 
 if TYPE_CHECKING:
     from kedro_ipy.pipeline import Pipeline
     from kedro_ipy.pipeline.node import Node
 
 __all__ = ["_Plan"]
-
-_TRANSCODING_SEPARATOR: Final = "@"
-
-
-def _base_name(name: str) -> str:
-    """``"a@pandas"`` -> ``"a"``: transcoded entries are one dataset as far as order goes."""
-    index = name.find(_TRANSCODING_SEPARATOR)
-    return name if index < 0 else name[:index]
 
 
 class _Plan:
@@ -56,55 +52,42 @@ class _Plan:
     )
 
     def __init__(self, pipeline: Pipeline) -> None:
-        nodes: list[Node] = list(pipeline.nodes)
+        graph = pipeline.graph
+        nodes: list[Node] = list(graph.nodes)
         self.nodes = nodes
-        inputs = [list(node.inputs) for node in nodes]
-        outputs = [list(node.outputs) for node in nodes]
+        inputs = [node.inputs for node in nodes]
+        outputs = [node.outputs for node in nodes]
         self.inputs = inputs
         self.outputs = outputs
+        producer = graph.producer
+        consumers = graph.consumers
+        parents = graph.parents
 
-        producers: dict[str, list[int]] = {}
         datasets: dict[str, None] = {}
-        for index, names in enumerate(outputs):
-            for name in names:
-                producers.setdefault(_base_name(name), []).append(index)
-
-        children: list[list[int]] = [[] for _ in nodes]
-        parent_counts = [0] * len(nodes)
-        levels = [0] * len(nodes)
         load_counts: dict[str, int] = {}
-        consumed: set[str] = set()
         free_inputs: dict[str, None] = {}
-        for index, names in enumerate(inputs):
-            parents: set[int] = set()
+        for names in inputs:
             for name in names:
                 datasets[name] = None
                 load_counts[name] = load_counts.get(name, 0) + 1
-                base = _base_name(name)
-                consumed.add(base)
-                found = producers.get(base)
-                if found is None:
+                if _strip_transcoding(name) not in producer:
                     free_inputs[name] = None
-                else:
-                    parents.update(found)
-            parents.discard(index)
-            parent_counts[index] = len(parents)
-            level = 0
-            for parent in parents:
-                children[parent].append(index)
-                # pipeline order is topological, but don't rely on it for the level estimate
-                level = max(level, levels[parent] + 1)
-            levels[index] = level
 
         unread: dict[str, None] = {}
         for names in outputs:
             for name in names:
                 datasets[name] = None
-                if _base_name(name) not in consumed:
+                if _strip_transcoding(name) not in consumers:
                     unread[name] = None
 
-        self.children = children
-        self.parent_counts = parent_counts
+        # Nodes are in topological order, so each node's parents have their level already.
+        levels = [0] * len(nodes)
+        for index, mine in enumerate(parents):
+            if mine:
+                levels[index] = max([levels[parent] for parent in mine]) + 1
+
+        self.children = graph.children
+        self.parent_counts = [len(mine) for mine in parents]
         self.load_counts = load_counts
         self.free_inputs = list(free_inputs)
         self.pipeline_outputs = list(unread)

@@ -9,10 +9,10 @@ nodes of that set, to be given as ``--from-nodes``.
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from kedro_ipy.runner._plan import _base_name
+from kedro_ipy.pipeline.transcoding import _strip_transcoding
 
 if TYPE_CHECKING:
     from kedro_ipy.io import DataCatalog
@@ -63,34 +63,35 @@ def find_nodes_to_resume_from(
         ['clean']    # if 'clean' wrote a MemoryDataset the failed node needs
     """
     nodes, to_run, parents = _resume_plan(pipeline, done_node_names, catalog)
-    first = [index for index in to_run if not (parents[index] & to_run)]
+    first = [index for index in to_run if to_run.isdisjoint(parents[index])]
     return sorted(nodes[index].name for index in first)
 
 
 def _resume_plan(
     pipeline: Pipeline, done_node_names: Iterable[str], catalog: DataCatalog
-) -> tuple[list[Node], set[int], dict[int, set[int]]]:
-    """The pipeline's nodes, the indices of those a resumed run must execute, and each
-    node's parents (indices)."""
-    nodes = list(pipeline.nodes)
+) -> tuple[Sequence[Node], set[int], Sequence[tuple[int, ...]]]:
+    """The pipeline's nodes (in order), the numbers of those a resumed run must execute, and
+    each node's parents (numbers), all read from ``pipeline.graph``."""
+    graph = pipeline.graph
+    nodes = graph.nodes
     done = set(done_node_names)
     unfinished = {index for index, node in enumerate(nodes) if node.name not in done}
     if not unfinished:
-        return nodes, set(), {}
+        return nodes, set(), graph.parents
 
-    producers: dict[str, list[int]] = {}
-    for index, node in enumerate(nodes):
-        for name in node.outputs:
-            producers.setdefault(_base_name(name), []).append(index)
+    producer = graph.producer
     produced_by_unfinished = {
-        _base_name(name) for index in unfinished for name in nodes[index].outputs
+        _strip_transcoding(name) for index in unfinished for name in nodes[index].outputs
     }
 
     # Unfinished nodes fed from outside the unfinished part: where the walk upwards starts.
     start = [
         index
         for index in sorted(unfinished)
-        if any(_base_name(name) not in produced_by_unfinished for name in nodes[index].inputs)
+        if any(
+            _strip_transcoding(name) not in produced_by_unfinished
+            for name in nodes[index].inputs
+        )
     ]
     to_run = set(unfinished)
     queue, seen = deque(start), set(start)
@@ -100,27 +101,13 @@ def _resume_plan(
         for name in nodes[index].inputs:
             if _is_persisted(name, catalog):
                 continue
-            for parent in producers.get(_base_name(name), ()):
-                if parent not in seen:
-                    seen.add(parent)
-                    queue.append(parent)
+            parent = producer.get(_strip_transcoding(name))
+            if parent is not None and parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
 
     # Everything downstream of those must run too; then keep the nodes nothing else feeds.
-    children: dict[int, list[int]] = {index: [] for index in range(len(nodes))}
-    parents: dict[int, set[int]] = {index: set() for index in range(len(nodes))}
-    for index, node in enumerate(nodes):
-        for name in node.inputs:
-            for parent in producers.get(_base_name(name), ()):
-                if parent != index:
-                    children[parent].append(index)
-                    parents[index].add(parent)
-    queue = deque(to_run)
-    while queue:
-        for child in children[queue.popleft()]:
-            if child not in to_run:
-                to_run.add(child)
-                queue.append(child)
-    return nodes, to_run, parents
+    return nodes, graph.downstream(to_run), graph.parents
 
 
 def format_from_nodes(node_names: Iterable[str]) -> str:

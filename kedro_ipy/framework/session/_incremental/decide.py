@@ -26,6 +26,7 @@ import sys
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from kedro_ipy.pipeline.transcoding import _strip_transcoding
 from kedro_ipy.runner._code_fingerprint import CodeFingerprint, CodeFingerprinter
 from kedro_ipy.runner._content_hash import content_hash
 from kedro_ipy.runner._dataset_fingerprint import dataset_fingerprint
@@ -106,10 +107,6 @@ def _digest(*texts: str) -> str:
                            digest_size=20).hexdigest()
 
 
-def _base(name: str) -> str:
-    return name.partition("@")[0] if "@" in name else name
-
-
 def _short(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= _REPR_LIMIT else text[: _REPR_LIMIT - 3] + "..."
@@ -150,8 +147,10 @@ class _Spec:
         self.inputs = node.inputs
         self.outputs = node.outputs
         self.params = [name for name in self.inputs if _is_parameter(name)]
-        self.data = [(name, _base(name)) for name in self.inputs if not _is_parameter(name)]
-        self.produced = [(name, _base(name)) for name in self.outputs]
+        self.data = [
+            (name, _strip_transcoding(name)) for name in self.inputs if not _is_parameter(name)
+        ]
+        self.produced = [(name, _strip_transcoding(name)) for name in self.outputs]
         self.main = (f"{getattr(func, '__module__', None)}."
                      f"{getattr(func, '__qualname__', repr(func))}")
         self.identity = _digest(self.name, self.main, "\1".join(self.inputs),
