@@ -15,19 +15,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .params import flatten
+
 __all__ = ["RunComparison", "compare_outputs", "compare_runs"]
-
-_NOT_KEPT = object()
-
-
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, Mapping) and value:
-        flat: dict[str, Any] = {}
-        for key, inner in value.items():
-            flat.update(_flatten(inner, f"{prefix}{key}."))
-        return flat
-    return {prefix[:-1]: value} if prefix else {}
-
 
 def _short(value: Any, limit: int = 40) -> str:
     text = repr(value)
@@ -141,7 +131,7 @@ def compare_runs(
     summary.append(("duration", _duration(a.get("duration_s")), _duration(b.get("duration_s"))))
     summary.append(("nodes done", str(len(a.get("nodes_done") or ())),
                     str(len(b.get("nodes_done") or ()))))
-    pa, pb = _flatten(a.get("params") or {}), _flatten(b.get("params") or {})
+    pa, pb = flatten(a.get("params") or {}), flatten(b.get("params") or {})
     params = [(key, _short(pa[key]) if key in pa else "(configured)",
                _short(pb[key]) if key in pb else "(configured)")
               for key in sorted({**pa, **pb})]

@@ -19,23 +19,25 @@ from typing import Any
 
 import ipywidgets as w
 
-__all__ = ["ParamEdits", "ParametersEditor", "diff_params", "save_to_conf"]
+__all__ = ["ParamEdits", "ParametersEditor", "diff_params", "flatten", "save_to_conf"]
 
 _MISSING = object()
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    """``{"model": {"alpha": 1}}`` -> ``{"model.alpha": 1}``; non-dict values are leaves."""
+def flatten(value: Any, prefix: str = "") -> dict[str, Any]:
+    """``{"model": {"alpha": 1}}`` -> ``{"model.alpha": 1}``; non-dict values are leaves.
+
+    The dotted keys are how ``--params`` names a value, and how the panel lists changes."""
     if isinstance(value, Mapping) and value:
         flat: dict[str, Any] = {}
         for key, inner in value.items():
-            flat.update(_flatten(inner, f"{prefix}{key}."))
+            flat.update(flatten(inner, f"{prefix}{key}."))
         return flat
     return {prefix[:-1]: value} if prefix else {}
 
 
 def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """The inverse of :func:`_flatten` for the changed leaves only."""
+    """The inverse of :func:`flatten` for the changed leaves only."""
     nested: dict[str, Any] = {}
     for dotted, value in flat.items():
         *parents, leaf = dotted.split(".")
@@ -76,7 +78,7 @@ def diff_params(original: Mapping[str, Any], text: str) -> ParamEdits:
     if not isinstance(edited, Mapping):
         return ParamEdits(error=f"The parameters must be a mapping of names to values, "
                                 f"not a {type(edited).__name__}.")
-    before, after = _flatten(original), _flatten(edited)
+    before, after = flatten(original), flatten(edited)
     removed = [key for key in before if key not in after
                and not any(k.startswith(f"{key}.") for k in after)]
     if removed:
