@@ -187,22 +187,9 @@ def _save_outputs(
 ) -> None:
     """Save each output (chunk by chunk for a generator node), unless ``token`` says the run
     was stopped: then ``RunCancelledError`` is raised and the rest is discarded."""
-    before_save = hooks.before_dataset_saved
-    after_save = hooks.after_dataset_saved
-    save = catalog.save
     items = _interleaved(outputs) if outputs and _is_generator_node(node) else outputs.items()
     for name, data in items:
-        if token is not None:
-            token._begin_save(node.name, name)
-        try:
-            if before_save is not None:
-                before_save(dataset_name=name, data=data, node=node)
-            save(name, data)
-            if after_save is not None:
-                after_save(dataset_name=name, data=data, node=node)
-        finally:
-            if token is not None:
-                token._end_save()
+        _save_one(name, data, node, catalog, hooks, token)
 
 
 def _load_one(name: str, node: Node, catalog: DataCatalog, hooks: _RunHooks) -> Any:
