@@ -655,19 +655,15 @@ class KedroSession:
         self._hook_manager.register(recorder)
         started = time.perf_counter()
         options = self._cancel_option(runner)
+        if result.request.only_missing_outputs:  # only then: Kedro-style runners may lack it
+            options["only_missing_outputs"] = True
         try:
             hook.before_pipeline_run(run_params=run_params, pipeline=pipeline, catalog=catalog)
-            if result.request.only_missing_outputs:
-                outputs = runner.run(pipeline, catalog, self._hook_manager,
-                                     run_id=result.run_id, only_missing_outputs=True, **options)
-            else:
-                outputs = runner.run(pipeline, catalog, self._hook_manager,
-                                     run_id=result.run_id, **options)
+            outputs = runner.run(pipeline, catalog, self._hook_manager, run_id=result.run_id,
+                                 **options)
         except BaseException as error:
-            self._cancel_token = None
             redact_exception(error)  # before anything records, hooks or shows it
-            self._hook_manager.unregister(recorder)
-            result.node_logs = _node_logs(runner)
+            self._run_ended(result, recorder, runner)
             self._fail(result, error, recorder, pipeline, catalog)
             if isinstance(error, Exception):
                 try:
@@ -681,9 +677,7 @@ class KedroSession:
             if not isinstance(error, KeyboardInterrupt):
                 raise  # SystemExit and the like end the program, as they should
             return
-        self._cancel_token = None
-        self._hook_manager.unregister(recorder)
-        result.node_logs = _node_logs(runner)
+        self._run_ended(result, recorder, runner)
         if complete is not None:  # an only_changed run adds what skipped nodes produced
             outputs = complete(outputs)
         result.outputs = outputs
@@ -698,6 +692,12 @@ class KedroSession:
             # "success". Nothing is left to resume (Kedro calls no on_pipeline_error here).
             result.status, result.exception, result.outputs = "failed", error, None
         self._finish(result, record, started)
+
+    def _run_ended(self, result: RunResult, recorder: Any, runner: Any) -> None:
+        """The runner returned or raised: nothing left to cancel, record what nodes wrote."""
+        self._cancel_token = None
+        self._hook_manager.unregister(recorder)
+        result.node_logs = _node_logs(runner)
 
     def cancel_run(self) -> bool:
         """Ask the run in progress to stop, from any thread (a Stop button).
