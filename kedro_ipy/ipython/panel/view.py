@@ -32,9 +32,10 @@ __all__ = ["PanelView"]
 _STYLE = {"description_width": "92px"}
 # The node table and the picture are re-rendered whole. For a big pipeline that costs a few
 # milliseconds per hook event, so during a run they are redrawn at most this often (the end of
-# the run always redraws them); small pipelines follow every event. The progress bar is cheap
-# and always follows.
+# the run always redraws them); small pipelines follow every event. The progress bar costs a
+# message to the browser per change, so on a big pipeline it follows at most every 0.1 s.
 _REDRAW_INTERVAL_S = 0.25
+_BAR_INTERVAL_S = 0.1
 _THROTTLE_NODES = 150
 
 
@@ -82,6 +83,7 @@ class PanelView:
         self._lock = threading.RLock()
         self._syncing = False  # True while the view writes controls itself (no feedback loop)
         self._drawn_at = 0.0  # when the node table and picture were last rendered
+        self._bar_at = 0.0  # when the progress bar was last updated
         self._build()
         self.model.subscribe(self._on_model)
         self._show_request(self.model.request)
@@ -333,12 +335,15 @@ class PanelView:
 
     def _render_nodes(self) -> None:
         status, done, total = self.model.progress()
+        now = time.monotonic()
+        throttled = status == "running" and total > _THROTTLE_NODES
+        if throttled and now - self._bar_at < _BAR_INTERVAL_S:
+            return  # the next event (or the end of the run) brings the bar up to date
+        self._bar_at = now
         self.progress.max = max(total, 1)
         self.progress.value = done
         self.progress_label.value = f"{done}/{total} nodes" if status != "idle" else "no run yet"
-        now = time.monotonic()
-        if (status == "running" and total > _THROTTLE_NODES
-                and now - self._drawn_at < _REDRAW_INTERVAL_S):
+        if throttled and now - self._drawn_at < _REDRAW_INTERVAL_S:
             return  # the rows and the picture wait for the next redraw (the bar did not)
         self._drawn_at = now
         snap = self.model.snapshot()
