@@ -331,6 +331,20 @@ def _mark_node_error(error: Exception, **_: Any) -> None:
     setattr(error, _NODE_RAISED, True)
 
 
+#: Pipeline inputs up to this size (pickled) travel inside each task that reads them.
+_INLINE_BYTES = 64 * 1024
+
+
+class _Inline:
+    """A free input small enough to go inside the tasks that read it (see
+    ``_place_free_inputs``)."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+
 def _run_on_worker(
     payload: tuple[Any, ...],
     shipping: tuple[tuple[str, ...], frozenset[str]],
@@ -630,14 +644,23 @@ class _DaskRun:
         the cluster once, however many nodes read it.
 
         Each is a task holding its value rather than scattered data: Dask can compute it
-        again if the worker keeping it dies, where scattered data would be lost with it.
+        again if the worker keeping it dies, where scattered data would be lost with it. A
+        small value (a parameter, say) goes inside each task that reads it instead: a task
+        that many nodes depend on would pull them all to the one worker holding it.
         """
+        import cloudpickle
+
         catalog = self.context.catalog
-        placed = {}
+        placed: dict[str, Any] = {}
         for name in self.context.plan.free_inputs:
             if name in self.memory:
                 value = self.free_values[name] = catalog.load(name)
-                placed[name] = self.client.submit(_given, value, key=f"{name}-{token}")
+                try:
+                    small = len(cloudpickle.dumps(value)) <= _INLINE_BYTES
+                except Exception:  # the shipping check names it; let the task say why
+                    small = False
+                placed[name] = _Inline(value) if small else self.client.submit(
+                    _given, value, key=f"{name}-{token}")
         return placed
 
     def _payload(self, index: int, from_memory: set[str]) -> tuple[Any, ...]:
@@ -682,7 +705,8 @@ class _DaskRun:
                         sources[name] = (futures[producer], name)
                         fed.add(producer)
                     elif name in scattered:
-                        sources[name] = (scattered[name], None)
+                        held = scattered[name]
+                        sources[name] = (held.value if isinstance(held, _Inline) else held, None)
             after = [futures[parent] for parent in self.parents[index] if parent not in fed]
             futures.append(submit(
                 _run_on_worker, self._payload(index, set(sources)), shipping, sources, after,

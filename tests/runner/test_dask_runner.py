@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from kedro_ipy.io import DataCatalog, MemoryDataset
 from kedro_ipy.io.datasets.pickle import PickleDataset
-from kedro_ipy.pipeline import node, pipeline
+from kedro_ipy.pipeline import Pipeline, node, pipeline
 from kedro_ipy.runner import (
     DaskNotInstalledError,
     DaskRunner,
@@ -111,10 +111,8 @@ def test_each_node_is_one_task_named_after_it_on_the_dashboard(client: Any) -> N
     with distributed.get_task_stream(client) as stream:
         DaskRunner(client=client).run(_chain(), _catalog())
     names = [key_split(task["key"]) for task in stream.data]
-    # one task per node, plus one holding each in-memory pipeline input (a, params:k)
-    assert sorted(n for n in names if n in {"first", "second", "third", "fourth"}) == [
-        "first", "fourth", "second", "third"]
-    assert len(names) == 6
+    # one task per node; small in-memory pipeline inputs (a, params:k) travel inside them
+    assert sorted(names) == ["first", "fourth", "second", "third"]
 
 
 def test_outputs_equal_sequential_and_nothing_stays_on_the_cluster(client: Any) -> None:
@@ -555,3 +553,16 @@ def test_a_missing_distributed_says_how_to_install_it(monkeypatch: pytest.Monkey
 def test_client_and_address_together_are_refused() -> None:
     with pytest.raises(ValueError, match=r"^DaskRunner takes a client or an address, not both"):
         DaskRunner(client=object(), address="tcp://127.0.0.1:8786")
+
+
+def test_a_big_pipeline_input_is_one_task_that_the_nodes_share(client: Any) -> None:
+    from dask.utils import key_split
+
+    big = list(range(50_000))  # well over the size that travels inside each task
+    catalog = DataCatalog({"big": MemoryDataset(big)})
+    pipe = Pipeline([node(len, "big", "n1", name="count_a"),
+                     node(len, "big", "n2", name="count_b")])
+    with distributed.get_task_stream(client) as stream:
+        assert DaskRunner(client=client).run(pipe, catalog) == {"n1": 50_000, "n2": 50_000}
+    assert sorted(key_split(task["key"]) for task in stream.data) == [
+        "big", "count_a", "count_b"]
