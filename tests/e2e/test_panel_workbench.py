@@ -25,6 +25,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
 ALL_NODES = 11
 TABS = ("Run", "Picture", "Catalog", "History", "Parameters")
+# Labels and inputs of the panel whose text does not fit (cut off or overflowing).
+CUT_OFF_JS = """(panel) => [...panel.querySelectorAll(
+    '.widget-label, .jupyter-widget-tagsinput, .widget-dropdown select, .jupyter-button')]
+  .filter((el) => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map((el) => el.className + ': ' + (el.textContent || el.placeholder || '').trim())"""
 # Forecasting's nodes take a moment, so that Stop has a run to stop.
 SLOW_FORECASTING = """\
 import time
@@ -57,8 +62,8 @@ def _shoot(page, panel, app: str, theme: str) -> None:
         panel.screenshot(path=str(ARTIFACTS / f"workbench_{app}_{theme}_{tab.lower()}.png"))
 
 
-@pytest.mark.parametrize("app", ["lab", "notebook"])
-def test_typo_parameters_logs_comparison_and_stop(tmp_path: Path, app: str) -> None:
+@pytest.mark.parametrize(("app", "width"), [("lab", 1280), ("notebook", 1000)])
+def test_typo_parameters_logs_comparison_and_stop(tmp_path: Path, app: str, width: int) -> None:
     chromium = require_browser()
     _chatty_parse_orders(copy_example(tmp_path))
     write_notebook(tmp_path / "workbench.ipynb", [
@@ -67,13 +72,16 @@ def test_typo_parameters_logs_comparison_and_stop(tmp_path: Path, app: str) -> N
     ])
     ARTIFACTS.mkdir(exist_ok=True)
     with notebook_running(tmp_path, "workbench.ipynb", app=app, chromium=chromium,
-                          fail_shot=ARTIFACTS / f"workbench_{app}.fail.png") as page:
+                          fail_shot=ARTIFACTS / f"workbench_{app}.fail.png",
+                          viewport={"width": width, "height": 1500}) as page:
         from playwright.sync_api import expect
 
         panel = first_panel(page)
         count, magic, run = (panel.locator(".kip-count"), panel.locator(".kip-magic"),
                              panel.locator(".kip-run"))
         expect(count).to_have_text(f"will run {ALL_NODES} of {ALL_NODES} nodes")
+        # Nothing cut off: labels, inputs (with their placeholders), choices and buttons fit.
+        assert page.evaluate(CUT_OFF_JS, panel.element_handle()) == []
 
         # A typo is kept and explained, and Run waits for the fix.
         nodes = panel.locator(".kip-filter-node-names input")

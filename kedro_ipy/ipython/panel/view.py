@@ -104,7 +104,7 @@ class PanelView:
         for key in FILTER_LABELS:
             self.filters[key] = w.TagsInput(
                 value=[], allowed_tags=[], allow_duplicates=False,
-                placeholder=f"type a {_HINTS[key]} name", layout=w.Layout(flex="1 1 auto"),
+                placeholder=f"a {_HINTS[key]} name", layout=w.Layout(flex="1 1 auto"),
             )
             self.filters[key].add_class(f"kip-filter-{key.replace('_', '-')}")
         self.versions_box = w.VBox()
@@ -275,9 +275,10 @@ class PanelView:
             for key, control in self.filters.items():
                 control.value = [v for v in control.value if v in allowed[key]]
                 self.offered[key] = allowed[key]
-                examples = ", ".join(allowed[key][:2])
-                control.placeholder = (f"type a {_HINTS[key]} name" if not examples
-                                       else f"type a {_HINTS[key]} name, e.g. {examples}")
+                # One short example: a placeholder cut off by a narrow input helps nobody.
+                example = allowed[key][0] if allowed[key] else ""
+                control.placeholder = (f"a {_HINTS[key]} name" if not example or len(example) > 24
+                                       else f"a {_HINTS[key]}, e.g. {example}")
         finally:
             self._syncing = previous
 

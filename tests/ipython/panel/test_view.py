@@ -87,7 +87,7 @@ class TestChoosing:
         assert view.pipeline.options == ("__default__", "ds", "prep", "report")
         assert view.offered["tags"] == ["eval", "prep", "report", "training"]
         assert view.offered["node_names"] == ["split", "clean", "fit", "evaluate", "report"]
-        assert view.filters["node_names"].placeholder == "type a node name, e.g. split, clean"
+        assert view.filters["node_names"].placeholder == "a node, e.g. split"
         assert "params:alpha" in view.offered["from_inputs"]
         assert _count(panel) == "will run 5 of 5 nodes"
         assert _magic(panel) == "%session_run"
