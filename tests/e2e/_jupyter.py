@@ -69,6 +69,17 @@ CELL_ERROR_JS = """() => { const w = window.jupyterapp.shell.currentWidget;
   return null; }"""
 
 #: The front end's own name, so a test can prove which app it is talking to.
+#: Records the page's longest main-thread task from now on in ``window.__kipLongest`` (ms; the
+#: browser reports tasks over 50 ms, so 0 means none that long).
+LONG_TASKS_JS = """
+window.__kipLongest = 0;
+new PerformanceObserver((list) => {
+  for (const entry of list.getEntries()) {
+    window.__kipLongest = Math.max(window.__kipLongest, entry.duration);
+  }
+}).observe({ type: "longtask" });
+"""
+
 APP_NAME_JS = "() => window.jupyterapp.name"
 
 

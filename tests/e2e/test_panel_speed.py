@@ -19,6 +19,7 @@ import pytest
 
 from ._jupyter import (
     ARTIFACTS,
+    LONG_TASKS_JS,
     REPO,
     first_panel,
     notebook_running,
@@ -45,14 +46,6 @@ get_ipython().run_line_magic("session_run", "")
 print(f"MAGIC_S {session.last_result.duration_s:.3f} "
       f"{len(session.last_result.nodes_done)}")
 """
-LONG_TASKS = """
-window.__kipLongest = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    window.__kipLongest = Math.max(window.__kipLongest, entry.duration);
-  }
-}).observe({ type: "longtask" });
-"""
 
 
 def test_a_panel_run_costs_about_what_the_magic_does(tmp_path: Path) -> None:
@@ -78,7 +71,7 @@ def test_a_panel_run_costs_about_what_the_magic_does(tmp_path: Path) -> None:
                                         magic_line.inner_text()).groups()
         panel.locator(".lm-TabBar-tab", has_text="Picture").click()
         expect(panel.locator(".kip-pipeline .kip-node")).to_have_count(NODES)
-        page.evaluate(LONG_TASKS)
+        page.evaluate(LONG_TASKS_JS)
         panel.locator(".kip-run").click()
         status = panel.locator(".kip-status")
         expect(status).to_contain_text(f"✓ {NODES}/{NODES} nodes done", timeout=180_000)

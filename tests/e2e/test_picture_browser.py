@@ -14,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from ._jupyter import ARTIFACTS, notebook_running, require_browser, write_notebook
+from ._jupyter import (
+    ARTIFACTS,
+    LONG_TASKS_JS,
+    notebook_running,
+    require_browser,
+    write_notebook,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.timeout(240)]
 
@@ -53,14 +59,6 @@ def stream():
         time.sleep(0.02)
 
 threading.Thread(target=stream, daemon=True).start()
-"""
-LONG_TASKS = """
-window.__kipLongest = 0;
-new PerformanceObserver((list) => {
-  for (const entry of list.getEntries()) {
-    window.__kipLongest = Math.max(window.__kipLongest, entry.duration);
-  }
-}).observe({ type: "longtask" });
 """
 LUMINANCE_JS = """(sel) => {
   const channels = (css) => {
@@ -123,7 +121,7 @@ def test_picture_zooms_pans_highlights_collapses_and_follows_the_theme(tmp_path:
 
         # A click on ns1.load starts the stream of statuses; they arrive without re-sending
         # the drawing, and the page's long tasks are recorded meanwhile.
-        page.evaluate(LONG_TASKS)
+        page.evaluate(LONG_TASKS_JS)
         picture.locator('.kip-node[data-name="ns1.load"]').click()
         expect(picture.locator('.kip-node[data-state="done"]')).to_have_count(
             NODES, timeout=90_000)
