@@ -950,16 +950,17 @@ class _DaskRun:
         context = self.context
         node = context.plan.nodes[index]
         logger.debug("Task of node %s ended as %s", node.name, future.status)
-        if future.status == "cancelled":
+        # Only an "error" future holds the node's exception; a cancelled or lost one (its
+        # worker died with the data) holds none, and asking it would wait for ever.
+        error: BaseException | None = future.exception() if future.status == "error" else None
+        if error is None:
             why = getattr(getattr(future, "_state", None), "exception", None)
-            error: BaseException = RunnerError(
+            error = RunnerError(
                 f"The Dask task of node '{node.name}' was lost before it finished: a worker "
                 "running it or holding data it needed died, the cluster restarted, or "
                 "another client cancelled it"
                 + (f" (Dask: {why})." if why else ".")
             )
-        else:
-            error = future.exception()
         from distributed.scheduler import KilledWorker
 
         node_raised = bool(getattr(error, _NODE_RAISED, False))
